@@ -1,0 +1,192 @@
+"""The `nhskg` command line.
+
+    nhskg build                      build, validate and publish the graph
+    nhskg validate [--format F]      validate the sources without publishing
+    nhskg query --list               the named queries and their parameters
+    nhskg query NAME --param k=v     run a named query
+    nhskg sparql FILE|-              run any read-only SPARQL query
+    nhskg stats                      instances per class in the published graph
+
+Exit codes: 0 ok, 1 the data does not conform, 2 usage or runtime error. Errors
+are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from nhskg.graph.build import build, validate_sources
+from nhskg.graph.lookup import OrganisationIndex
+from nhskg.graph.named_queries import ParameterError, QueryFileError
+from nhskg.graph.publish import NoPublishedGraph
+from nhskg.graph.reference.readers import ReferenceFileError
+from nhskg.graph.results import FORMATS, render
+from nhskg.graph.service import QueryService, UnknownQuery
+from nhskg.graph.settings import Settings
+from nhskg.graph.sparql_guard import QueryRefused, decode
+from pydantic import ValidationError
+
+OK, NONCONFORMING, ERROR = 0, 1, 2
+EXPECTED_ERRORS = (
+    ParameterError,
+    QueryFileError,
+    QueryRefused,
+    UnknownQuery,
+    ReferenceFileError,
+    NoPublishedGraph,
+    SyntaxError,
+    OSError,
+)
+
+
+class UsageError(Exception):
+    """Bad command-line usage."""
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    return (lambda _m: None) if quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    outcome = build(settings, _progress(args.quiet))
+    if not outcome.published:
+        print(outcome.report.as_table(limit=50), file=sys.stderr)
+        return NONCONFORMING
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    report = validate_sources(settings, _progress(args.quiet or args.format != "table"))
+    if args.format == "json":
+        print(report.as_json())
+    elif args.format == "turtle":
+        print(report.as_turtle())
+    else:
+        print(report.as_table(limit=args.limit))
+    return OK if report.conforms else NONCONFORMING
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects key=value, got {pair!r}")
+        if key in params:
+            raise UsageError(f"--param {key} given twice")
+        params[key] = value
+    return params
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    service = QueryService(settings)
+    if args.list:
+        for q in service.library.values():
+            print(f"{q.name}: {q.header.title}")
+            print(f"    {q.header.description}")
+            for p in q.header.params:
+                print(f"    --param {p.describe()}")
+        return OK
+    if not args.name:
+        raise UsageError("give a query name, or --list to see them")
+    result = service.run(args.name, _params(args.param))
+    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    return OK
+
+
+def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(args.file, "rb") as handle:
+            raw = handle.read()
+    service = QueryService(settings)
+    result = service.sparql(decode(raw))
+    if isinstance(result, list):
+        for triple in result:
+            print(f"{triple} .")
+        return OK
+    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    service = QueryService(settings)
+    result = service.run("class-counts")
+    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    return OK
+
+
+def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    service = QueryService(settings)
+    index: OrganisationIndex = service.index
+    iri = index.resolve("name", args.text)
+    print(f"{index.describe(iri.value)}\t{iri.value}")
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nhskg", description="The NHS partnership knowledge graph.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    b = sub.add_parser("build", help="build, validate and publish the graph")
+    b.add_argument("--quiet", action="store_true", help="no progress messages")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="validate the sources without publishing")
+    v.add_argument("--format", choices=("table", "json", "turtle"), default="table")
+    v.add_argument("--limit", type=int, default=None, help="show at most this many findings")
+    v.add_argument("--quiet", action="store_true", help="no progress messages")
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", help="run a named query from queries/")
+    q.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
+    q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE")
+    q.add_argument("--format", "-f", choices=FORMATS, default="table")
+    q.add_argument(
+        "--list", action="store_true", help="list the named queries and their parameters"
+    )
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("sparql", help="run a read-only SPARQL query from a file or stdin (-)")
+    s.add_argument("file", help="a .rq file, or - for standard input")
+    s.add_argument("--format", "-f", choices=FORMATS, default="table")
+    s.set_defaults(func=cmd_sparql)
+
+    st = sub.add_parser("stats", help="instances per class in the published graph")
+    st.add_argument("--format", "-f", choices=FORMATS, default="table")
+    st.set_defaults(func=cmd_stats)
+
+    r = sub.add_parser("resolve", help="find the organisation a code, name or alias names")
+    r.add_argument("text")
+    r.set_defaults(func=cmd_resolve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings()
+        code: int = args.func(args, settings)
+        return code
+    except UsageError as exc:
+        print(f"nhskg {args.command}: {exc}", file=sys.stderr)
+        return ERROR
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field_name = "NHSKG_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        print(f"nhskg: setting {field_name}: {first['msg']}", file=sys.stderr)
+        return ERROR
+    except EXPECTED_ERRORS as exc:
+        print(f"nhskg {args.command}: {exc}", file=sys.stderr)
+        return ERROR
+    except BrokenPipeError:
+        return OK
+    except KeyboardInterrupt:
+        return ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

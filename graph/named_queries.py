@@ -1,0 +1,281 @@
+"""Named SPARQL queries: one .rq file each, with a header that declares them.
+
+A header is a block of comment lines at the top of the file::
+
+    # title: STP footprint
+    # description: The CCGs in an STP's footprint, with the period each held.
+    # param: stp  org  required  -- An STP or ICB: ODS code, ONS code or name
+    # param: as_of  date  optional  -- Only what is known to hold on this day
+
+Parameters are typed (see :data:`PARAM_TYPES`); values are checked against the
+type and any ``pattern`` before they become RDF terms, and the terms are bound by
+a ``VALUES`` block placed at the start of the query's outer WHERE group. User text
+is never pasted into the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nhskg.graph.dates import DateError, parse_date
+from nhskg.graph.namespaces import ORGTYPE, XSD
+from pyoxigraph import Literal, NamedNode
+
+Term = NamedNode | Literal
+PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+QUERY_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class QueryFileError(ValueError):
+    """A .rq file's header is malformed."""
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, unknown or not of its declared type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    pattern: re.Pattern[str] | None = None
+    description: str = ""
+    var: str = ""
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
+
+    def describe(self) -> str:
+        need = "required" if self.required else "optional"
+        pattern = f", pattern {self.pattern.pattern}" if self.pattern else ""
+        return f"{self.name} ({self.type}, {need}{pattern})" + (
+            f": {self.description}" if self.description else ""
+        )
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    description: str
+    params: tuple[Param, ...] = ()
+    severity: str = "Violation"
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    name: str
+    path: Path
+    header: Header
+    text: str
+    body: str = field(repr=False, default="")
+
+
+PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype")
+
+
+def parse_header(path: Path, text: str) -> Header:
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        content = line[1:].strip()
+        key, sep, value = content.partition(":")
+        if not sep or key.strip() not in ("title", "description", "param", "severity"):
+            continue
+        key, value = key.strip(), value.strip()
+        if key == "param":
+            params.append(_parse_param(path, number, value))
+        elif key == "description" and "description" in fields:
+            fields["description"] += " " + value
+        else:
+            fields[key] = value
+    for needed in ("title", "description"):
+        if not fields.get(needed):
+            raise QueryFileError(f"{path}: header has no '# {needed}:' line")
+    severity = fields.get("severity", "Violation")
+    if severity not in ("Violation", "Warning", "Info"):
+        raise QueryFileError(
+            f"{path}: severity must be Violation, Warning or Info, not {severity!r}"
+        )
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise QueryFileError(f"{path}: a parameter is declared twice")
+    return Header(fields["title"], fields["description"], tuple(params), severity)
+
+
+def _parse_param(path: Path, number: int, value: str) -> Param:
+    spec, _, description = value.partition("--")
+    words = spec.split()
+    where = f"{path}:{number}"
+    if len(words) < 3:
+        raise QueryFileError(f"{where}: expected '# param: NAME TYPE required|optional ...'")
+    name, ptype, need = words[0], words[1], words[2]
+    if not PARAM_NAME.match(name):
+        raise QueryFileError(f"{where}: bad parameter name {name!r}")
+    if ptype not in PARAM_TYPES:
+        raise QueryFileError(f"{where}: unknown type {ptype!r} (one of {', '.join(PARAM_TYPES)})")
+    if need not in ("required", "optional"):
+        raise QueryFileError(f"{where}: say 'required' or 'optional', not {need!r}")
+    options: dict[str, str] = {}
+    rest = words[3:]
+    if len(rest) % 2:
+        raise QueryFileError(
+            f"{where}: after required/optional give 'pattern REGEX' and/or 'var NAME'"
+        )
+    for key, val in zip(rest[::2], rest[1::2], strict=True):
+        if key not in ("pattern", "var") or key in options:
+            raise QueryFileError(
+                f"{where}: unexpected {key!r}; only 'pattern REGEX' and 'var NAME' may follow"
+            )
+        options[key] = val
+    pattern = None
+    if "pattern" in options:
+        try:
+            pattern = re.compile(options["pattern"])
+        except re.error as exc:
+            raise QueryFileError(f"{where}: bad pattern: {exc}") from None
+    var = options.get("var", name)
+    if not PARAM_NAME.match(var):
+        raise QueryFileError(f"{where}: bad variable name {var!r}")
+    return Param(name, ptype, need == "required", pattern, description.strip(), var)
+
+
+def load_query_file(path: Path) -> QueryFile:
+    name = path.stem
+    if not QUERY_NAME.match(name):
+        raise QueryFileError(f"{path}: query file names are lower case words with hyphens")
+    text = path.read_text(encoding="utf-8")
+    return QueryFile(name, path, parse_header(path, text), text)
+
+
+def load_query_files(folder: Path) -> list[QueryFile]:
+    return [load_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+# -- parameter values ------------------------------------------------------------
+
+OrgResolver = Callable[[str, str], NamedNode]
+
+
+def to_term(param: Param, raw: str, resolve_org: OrgResolver | None) -> Term:
+    """Check one value against its parameter and return the RDF term to bind."""
+    value = raw.strip()
+    if not value:
+        raise ParameterError(f"parameter '{param.name}' is empty")
+    if len(value) > 200:
+        raise ParameterError(f"parameter '{param.name}' is longer than 200 characters")
+    if param.pattern and not param.pattern.fullmatch(value):
+        raise ParameterError(
+            f"parameter '{param.name}' must match {param.pattern.pattern}: got {value!r}"
+        )
+    if param.type == "date":
+        try:
+            parsed = parse_date(value)
+        except DateError:
+            parsed = None
+        if parsed is None or parsed.precision != "day":
+            raise ParameterError(
+                f"parameter '{param.name}' must be a date YYYY-MM-DD: got {value!r}"
+            )
+        return Literal(parsed.text, datatype=XSD.date)
+    if param.type in ("integer", "year"):
+        if not re.fullmatch(r"-?\d{1,9}", value) or (
+            param.type == "year" and not re.fullmatch(r"\d{4}", value)
+        ):
+            kind = "a four-digit year" if param.type == "year" else "an integer"
+            raise ParameterError(f"parameter '{param.name}' must be {kind}: got {value!r}")
+        return Literal(str(int(value)), datatype=XSD.integer)
+    if param.type == "orgtype":
+        if not re.fullmatch(r"[a-z][a-z-]*", value):
+            raise ParameterError(
+                f"parameter '{param.name}' must be an organisation type key "
+                f"such as ccg, nhs-trust, stp, icb: got {value!r}"
+            )
+        return ORGTYPE[value]
+    if param.type == "org":
+        if resolve_org is None:
+            raise ParameterError(
+                f"parameter '{param.name}' names an organisation, but no store is open"
+            )
+        return resolve_org(param.name, value)
+    return Literal(value)
+
+
+def bind(query: QueryFile, values: Mapping[str, str], resolve_org: OrgResolver | None) -> str:
+    """The query text with its parameters bound; ParameterError for bad values."""
+    declared = {p.name for p in query.header.params}
+    unknown = sorted(set(values) - declared)
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise ParameterError(
+            f"query '{query.name}' has no parameter {', '.join(repr(u) for u in unknown)} "
+            f"(parameters: {known})"
+        )
+    terms: dict[str, Term] = {}
+    for param in query.header.params:
+        if param.name in values and values[param.name] is not None:
+            terms[param.variable] = to_term(param, values[param.name], resolve_org)
+        elif param.required:
+            raise ParameterError(
+                f"query '{query.name}' needs parameter '{param.name}' ({param.type})"
+            )
+    return inject_values(query.text, terms)
+
+
+def inject_values(text: str, terms: Mapping[str, Term]) -> str:
+    """Insert ``VALUES (?a ?b) { (t1 t2) }`` at the start of the outer WHERE group."""
+    if not terms:
+        return text
+    at = outer_where_brace(text)
+    names = sorted(terms)
+    row = " ".join(str(terms[n]) for n in names)
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    return text[: at + 1] + block + text[at + 1 :]
+
+
+def outer_where_brace(text: str) -> int:
+    """Index of the '{' that opens the outer WHERE group, skipping comments, strings, IRIs."""
+    i, n = 0, len(text)
+    seen_where = False
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        if c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            end = text.find(quote, i + len(quote))
+            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
+                end = text.find(quote, end + 1)
+            if end < 0:
+                break
+            i = end + len(quote)
+            continue
+        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            i = text.find(">", i) + 1
+            continue
+        if not seen_where and text[i : i + 5].upper() == "WHERE" and _keyword_at(text, i, 5):
+            seen_where = True
+            i += 5
+            continue
+        if c == "{" and seen_where:
+            return i
+        i += 1
+    raise QueryFileError("the query has no 'WHERE {' to bind parameters into")
+
+
+def _keyword_at(text: str, i: int, length: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + length] if i + length < len(text) else " "
+    return not (before.isalnum() or before in "?$_:") and not (after.isalnum() or after == "_")

@@ -1,0 +1,65 @@
+"""One settings object for the whole product, read from the environment (NHSKG_*).
+
+Paths default to the repository layout (ontology/, shapes/, queries/, data/ beside
+the code; build/ for stores). Query limits are settings; a request may lower them,
+never raise them.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NHSKG_", frozen=True)
+
+    root: Path = Field(
+        default=REPO_ROOT, description="Folder holding ontology/, shapes/, queries/."
+    )
+    data_dir: Path | None = Field(
+        default=None, description="Curated and reference data (default root/data)."
+    )
+    build_dir: Path | None = Field(
+        default=None, description="Where stores are built and published (default root/build)."
+    )
+    keep_builds: int = Field(
+        default=2, ge=1, description="Published stores kept besides the current one."
+    )
+    query_timeout_s: float = Field(
+        default=5.0, gt=0, description="Longest a query may run, in seconds."
+    )
+    max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
+
+    @cached_property
+    def data(self) -> Path:
+        return (self.data_dir or self.root / "data").resolve()
+
+    @cached_property
+    def build(self) -> Path:
+        return (self.build_dir or self.root / "build").resolve()
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.data / "reference"
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,97 @@
+"""The triple store behind one small interface.
+
+:class:`GraphStore` is what the rest of the product uses: run a read-only SPARQL
+query and get a :class:`SelectResult`, a boolean or triples back. The embedded
+:class:`OxigraphStore` is the default; a remote SPARQL 1.1 store can implement the
+same interface. Queries see the union of all named graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+)
+
+Term = NamedNode | BlankNode | Literal
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """Rows of a SELECT query; ``truncated`` when the row cap cut it short."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    truncated: bool = False
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        return iter(self.rows)
+
+    def dicts(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+QueryOutcome = SelectResult | bool | list[Triple]
+
+
+class GraphStore(Protocol):
+    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome: ...
+
+    def __len__(self) -> int: ...
+
+
+class OxigraphStore:
+    """An embedded Oxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> OxigraphStore:
+        return cls(Store.read_only(str(path)))
+
+    @classmethod
+    def create(cls, path: Path | None = None) -> OxigraphStore:
+        return cls(Store(str(path)) if path else Store())
+
+    def bulk_load_nquads(self, path: Path) -> None:
+        self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        self._store.flush()
+
+    def load_nquads_text(self, text: str) -> None:
+        self._store.load(text, format=RdfFormat.N_QUADS)
+
+    def optimize(self) -> None:
+        self._store.optimize()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome:
+        result = self._store.query(sparql, use_default_graph_as_union=True)
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        if isinstance(result, QueryTriples):
+            return list(result)
+        assert isinstance(result, QuerySolutions)
+        variables = [v.value for v in result.variables]
+        rows: list[tuple[Term | None, ...]] = []
+        truncated = False
+        for solution in result:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        return SelectResult(variables, rows, truncated)
