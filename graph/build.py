@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+
 from nhskg.graph import mint
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.namespaces import RDF, RDFS
@@ -28,7 +30,6 @@ from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 from nhskg.graph.validate import Report, check_findings, load_checks, load_shapes, shacl_findings
-from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 Progress = Callable[[str], None]
 ONTOLOGY_GRAPH = mint.named_graph("ontology")

@@ -17,6 +17,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from nhskg.graph.build import build, validate_sources
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError
@@ -26,7 +28,6 @@ from nhskg.graph.results import FORMATS, render
 from nhskg.graph.service import QueryService, UnknownQuery
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import QueryRefused, decode
-from pydantic import ValidationError
 
 OK, NONCONFORMING, ERROR = 0, 1, 2
 EXPECTED_ERRORS = (

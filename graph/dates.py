@@ -12,8 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nhskg.graph.namespaces import XSD
 from pyoxigraph import Literal
+
+from nhskg.graph.namespaces import XSD
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

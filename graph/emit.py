@@ -15,10 +15,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
 from nhskg.graph import mint
 from nhskg.graph.dates import VagueDate, date_literal
 from nhskg.graph.namespaces import BASIS, DCTERMS, NHSKG, OA, PROV, RDF, RDFS, SCHEMA, XSD
-from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 Term = NamedNode | Literal
 

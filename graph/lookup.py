@@ -15,9 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import NamedNode
+
 from nhskg.graph.named_queries import ParameterError, load_query_file
 from nhskg.graph.store import GraphStore, SelectResult
-from pyoxigraph import NamedNode
 
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 

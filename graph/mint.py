@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from nhskg.graph.namespaces import GRAPH, ID
 from pyoxigraph import NamedNode
+
+from nhskg.graph.namespaces import GRAPH, ID
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")

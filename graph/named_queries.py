@@ -20,9 +20,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import Literal, NamedNode
+
 from nhskg.graph.dates import DateError, parse_date
 from nhskg.graph.namespaces import ORGTYPE, XSD
-from pyoxigraph import Literal, NamedNode
 
 Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

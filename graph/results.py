@@ -15,9 +15,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from pyoxigraph import BlankNode, Literal, NamedNode
+
 from nhskg.graph.namespaces import XSD, compact
 from nhskg.graph.store import SelectResult, Term
-from pyoxigraph import BlankNode, Literal, NamedNode
 
 FORMATS = ("table", "csv", "tsv", "json")
 

@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 
 import rdflib
-from nhskg.graph.named_queries import outer_where_brace
-from nhskg.graph.store import GraphStore, SelectResult
 from rdflib.namespace import RDF as R_RDF
 from rdflib.namespace import SH as R_SH
+
+from nhskg.graph.named_queries import outer_where_brace
+from nhskg.graph.store import GraphStore, SelectResult
 
 TARGETS = {
     R_SH.targetClass: "{{ ?this a <{0}> }}",

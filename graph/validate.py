@@ -13,15 +13,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import rdflib
-from nhskg.graph import shacl_sparql
-from nhskg.graph.named_queries import QueryFile, load_query_files
-from nhskg.graph.namespaces import compact
-from nhskg.graph.store import GraphStore, SelectResult
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF as R_RDF
 from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH as R_SH
 from rdflib.namespace import SKOS as R_SKOS
+
+from nhskg.graph import shacl_sparql
+from nhskg.graph.named_queries import QueryFile, load_query_files
+from nhskg.graph.namespaces import compact
+from nhskg.graph.store import GraphStore, SelectResult
 
 NHSKG_NAME = rdflib.URIRef("https://w3id.org/nhskg/def#name")
 SEVERITIES = ("Violation", "Warning", "Info")

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pyoxigraph import Literal, NamedNode
+
 from nhskg.graph import mint
 from nhskg.graph.dates import DateError, parse_date
 from nhskg.graph.emit import GraphWriter
 from nhskg.graph.namespaces import DCAT, DCTERMS, FOAF, NHSKG, PROV, RDFS, XSD
 from nhskg.graph.reference.model import Rule
 from nhskg.graph.reference.readers import ReferenceFileError, Table, read_table
-from pyoxigraph import Literal, NamedNode
 
 CSV_MEDIA_TYPE = NamedNode("https://www.iana.org/assignments/media-types/text/csv")
 YAML_MEDIA_TYPE = NamedNode("https://www.iana.org/assignments/media-types/application/yaml")

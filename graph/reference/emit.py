@@ -8,6 +8,8 @@ from, with the row it was read from as evidence.
 
 from __future__ import annotations
 
+from pyoxigraph import Literal, NamedNode
+
 from nhskg.graph import mint
 from nhskg.graph.emit import GraphWriter, QuadSink
 from nhskg.graph.namespaces import (
@@ -31,7 +33,6 @@ from nhskg.graph.reference.model import (
     Placement,
 )
 from nhskg.graph.reference.readers import Row
-from pyoxigraph import Literal, NamedNode
 
 LANDSCAPE_GRAPH = mint.named_graph("reference", "landscape")
 CATALOG_GRAPH = mint.named_graph("catalog")

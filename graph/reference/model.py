@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from nhskg.graph.reference.readers import Row
+from nhskg.graph.reference.readers import ReferenceFileError, Row
 
 Period = tuple[dt.date | None, dt.date | None]
 
@@ -116,8 +116,14 @@ class Landscape:
     ons_index: dict[str, str] = field(default_factory=dict)
 
     def add(self, organisation: Organisation) -> Organisation:
+        """Register an organisation; a second file naming the same one gets the first record."""
         existing = self.organisations.get(organisation.key)
         if existing is not None:
+            if existing.classes[0] != organisation.classes[0]:
+                raise ReferenceFileError(
+                    f"code {organisation.key} is read as a {organisation.classes[0]} "
+                    f"but is already a {existing.classes[0]}"
+                )
             return existing
         self.organisations[organisation.key] = organisation
         return organisation

@@ -1,0 +1,147 @@
+"""The build: deterministic output, validation before publication, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from nhskg.graph.build import build
+from nhskg.graph.cli import main
+from nhskg.graph.publish import current
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.nq"
+
+
+def break_trust_name(data: Path, code: str) -> None:
+    """Blank one trust's name in every ODS list: its organisation loses its label."""
+    for path in (data / "reference").glob("ods_etr_trusts_*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        fixed = []
+        for line in lines:
+            fields = line.split(",")
+            if fields[0].strip('"') == code:
+                fields[1] = '""'
+            fixed.append(",".join(fields))
+        path.write_text("\n".join(fixed) + "\n", encoding="utf-8")
+
+
+def test_build_of_the_mini_fixture_matches_the_golden_dump(mini: Settings) -> None:
+    outcome = build(mini)
+    assert outcome.published
+    dump = current(mini.build).dump.read_text(encoding="utf-8")
+    if os.environ.get("NHSKG_UPDATE_GOLDEN"):
+        GOLDEN.write_text(dump, encoding="utf-8")
+    assert dump == GOLDEN.read_text(encoding="utf-8"), (
+        "run with NHSKG_UPDATE_GOLDEN=1 after a deliberate change"
+    )
+
+
+def test_same_input_builds_the_same_dump_twice(mini: Settings) -> None:
+    first = build(mini)
+    first_dump = current(mini.build).dump.read_bytes()
+    second = build(mini)
+    assert first.build_id != second.build_id
+    assert current(mini.build).dump.read_bytes() == first_dump
+    manifest = current(mini.build).read_manifest()
+    assert manifest["validation"] == {"conforms": True, "Violation": 0, "Warning": 0, "Info": 0}
+
+
+def test_dump_is_sorted_n_quads_without_blank_nodes(mini: Settings) -> None:
+    build(mini)
+    lines = current(mini.build).dump.read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+    assert all(line.endswith(" .") and "_:" not in line.split('"')[0] for line in lines)
+
+
+def test_failed_validation_keeps_the_last_good_graph_published(
+    mini: Settings, mini_data: Path
+) -> None:
+    good = build(mini)
+    assert good.published
+    published_before = current(mini.build).path
+    break_trust_name(mini_data, "RD8")
+    bad = build(mini)
+    assert not bad.published
+    assert not bad.report.conforms
+    assert any(
+        f.focus.endswith("/org/RD8") and "prefLabel" in f.message for f in bad.report.findings
+    )
+    assert current(mini.build).path == published_before
+    assert (bad.folder / "validation-report.txt").is_file()
+    # the last good graph still answers queries
+    service = QueryService(mini)
+    rows = service.run("organisation", {"code": "RD8"}).dicts()
+    assert rows[0]["name"].value == "Milton Keynes University Hospital NHS Foundation Trust"  # type: ignore[union-attr]
+
+
+def test_build_cli_exits_1_when_the_data_does_not_conform(
+    mini: Settings,
+    mini_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NHSKG_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("NHSKG_BUILD_DIR", str(mini.build))
+    assert main(["build", "--quiet"]) == 0
+    break_trust_name(mini_data, "RD8")
+    assert main(["build", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Violation" in err and "RD8" in err
+
+
+def test_bad_date_in_a_reference_file_names_file_line_and_column(
+    mini: Settings,
+    mini_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = mini_data / "reference" / "ods_etr_trusts_2024-12.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('"RC1"')
+    lines[0] = lines[0].replace('"20200331"', '"20201331"', 1)  # RC1's close date
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("NHSKG_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("NHSKG_BUILD_DIR", str(mini.build))
+    assert main(["build", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("nhskg build: ")
+    assert f"{path}:1: column 12: not a calendar date: '20201331'" in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_unknown_code_in_a_lookup_names_the_file_and_line(
+    mini: Settings,
+    mini_data: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = mini_data / "reference" / "ons_ccg21_stp21_lookup_2021-04.csv"
+    text = path.read_text(encoding="utf-8").replace("M1J4Y", "ZZZ99", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("NHSKG_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("NHSKG_BUILD_DIR", str(mini.build))
+    assert main(["build", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3: CCG ZZZ99 (E38000249) is not in the ODS CCG file" in err
+
+
+def test_manifest_counts_quads_per_named_graph(mini: Settings) -> None:
+    outcome = build(mini)
+    manifest = json.loads((outcome.folder / "manifest.json").read_text())
+    assert manifest["quads"] == outcome.quads
+    assert sum(manifest["graphs"].values()) == outcome.quads
+    assert "https://w3id.org/nhskg/graph/ontology" in manifest["graphs"]
+    assert "https://w3id.org/nhskg/graph/reference/ods-succ-2026" in manifest["graphs"]
+
+
+def test_old_builds_are_pruned_but_current_is_kept(mini: Settings) -> None:
+    for _ in range(4):
+        build(mini)
+    stores = [p for p in (mini.build / "stores").iterdir() if p.is_dir()]
+    assert len(stores) == mini.keep_builds + 1
+    assert current(mini.build).path in [p.resolve() for p in stores]

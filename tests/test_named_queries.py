@@ -1,0 +1,146 @@
+"""Named queries: headers match the queries, parameters are typed and bound as terms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from nhskg.graph.named_queries import (
+    ParameterError,
+    QueryFileError,
+    bind,
+    inject_values,
+    load_query_file,
+    load_query_files,
+    parse_header,
+)
+from nhskg.graph.service import QueryService
+from nhskg.graph.store import SelectResult
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+ALL_QUERIES = sorted(
+    [*QUERIES.glob("*.rq"), *QUERIES.glob("checks/*.rq"), *QUERIES.glob("internal/*.rq")]
+)
+
+# A value for every parameter of the library, to run each query on the real graph.
+SAMPLE = {"code": "RC1", "stp": "QHG", "as_of": "2019-04-01", "type": "ccg", "q": "luton"}
+
+
+def used_variables(text: str) -> set[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", body))
+
+
+@pytest.mark.parametrize("path", ALL_QUERIES, ids=lambda p: p.stem)
+def test_every_query_header_declares_title_description_and_used_parameters(path: Path) -> None:
+    query = load_query_file(path)
+    assert query.header.title and query.header.description
+    variables = used_variables(query.text)
+    for param in query.header.params:
+        assert param.variable in variables, (
+            f"{path.name}: parameter {param.name} binds ?{param.variable}, unused"
+        )
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.stem)
+def test_every_named_query_runs_on_the_built_graph(path: Path, service: QueryService) -> None:
+    query = load_query_file(path)
+    params = {p.name: SAMPLE[p.name] for p in query.header.params}
+    result = service.run(query.name, params)
+    assert isinstance(result, SelectResult)
+    assert result.rows, f"{query.name} returned no rows for {params}"
+
+
+def test_optional_parameters_may_be_left_out(service: QueryService) -> None:
+    assert len(service.run("organisations").rows) == 573
+
+
+def test_header_rejects_unknown_type_and_missing_title(tmp_path: Path) -> None:
+    with pytest.raises(QueryFileError, match="unknown type 'colour'"):
+        parse_header(
+            tmp_path / "x.rq",
+            "# title: X\n# description: D\n# param: c  colour  required\nSELECT * WHERE {}",
+        )
+    with pytest.raises(QueryFileError, match="no '# title:' line"):
+        parse_header(tmp_path / "x.rq", "# description: D\nSELECT * WHERE {}")
+    with pytest.raises(QueryFileError, match="say 'required' or 'optional'"):
+        parse_header(
+            tmp_path / "x.rq",
+            "# title: X\n# description: D\n# param: c  date  maybe\nSELECT * WHERE {}",
+        )
+
+
+def test_bad_date_parameter_names_the_parameter() -> None:
+    query = load_query_file(QUERIES / "organisations.rq")
+    with pytest.raises(
+        ParameterError, match="parameter 'as_of' must be a date YYYY-MM-DD: got '2019-13-01'"
+    ):
+        bind(query, {"as_of": "2019-13-01"}, None)
+    with pytest.raises(ParameterError, match="parameter 'as_of' must be a date"):
+        bind(query, {"as_of": "2019-04"}, None)
+
+
+def test_unknown_and_missing_parameters_are_refused() -> None:
+    query = load_query_file(QUERIES / "stp-footprint.rq")
+    with pytest.raises(ParameterError, match="has no parameter 'colour'"):
+        bind(
+            query,
+            {"stp": "QHG", "colour": "red"},
+            lambda _n, _v: NamedNode("https://w3id.org/nhskg/id/org/QHG"),
+        )
+    with pytest.raises(ParameterError, match="needs parameter 'stp'"):
+        bind(query, {}, None)
+
+
+def test_orgtype_parameter_accepts_only_a_key() -> None:
+    query = load_query_file(QUERIES / "organisations.rq")
+    text = bind(query, {"type": "foundation-trust"}, None)
+    assert "<https://w3id.org/nhskg/def/orgtype/foundation-trust>" in text
+    with pytest.raises(ParameterError, match="organisation type key"):
+        bind(query, {"type": "ccg> . ?s ?p ?o"}, None)
+
+
+def test_string_parameter_is_bound_as_a_literal_not_pasted(service: QueryService) -> None:
+    hostile = 'x")) } SELECT * WHERE { ?s ?p ?o } #'
+    text = service.bound_text("organisations", {"q": hostile})
+    assert f"VALUES (?q) {{ ({Literal(hostile)}) }}" in text
+    assert service.run("organisations", {"q": hostile}).rows == []
+
+
+def test_org_parameter_resolves_codes_names_and_aliases_to_one_iri(service: QueryService) -> None:
+    for text in (
+        "QHG",
+        "qhg",
+        "E54000024",
+        "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board",
+    ):
+        assert service.index.resolve("stp", text) == NamedNode("https://w3id.org/nhskg/id/org/QHG")
+
+
+def test_values_block_lands_in_the_outer_where_group() -> None:
+    text = """# title: t
+# description: d { WHERE }
+PREFIX x: <http://example.org/WHERE/>
+SELECT ?a WHERE { ?a ?b "WHERE { not here" . OPTIONAL { ?a ?c ?d } }"""
+    bound = inject_values(text, {"b": NamedNode("http://example.org/p")})
+    assert (
+        'SELECT ?a WHERE {\n  VALUES (?b) { (<http://example.org/p>) }\n ?a ?b "WHERE { not here"'
+        in bound
+    )
+
+
+def test_values_block_skips_a_construct_template() -> None:
+    text = "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c }"
+    bound = inject_values(text, {"a": NamedNode("http://example.org/s")})
+    assert bound.startswith("CONSTRUCT { ?a ?b ?c } WHERE {\n  VALUES (?a)")
+
+
+def test_library_queries_are_lower_case_hyphenated_names() -> None:
+    names = [q.name for q in load_query_files(QUERIES)]
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]*", n) for n in names)
+    assert {"organisation", "organisations", "stp-footprint", "trusts-in-stp", "history"} <= set(
+        names
+    )
