@@ -22,11 +22,16 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from nhskg.graph import mint
+from nhskg.graph.curated.context import build_context
+from nhskg.graph.curated.emit import emit_curated
+from nhskg.graph.curated.loader import Context, Curated, load_curated
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.namespaces import RDF, RDFS
 from nhskg.graph.publish import BuildFolder, new_build_folder, publish, reject
+from nhskg.graph.reference.catalog import Catalog
 from nhskg.graph.reference.emit import emit_reference
 from nhskg.graph.reference.landscape import load_landscape
+from nhskg.graph.reference.model import Landscape
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 from nhskg.graph.validate import Report, check_findings, load_checks, load_shapes, shacl_findings
@@ -88,6 +93,17 @@ def materialise_superclasses(sink: QuadSink) -> int:
     return added
 
 
+def read_curated(
+    settings: Settings, catalog: Catalog, land: Landscape
+) -> tuple[Context, Curated] | None:
+    """The curated records of data/curated/, checked against the landscape; None if absent."""
+    curated_dir = settings.data / "curated"
+    if not curated_dir.is_dir():
+        return None
+    ctx = build_context(catalog, land, settings.ontology_dir)
+    return ctx, load_curated(settings.data / "sources", curated_dir, ctx)
+
+
 def assemble(settings: Settings, progress: Progress = _quiet) -> QuadSink:
     """All layers as one set of quads (nothing written to disk)."""
     watch = Stopwatch(progress)
@@ -105,6 +121,19 @@ def assemble(settings: Settings, progress: Progress = _quiet) -> QuadSink:
         f"{len(land.changes):,} change events: {len(sink) - before:,} quads",
         t,
     )
+    t = time.perf_counter()
+    before = len(sink)
+    loaded = read_curated(settings, catalog, land)
+    if loaded is not None:
+        ctx, curated = loaded
+        emit_curated(curated, ctx, sink)
+        watch.step(
+            "curated",
+            f"{len(curated.documents)} documents, {len(curated.entities)} entities, "
+            f"{len(curated.statements)} statements, {len(curated.aliases)} aliases: "
+            f"{len(sink) - before:,} quads",
+            t,
+        )
     t = time.perf_counter()
     added = materialise_superclasses(sink)
     watch.step("types", f"{added:,} superclass types made explicit", t)

@@ -14,15 +14,20 @@ are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from nhskg.graph.build import build, validate_sources
+from nhskg.graph.build import build, read_curated, validate_sources
+from nhskg.graph.curated.coverage import DocumentCoverage, coverage
+from nhskg.graph.curated.schema import describe as describe_format
+from nhskg.graph.curated.yamlio import CuratedFileError
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError
 from nhskg.graph.publish import NoPublishedGraph
+from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
 from nhskg.graph.results import FORMATS, render
 from nhskg.graph.service import QueryService, UnknownQuery
@@ -36,6 +41,7 @@ EXPECTED_ERRORS = (
     QueryRefused,
     UnknownQuery,
     ReferenceFileError,
+    CuratedFileError,
     NoPublishedGraph,
     SyntaxError,
     OSError,
@@ -120,6 +126,50 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    catalog, land = load_landscape(settings.reference_dir)
+    loaded = read_curated(settings, catalog, land)
+    if loaded is None:
+        raise UsageError(f"no curated data in {settings.data / 'curated'}")
+    report = coverage(loaded[1])
+    if args.document:
+        report = [c for c in report if c.document.identifier.startswith(args.document)]
+        if not report:
+            raise UsageError(f"no document {args.document!r}")
+    if args.format == "json":
+        print(json.dumps([_coverage_json(c) for c in report], indent=2, ensure_ascii=False))
+        return OK
+    total_expected = sum(len(c.expected) for c in report)
+    total_cited = sum(len(c.expected) - len(c.uncited) for c in report)
+    for c in report:
+        print(
+            f"{c.document.identifier}: {c.statements} statements; "
+            f"{len(c.expected) - len(c.uncited)} of {len(c.expected)} sentences cited ({c.ratio:.0%})"
+        )
+        if args.uncited:
+            for s in c.uncited:
+                print(f"    uncited @{s.start}: {s.text[:110]}")
+    if total_expected:
+        print(f"all documents: {total_cited} of {total_expected} sentences cited ({total_cited / total_expected:.0%})")
+    return OK
+
+
+def _coverage_json(c: DocumentCoverage) -> dict[str, object]:
+    return {
+        "document": c.document.identifier,
+        "statements": c.statements,
+        "sentences": len(c.expected),
+        "cited": len(c.expected) - len(c.uncited),
+        "coverage": round(c.ratio, 4),
+        "uncited": [{"start": s.start, "end": s.end, "text": s.text} for s in c.uncited],
+    }
+
+
+def cmd_format(args: argparse.Namespace, settings: Settings) -> int:
+    print(describe_format())
+    return OK
+
+
 def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
     service = QueryService(settings)
     index: OrganisationIndex = service.index
@@ -159,6 +209,15 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="instances per class in the published graph")
     st.add_argument("--format", "-f", choices=FORMATS, default="table")
     st.set_defaults(func=cmd_stats)
+
+    c = sub.add_parser("coverage", help="how much of each document the curated records cite")
+    c.add_argument("--document", help="one document, by its file name or the start of it (000)")
+    c.add_argument("--uncited", action="store_true", help="list the sentences no record cites")
+    c.add_argument("--format", choices=("table", "json"), default="table")
+    c.set_defaults(func=cmd_coverage)
+
+    fm = sub.add_parser("format", help="the curated record format: record types and their fields")
+    fm.set_defaults(func=cmd_format)
 
     r = sub.add_parser("resolve", help="find the organisation a code, name or alias names")
     r.add_argument("text")

@@ -1,0 +1,41 @@
+"""What curated records may refer to: the landscape's codes and change events, the
+concept schemes of the ontology, and the rows of the reference datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, parse
+
+from nhskg.graph.curated.loader import Context
+from nhskg.graph.namespaces import SKOS
+from nhskg.graph.reference.catalog import Catalog
+from nhskg.graph.reference.model import Landscape
+
+SCHEMES = ("orgtype", "role", "status", "rag", "decision")
+
+
+def concept_keys(ontology_dir: Path) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {s: set() for s in SCHEMES}
+    for quad in parse(path=str(ontology_dir / "concepts.ttl"), format=RdfFormat.TURTLE):
+        if quad.predicate == SKOS.inScheme:
+            scheme = quad.object.value.rsplit("/", 1)[1]  # type: ignore[union-attr]
+            if scheme in keys:
+                keys[scheme].add(quad.subject.value.rsplit("/", 1)[1])  # type: ignore[union-attr]
+    return keys
+
+
+def build_context(catalog: Catalog, land: Landscape, ontology_dir: Path) -> Context:
+    rows = {}
+    for info in catalog.datasets.values():
+        if info.file.endswith(".csv"):
+            text = (catalog.folder / info.file).read_text(encoding="utf-8-sig")
+            rows[info.id] = text.splitlines()
+    changes = {f"{c.date.isoformat()}/{c.resulting}" for c in land.changes}
+    return Context(
+        org_codes=set(land.organisations),
+        ons_to_org=dict(land.ons_index),
+        changes=changes,
+        concepts=concept_keys(ontology_dir),
+        dataset_rows=rows,
+    )

@@ -1,0 +1,375 @@
+"""Turn curated records into quads, one named graph per source document.
+
+Each record becomes a node with the evidence pattern of :mod:`nhskg.graph.emit`:
+its quotes as Web Annotation evidence, ``nhskg:basis`` stated or resolved (a
+resolved record also cites its reasoning and any dataset rows, and points to the
+stated record it resolves), its stated dates, and ``nhskg:knownFrom`` /
+``nhskg:knownUntil``: the stated start and end, or else the document's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from nhskg.graph import mint
+from nhskg.graph.curated.loader import Context, Curated, Record, ref_target
+from nhskg.graph.curated.schema import COMMON, ENTITY_KINDS, STATEMENTS, FieldSpec
+from nhskg.graph.dates import VagueDate
+from nhskg.graph.emit import GraphWriter, QuadSink
+from nhskg.graph.namespaces import (
+    DCTERMS,
+    DECISION,
+    FOAF,
+    NHSKG,
+    ORG,
+    ORGTYPE,
+    PROV,
+    RAG,
+    RDFS,
+    ROLE,
+    SCHEMA,
+    SKOS,
+    STATUS,
+    XSD,
+)
+
+CONCEPT_NS = {"role": ROLE, "status": STATUS, "rag": RAG, "decision": DECISION, "orgtype": ORGTYPE}
+UNIT_KINDS = {
+    "programme-office": NHSKG.ProgrammeOffice,
+    "board": NHSKG.Board,
+    "forum": NHSKG.Group,
+    "working-group": NHSKG.Group,
+    "reference-group": NHSKG.Group,
+    "leadership-group": NHSKG.Group,
+    "assurance-group": NHSKG.Group,
+    "workstream": NHSKG.Workstream,
+    "nhs-england-region": NHSKG.NHSEnglandRegion,
+}
+COLLABORATION_KINDS = {"partnership", "commissioner-collaborative", "provider-collaborative", "stp"}
+
+
+def curated_graph(stem: str) -> NamedNode:
+    return mint.named_graph("curated", stem)
+
+
+def entity_iri(kind: str, key: str) -> NamedNode:
+    if kind == "person":
+        return mint.thing("person", key)
+    if kind == "site":
+        return mint.thing("site", key)
+    if kind == "stated-group":
+        return mint.thing("group", key)
+    if kind in ("business-case", "paper"):
+        return mint.thing("paper", key)
+    return mint.org(key)
+
+
+class CuratedEmitter:
+    def __init__(self, curated: Curated, ctx: Context, sink: QuadSink) -> None:
+        self.curated = curated
+        self.ctx = ctx
+        self.sink = sink
+
+    # -- references and values ----------------------------------------------------
+
+    def iri(self, value: str) -> NamedNode:
+        target = ref_target(value, self.curated, self.ctx)
+        assert target is not None, value
+        kind, _, key = target.partition(":")
+        if kind == "org":
+            return mint.org(key)
+        if kind == "change":
+            date, code = key.split("/")
+            return mint.statement("change", date, code)
+        entity_kind = self.curated.entity_kind(key)
+        assert entity_kind is not None
+        return entity_iri(entity_kind, key)
+
+    def emit_value(self, w: GraphWriter, node: NamedNode, spec: FieldSpec, value: Any) -> None:
+        assert spec.prop is not None
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if spec.kind in ("ref", "refs"):
+                w.add(node, spec.prop, self.iri(item))
+            elif spec.kind in ("text", "texts"):
+                w.add(node, spec.prop, Literal(item))
+            elif spec.kind == "date":
+                w.add(node, spec.prop, item.literal())
+            elif spec.kind == "duration":
+                w.add(node, spec.prop, Literal(item, datatype=XSD.duration))
+            elif spec.kind == "decimal":
+                w.add(node, spec.prop, Literal(item, datatype=XSD.decimal))
+            elif spec.kind == "integer":
+                w.add(node, spec.prop, Literal(str(item), datatype=XSD.integer))
+            elif spec.kind in CONCEPT_NS:
+                w.add(node, spec.prop, CONCEPT_NS[spec.kind][item])
+            else:
+                raise AssertionError(spec.kind)
+
+    def evidence(self, w: GraphWriter, record: Record) -> list[NamedNode]:
+        doc = record.document
+        return [
+            w.quote_evidence(
+                doc.identifier, q.start, q.end, q.exact, prefix=q.prefix, suffix=q.suffix
+            )
+            for q in record.quotes
+        ]
+
+    # -- documents ------------------------------------------------------------------
+
+    def documents(self) -> None:
+        for doc in self.curated.documents.values():
+            w = self.sink.graph(curated_graph(doc.stem))
+            node = mint.document(doc.identifier)
+            w.types(node, NHSKG.SourceDocument)
+            w.text(node, DCTERMS.identifier, doc.identifier)
+            w.text(node, DCTERMS.title, doc.title)
+            w.text(node, RDFS.label, doc.title)
+            w.date(node, DCTERMS.date, doc.date)
+            w.date(node, SCHEMA.startDate, doc.date_from)
+            w.date(node, SCHEMA.endDate, doc.date_until)
+            w.text(node, NHSKG.dateText, doc.date_text)
+            w.text(node, NHSKG.audienceText, doc.audience)
+            w.text(node, DCTERMS.description, doc.description)
+            w.text(node, DCTERMS.format, "text/plain")
+            w.add(node, SCHEMA.text, Literal(doc.text))
+            if doc.publisher:
+                w.add(node, DCTERMS.publisher, self.iri(doc.publisher))
+            for org in doc.concerns:
+                w.add(node, NHSKG.concerns, self.iri(org))
+            for q in doc.quotes:
+                evidence = w.quote_evidence(doc.identifier, q.start, q.end, q.exact, prefix=q.prefix, suffix=q.suffix)
+                w.add(node, PROV.wasDerivedFrom, evidence)
+
+    # -- entities -------------------------------------------------------------------
+
+    def entities(self) -> None:
+        for key, records in sorted(self.curated.entities.items()):
+            kind = records[0].type
+            node = entity_iri(kind, key)
+            first = records[0]
+            names = {r.get("name") for r in records} | {
+                a for r in records for a in (r.get("aliases") or [])
+            }
+            starts = [r.get("start") for r in records if r.get("start")]
+            ends = [r.get("end") for r in records if r.get("end")]
+            known = (
+                min(s.first for s in starts)
+                if starts
+                else min(r.document.period[0] for r in records),
+                max(e.last for e in ends) if ends else max(r.document.period[1] for r in records),
+            )
+            for record in records:
+                w = self.sink.graph(curated_graph(record.document.stem))
+                evidence = self.evidence(w, record)
+                w.add_all(node, PROV.wasDerivedFrom, evidence)
+                self._entity_body(w, node, kind, record, first.get("name"), names, known, evidence)
+
+    def _entity_body(
+        self,
+        w: GraphWriter,
+        node: NamedNode,
+        kind: str,
+        record: Record,
+        pref: str,
+        names: set[str],
+        known: tuple[dt.date, dt.date],
+        evidence: list[NamedNode],
+    ) -> None:
+        w.text(node, RDFS.label, pref)
+        w.text(node, DCTERMS.description, record.get("description"))
+        w.date(node, SCHEMA.startDate, record.get("start"))
+        w.date(node, SCHEMA.endDate, record.get("end"))
+        w.date(node, DCTERMS.date, record.get("date"))
+        w.text(node, NHSKG.dateText, record.get("date_text"))
+        if kind == "person":
+            w.types(node, FOAF.Person)
+            w.text(node, FOAF.name, pref)
+        elif kind == "site":
+            w.types(node, ORG.Site)
+            if record.get("site_of"):
+                w.add(node, ORG.siteOf, self.iri(record.get("site_of")))
+                w.add(self.iri(record.get("site_of")), ORG.hasSite, node)
+        elif kind == "stated-group":
+            w.types(node, NHSKG.StatedGroup)
+            w.integer(node, SCHEMA.numberOfItems, record.get("count"))
+            if record.get("member_type"):
+                w.add(node, NHSKG.memberType, ORGTYPE[record.get("member_type")])
+        elif kind in ("business-case", "paper"):
+            w.types(node, NHSKG.BusinessCase if kind == "business-case" else NHSKG.PlanningDocument)
+            w.text(node, DCTERMS.title, pref)
+            w.text(node, DCTERMS.type, record.get("subtype"))
+            if record.get("part_of"):
+                w.add(node, DCTERMS.isPartOf, self.iri(record.get("part_of")))
+        else:
+            self._organisation(w, node, kind, record, pref, names, known, evidence)
+        for alias in sorted(names - {pref}):
+            w.text(node, SKOS.altLabel, alias)
+
+    def _organisation(
+        self,
+        w: GraphWriter,
+        node: NamedNode,
+        kind: str,
+        record: Record,
+        pref: str,
+        names: set[str],
+        known: tuple[dt.date, dt.date],
+        evidence: list[NamedNode],
+    ) -> None:
+        assert kind not in ENTITY_KINDS
+        if kind in UNIT_KINDS:
+            w.types(node, UNIT_KINDS[kind])
+        elif kind in COLLABORATION_KINDS:
+            w.types(node, ORG.OrganizationalCollaboration)
+        else:
+            w.types(node, ORG.FormalOrganization)
+        w.text(node, SKOS.prefLabel, pref)
+        w.add(node, ORG.classification, ORGTYPE[kind])
+        w.date(node, NHSKG.knownFrom, known[0])
+        w.date(node, NHSKG.knownUntil, known[1])
+        if record.get("part_of"):
+            parent = self.iri(record.get("part_of"))
+            w.add(node, ORG.unitOf if kind in UNIT_KINDS else DCTERMS.isPartOf, parent)
+            if kind in UNIT_KINDS:
+                w.add(parent, ORG.hasUnit, node)
+        period = mint.statement("classification", node.value.rsplit("/", 1)[1], kind)
+        w.statement(
+            period, [NHSKG.ClassificationPeriod], basis="stated", evidence=evidence, known=known
+        )
+        w.add(period, NHSKG.organisation, node)
+        w.add(period, NHSKG.classifiedAs, ORGTYPE[kind])
+
+    # -- aliases --------------------------------------------------------------------
+
+    def aliases(self) -> None:
+        for record in self.curated.aliases:
+            doc = record.document
+            w = self.sink.graph(curated_graph(doc.stem))
+            org = self.iri(record.get("org"))
+            name = mint.hashed("name", doc.stem, org.value, record.get("alias"))
+            w.statement(
+                name,
+                [NHSKG.NameRecord],
+                basis="stated",
+                evidence=self.evidence(w, record),
+                known=doc.period,
+            )
+            w.add(name, NHSKG.organisation, org)
+            w.text(name, NHSKG.name, record.get("alias"))
+            w.date(name, DCTERMS.date, doc.date)
+            w.text(org, SKOS.altLabel, record.get("alias"))
+
+    # -- statements -----------------------------------------------------------------
+
+    def statement_iri(self, record: Record) -> NamedNode:
+        stem = record.document.stem
+        if record.get("id"):
+            return mint.statement(record.type, stem, record.get("id"))
+        canonical = json.dumps(
+            {k: str(v) for k, v in sorted(record.values.items())},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return mint.hashed(record.type, stem, canonical)
+
+    def statements(self) -> None:
+        by_id = {
+            (r.path, r.get("id")): self.statement_iri(r)
+            for r in self.curated.statements
+            if r.get("id")
+        }
+        for record in self.curated.statements:
+            self._statement(record, by_id)
+
+    def _statement(self, record: Record, by_id: dict[tuple[Any, Any], NamedNode]) -> None:
+        doc = record.document
+        w = self.sink.graph(curated_graph(doc.stem))
+        node = self.statement_iri(record)
+        spec = STATEMENTS[record.type]
+        evidence = self.evidence(w, record)
+        rows = [w.row_evidence(d, n, text) for d, n, text in record.get("reference") or []]
+        if record.get("basis") == "resolved":
+            key = "resolution-" + hashlib.sha1(node.value.encode()).hexdigest()[:12]
+            evidence.append(
+                w.reasoning_evidence(
+                    key, record.get("reasoning") or "Resolved from the cited rows.", sources=rows
+                )
+            )
+            w.add(node, NHSKG.resolvedFrom, by_id[(record.path, record.get("resolved_from"))])
+        evidence += rows
+        start, end = record.get("start"), record.get("end")
+        if end is None and start is not None and record.get("term"):
+            end = _add_duration(start, record.get("term"))
+        w.statement(
+            node,
+            spec.classes,
+            basis=record.get("basis"),
+            evidence=evidence,
+            start=start,
+            end=end,
+            known=known_period(record, end),
+        )
+        w.date(node, DCTERMS.date, record.get("date"))
+        w.text(node, NHSKG.dateText, record.get("date_text"))
+        for name, value in record.values.items():
+            field_spec = spec.fields.get(name)
+            if field_spec is None or field_spec.prop is None:
+                continue
+            self.emit_value(w, node, field_spec, value)
+        if record.type == "focus":
+            w.add(self.iri(record.get("workstream")), NHSKG.hasFocus, node)
+        if record.type == "classification":
+            w.add(
+                self.iri(record.get("organisation")),
+                ORG.classification,
+                ORGTYPE[record.get("type")],
+            )
+        assert set(record.values) <= set(spec.fields) | set(COMMON)
+
+    def emit(self) -> None:
+        self.documents()
+        self.entities()
+        self.aliases()
+        self.statements()
+
+
+def known_period(record: Record, end: VagueDate | None) -> tuple[dt.date, dt.date]:
+    """Stated start and end where given; otherwise the document's date (or the record's own date)."""
+    doc_first, doc_last = record.document.period
+    start: VagueDate | None = record.get("start")
+    on: VagueDate | None = record.get("date")
+    first = start.first if start else (on.first if on else doc_first)
+    if end is not None:
+        last = end.last
+    elif on is not None and start is None:
+        last = on.last
+    else:
+        last = max(doc_last, start.last if start else doc_last)
+    return first, max(first, last)
+
+
+def _add_duration(start: VagueDate, duration: str) -> VagueDate:
+    """The last day of a term that begins on ``start``: P5Y from 2018-04-01 ends 2023-03-31."""
+    import re
+
+    from nhskg.graph.dates import day
+
+    years, months, days = (
+        int(x or 0) for x in re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", duration).groups()
+    )  # type: ignore[union-attr]
+    d = start.first
+    month = d.month - 1 + months
+    year = d.year + years + month // 12
+    month = month % 12 + 1
+    end = dt.date(year, month, min(d.day, 28)) + dt.timedelta(days=days)
+    return day(end - dt.timedelta(days=1))
+
+
+def emit_curated(curated: Curated, ctx: Context, sink: QuadSink) -> None:
+    CuratedEmitter(curated, ctx, sink).emit()

@@ -1,0 +1,338 @@
+"""The curated record format: every record type, its fields, and the terms they become.
+
+One table drives the loader (which fields exist, which are required, how each is
+checked), the emitter (which property each field becomes) and the documentation
+(`nhskg curated-format` prints it). Field kinds:
+
+- ``ref`` / ``refs``: one or several things by key: an ODS or ONS code of the
+  reference landscape, or the key of a curated entity (any file), or, for
+  ``realised_by``, a change event as ``change:YYYY-MM-DD/CODE``;
+- ``text`` / ``texts``: words as the document writes them;
+- ``date``: YYYY-MM-DD, YYYY-MM or YYYY; ``duration``: ISO 8601 such as P5Y;
+- ``decimal``: a plain number such as 39000000;
+- ``role``, ``status``, ``rag``, ``decision``, ``orgtype``: a key of that concept scheme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+
+from nhskg.graph.namespaces import DCTERMS, NHSKG, ORG, PROV, RDFS, SCHEMA
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str
+    prop: NamedNode | None
+    required: bool = False
+    default: str | None = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class StatementSpec:
+    classes: tuple[NamedNode, ...]
+    fields: dict[str, FieldSpec]
+    help: str
+
+
+def F(
+    kind: str,
+    prop: NamedNode | None,
+    required: bool = False,
+    default: str | None = None,
+    help: str = "",
+) -> FieldSpec:  # noqa: N802, E501
+    return FieldSpec(kind, prop, required, default, help)
+
+
+PART_OF = F("ref", DCTERMS.isPartOf, help="the partnership or programme it belongs to")
+LABEL = F("text", RDFS.label, True, help="a short name, in the document's words")
+DESCRIPTION = F("text", DCTERMS.description, help="more of the document's words")
+
+STATEMENTS: dict[str, StatementSpec] = {
+    "membership": StatementSpec(
+        (ORG.Membership,),
+        {
+            "member": F(
+                "ref", ORG.member, True, help="the member: an organisation or a stated group"
+            ),
+            "organization": F("ref", ORG.organization, True, help="the partnership, board or body"),
+            "role": F("role", ORG.role, default="partner"),
+        },
+        "An organisation (or a stated group) is a member of a partnership, board or group.",
+    ),
+    "post": StatementSpec(
+        (ORG.Post,),
+        {
+            "organization": F("ref", ORG.postIn, True, help="where the post is"),
+            "title": F("text", RDFS.label, True, help="the post's title as written"),
+            "person": F("ref", ORG.heldBy, help="who holds it, if named"),
+            "role": F("role", ORG.role),
+        },
+        "A named post in an organisation, and who holds it.",
+    ),
+    "coordination": StatementSpec(
+        (NHSKG.Coordination,),
+        {
+            "coordinator": F("refs", NHSKG.coordinator, True),
+            "coordinated": F("refs", NHSKG.coordinated, True),
+            "area": F("refs", NHSKG.area),
+            "area_text": F("text", NHSKG.areaText),
+            "description": DESCRIPTION,
+        },
+        "A body (often a PMO) coordinates a programme or piece of work.",
+    ),
+    "hosting": StatementSpec(
+        (NHSKG.Hosting,),
+        {"host": F("ref", NHSKG.host, True), "hosted": F("ref", NHSKG.hosted, True)},
+        "An organisation hosts a unit, e.g. a PMO based in a CCG.",
+    ),
+    "leadership": StatementSpec(
+        (NHSKG.Leadership,),
+        {
+            "leader": F("refs", NHSKG.leader, True),
+            "led": F("refs", NHSKG.led, True),
+            "description": DESCRIPTION,
+        },
+        "A person, post or organisation leads a workstream, group or programme.",
+    ),
+    "joint-working": StatementSpec(
+        (NHSKG.JointWorking,),
+        {
+            "parties": F("refs", NHSKG.party, True),
+            "purpose": F("text", NHSKG.purpose),
+            "part_of": PART_OF,
+        },
+        "Two or more parties work together without forming a named body.",
+    ),
+    "provision": StatementSpec(
+        (NHSKG.ServiceProvision,),
+        {
+            "provider": F("refs", NHSKG.provider, True),
+            "service": F("text", NHSKG.service, True),
+            "commissioner": F("refs", NHSKG.commissioner),
+            "area": F("refs", NHSKG.area),
+            "area_text": F("text", NHSKG.areaText),
+        },
+        "An organisation provides a service, for an area or a commissioner.",
+    ),
+    "contract": StatementSpec(
+        (NHSKG.Contract,),
+        {
+            "label": LABEL,
+            "provider": F("refs", NHSKG.provider, True),
+            "commissioner": F("refs", NHSKG.commissioner),
+            "service": F("text", NHSKG.service),
+            "area": F("refs", NHSKG.area),
+            "area_text": F("text", NHSKG.areaText),
+            "term": F("duration", NHSKG.term),
+            "annual_value": F("decimal", NHSKG.annualValue),
+            "currency": F("text", SCHEMA.currency, default="GBP"),
+            "status": F("status", NHSKG.status),
+        },
+        "A contract: provider, commissioners, start, term and value.",
+    ),
+    "merger-proposal": StatementSpec(
+        (NHSKG.MergerProposal,),
+        {
+            "label": LABEL,
+            "proposers": F("refs", NHSKG.proposer, True),
+            "proposed_name": F("texts", NHSKG.proposedName),
+            "status": F("status", NHSKG.status),
+            "realised_by": F(
+                "ref", NHSKG.realisedBy, help="change:YYYY-MM-DD/CODE from the ODS successor file"
+            ),
+        },
+        "Organisations propose to merge.",
+    ),
+    "submission": StatementSpec(
+        (NHSKG.Submission,),
+        {
+            "submitted": F("refs", NHSKG.submitted, True),
+            "by": F("refs", NHSKG.submittedBy),
+            "to": F("refs", NHSKG.submittedTo, True),
+            "description": DESCRIPTION,
+        },
+        "A document is submitted by one body to another.",
+    ),
+    "decision": StatementSpec(
+        (NHSKG.Decision,),
+        {
+            "by": F("refs", NHSKG.decidedBy, True),
+            "kind": F("decision", NHSKG.decisionKind, True),
+            "on": F("refs", NHSKG.decisionOn),
+            "description": DESCRIPTION,
+        },
+        "A board or body agrees, approves, accepts, signs off or receives something.",
+    ),
+    "consultation": StatementSpec(
+        (NHSKG.Consultation,),
+        {
+            "label": LABEL,
+            "topics": F("texts", DCTERMS.subject),
+            "consulting": F("refs", NHSKG.consultingBody),
+            "planned_start": F("date", NHSKG.plannedStart),
+            "status": F("status", NHSKG.status, True),
+            "part_of": PART_OF,
+            "description": DESCRIPTION,
+        },
+        "A public consultation: topics, who consults, planned or actual start, status.",
+    ),
+    "milestone": StatementSpec(
+        (NHSKG.Milestone,),
+        {
+            "label": LABEL,
+            "target_date": F("date", NHSKG.targetDate),
+            "target_text": F("text", NHSKG.dateText),
+            "rag": F("rag", NHSKG.ragStatus, True),
+            "part_of": PART_OF,
+        },
+        "A programme milestone with its target date and RAG status.",
+    ),
+    "risk": StatementSpec(
+        (NHSKG.Risk,),
+        {
+            "label": LABEL,
+            "description": DESCRIPTION,
+            "update": F("text", NHSKG.update),
+            "rag": F("rag", NHSKG.ragStatus, True),
+            "part_of": PART_OF,
+        },
+        "A programme risk or issue with its RAG status.",
+    ),
+    "event": StatementSpec(
+        (NHSKG.EngagementEvent,),
+        {
+            "label": LABEL,
+            "place": F("text", SCHEMA.location),
+            "speakers": F("refs", NHSKG.speaker),
+            "chairs": F("refs", NHSKG.chair),
+            "organisers": F("refs", NHSKG.organiser),
+            "participants": F("refs", NHSKG.participant),
+            "audience": F("text", NHSKG.audienceText),
+            "description": DESCRIPTION,
+            "part_of": PART_OF,
+        },
+        "An engagement event: date, place, speakers, who organised it.",
+    ),
+    "funding": StatementSpec(
+        (NHSKG.Funding,),
+        {
+            "amount": F("decimal", NHSKG.amount, True),
+            "currency": F("text", SCHEMA.currency, default="GBP"),
+            "per": F("text", SCHEMA.unitText, help="for a rate, e.g. 'per head of population'"),
+            "purpose": F("text", NHSKG.purpose),
+            "site": F("ref", NHSKG.fundedSite),
+            "funder": F("refs", NHSKG.funder),
+            "recipient": F("refs", NHSKG.recipient),
+            "status": F("status", NHSKG.status),
+            "part_of": PART_OF,
+        },
+        "An amount of money with its purpose, site and status.",
+    ),
+    "focus": StatementSpec(
+        (NHSKG.WorkstreamFocus,),
+        {
+            "workstream": F("ref", None, True, help="the workstream (linked by nhskg:hasFocus)"),
+            "label": LABEL,
+            "problems": F("texts", NHSKG.problem),
+            "outcome": F("text", NHSKG.desiredOutcome),
+        },
+        "A clinical focus of a workstream, with its problems and desired outcome.",
+    ),
+    "activity": StatementSpec(
+        (PROV.Activity,),
+        {
+            "label": LABEL,
+            "leaders": F("refs", NHSKG.leader, help="who leads or oversees it"),
+            "participants": F("refs", NHSKG.participant),
+            "description": DESCRIPTION,
+            "part_of": PART_OF,
+        },
+        "Some other piece of work the document names, with who leads it and who takes part (a prov:Activity).",
+    ),
+    "classification": StatementSpec(
+        (NHSKG.ClassificationPeriod,),
+        {
+            "organisation": F("ref", NHSKG.organisation, True),
+            "type": F("orgtype", NHSKG.classifiedAs, True),
+        },
+        "The document says what type of body an organisation is (e.g. that BCT is the STP).",
+    ),
+}
+
+# Fields every statement may carry.
+COMMON: dict[str, FieldSpec] = {
+    "id": F("text", None, help="a short name for this record, unique in the file"),
+    "quote": F("quotes", None, True, help="the exact text of the document (a string or a list)"),
+    "occurrence": F(
+        "integer", None, help="which occurrence of a quote that appears more than once"
+    ),
+    "basis": F("text", None, default="stated", help="stated, or resolved"),
+    "resolved_from": F("text", None, help="the id of the stated record this resolves"),
+    "reasoning": F("text", None, help="why the resolution names this organisation"),
+    "reference": F("rows", None, help="dataset rows that name it: [{dataset: ID, row: N}]"),
+    "start": F("date", SCHEMA.startDate),
+    "end": F("date", SCHEMA.endDate),
+    "date": F("date", DCTERMS.date),
+    "date_text": F("text", NHSKG.dateText, help="the document's words for a vague date"),
+}
+
+ENTITY_KINDS = ("person", "site", "stated-group", "business-case", "paper")
+
+# Fields of an entity record (organisations and other things a document introduces).
+ENTITY_FIELDS: dict[str, FieldSpec] = {
+    "key": F("text", None, True, help="lower-case words with hyphens; the IRI is minted from it"),
+    "kind": F(
+        "text",
+        None,
+        True,
+        help="an organisation type key, or person, site, stated-group, business-case, paper",
+    ),
+    "name": F("text", None, True, help="the preferred name"),
+    "aliases": F("texts", None, help="other names the document uses"),
+    "quote": F("quotes", None, True),
+    "occurrence": F("integer", None),
+    "description": DESCRIPTION,
+    "part_of": F("ref", None, help="a unit's parent (org:unitOf); a paper's programme"),
+    "site_of": F("ref", None, help="the organisation that runs a site"),
+    "count": F("integer", None, help="how many a stated group counts"),
+    "member_type": F("orgtype", None, help="what type the members of a stated group are"),
+    "subtype": F("text", None, help="a business case's type: SOC, PCBC or FBC; a paper's kind"),
+    "start": F("date", SCHEMA.startDate),
+    "end": F("date", SCHEMA.endDate),
+    "date": F("date", DCTERMS.date),
+    "date_text": F("text", NHSKG.dateText),
+}
+
+ALIAS_FIELDS: dict[str, FieldSpec] = {
+    "org": F("ref", None, True, help="the organisation (code or key)"),
+    "alias": F("text", None, True, help="the name form as the document writes it"),
+    "quote": F("quotes", None, True),
+    "occurrence": F("integer", None),
+}
+
+
+def describe() -> str:
+    """The record format as text: what `nhskg format` prints."""
+
+    def block(title: str, specs: dict[str, FieldSpec]) -> list[str]:
+        lines = [title]
+        for name, spec in specs.items():
+            need = "required" if spec.required else (f"default {spec.default}" if spec.default else "optional")
+            note = f"  {spec.help}" if spec.help else ""
+            lines.append(f"    {name:<14} {spec.kind:<9} {need:<16}{note}".rstrip())
+        return lines
+
+    out = ["Curated record format (data/curated/<document>.yaml)", ""]
+    out += ["Top level: document (file name), entities, aliases, statements.", ""]
+    out += block("entities: (kind: an organisation type key, or " + ", ".join(ENTITY_KINDS) + ")", ENTITY_FIELDS)
+    out += [""] + block("aliases:", ALIAS_FIELDS)
+    out += [""] + block("statements: every type also takes", COMMON)
+    for name, spec in STATEMENTS.items():
+        out += ["", f"  type: {name}  ({spec.help})"]
+        out += block("", spec.fields)[1:]
+    return "\n".join(out)
