@@ -144,13 +144,15 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     for c in report:
         print(
             f"{c.document.identifier}: {c.statements} statements; "
-            f"{len(c.expected) - len(c.uncited)} of {len(c.expected)} sentences cited ({c.ratio:.0%})"
+            f"{len(c.expected) - len(c.uncited)} of {len(c.expected)} sentences cited "
+            f"({c.ratio:.0%})"
         )
         if args.uncited:
             for s in c.uncited:
                 print(f"    uncited @{s.start}: {s.text[:110]}")
     if total_expected:
-        print(f"all documents: {total_cited} of {total_expected} sentences cited ({total_cited / total_expected:.0%})")
+        share = total_cited / total_expected
+        print(f"all documents: {total_cited} of {total_expected} sentences cited ({share:.0%})")
     return OK
 
 

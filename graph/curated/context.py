@@ -19,9 +19,9 @@ def concept_keys(ontology_dir: Path) -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {s: set() for s in SCHEMES}
     for quad in parse(path=str(ontology_dir / "concepts.ttl"), format=RdfFormat.TURTLE):
         if quad.predicate == SKOS.inScheme:
-            scheme = quad.object.value.rsplit("/", 1)[1]  # type: ignore[union-attr]
+            scheme = quad.object.value.rsplit("/", 1)[1]
             if scheme in keys:
-                keys[scheme].add(quad.subject.value.rsplit("/", 1)[1])  # type: ignore[union-attr]
+                keys[scheme].add(quad.subject.value.rsplit("/", 1)[1])
     return keys
 
 

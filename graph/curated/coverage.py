@@ -87,7 +87,8 @@ def _cells(line: str) -> list[tuple[int, str]]:
 
 
 def _records(curated: Curated) -> list[Record]:
-    return [r for rs in curated.entities.values() for r in rs] + curated.aliases + curated.statements
+    entities = [r for rs in curated.entities.values() for r in rs]
+    return entities + curated.aliases + curated.statements
 
 
 def coverage(curated: Curated) -> list[DocumentCoverage]:
@@ -99,7 +100,8 @@ def coverage(curated: Curated) -> list[DocumentCoverage]:
             statements=sum(1 for r in curated.statements if r.document.identifier == identifier),
             sentences=sentences(doc.text),
         )
-        spans = [(q.start, q.end) for r in records if r.document.identifier == identifier for q in r.quotes]
+        mine = [r for r in records if r.document.identifier == identifier]
+        spans = [(q.start, q.end) for r in mine for q in r.quotes]
         spans += [(q.start, q.end) for q in doc.quotes]
         for i, s in enumerate(cov.sentences):
             if any(a < s.end and s.start < b for a, b in spans):

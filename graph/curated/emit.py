@@ -9,9 +9,11 @@ stated record it resolves), its stated dates, and ``nhskg:knownFrom`` /
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
@@ -19,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from nhskg.graph import mint
 from nhskg.graph.curated.loader import Context, Curated, Record, ref_target
 from nhskg.graph.curated.schema import COMMON, ENTITY_KINDS, STATEMENTS, FieldSpec
-from nhskg.graph.dates import VagueDate
+from nhskg.graph.dates import VagueDate, day
 from nhskg.graph.emit import GraphWriter, QuadSink
 from nhskg.graph.namespaces import (
     DCTERMS,
@@ -50,6 +52,7 @@ UNIT_KINDS = {
     "workstream": NHSKG.Workstream,
     "nhs-england-region": NHSKG.NHSEnglandRegion,
 }
+DURATION_PARTS = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?")
 COLLABORATION_KINDS = {"partnership", "commissioner-collaborative", "provider-collaborative", "stp"}
 
 
@@ -143,7 +146,9 @@ class CuratedEmitter:
             for org in doc.concerns:
                 w.add(node, NHSKG.concerns, self.iri(org))
             for q in doc.quotes:
-                evidence = w.quote_evidence(doc.identifier, q.start, q.end, q.exact, prefix=q.prefix, suffix=q.suffix)
+                evidence = w.quote_evidence(
+                    doc.identifier, q.start, q.end, q.exact, prefix=q.prefix, suffix=q.suffix
+                )
                 w.add(node, PROV.wasDerivedFrom, evidence)
 
     # -- entities -------------------------------------------------------------------
@@ -340,7 +345,7 @@ class CuratedEmitter:
 
 
 def known_period(record: Record, end: VagueDate | None) -> tuple[dt.date, dt.date]:
-    """Stated start and end where given; otherwise the document's date (or the record's own date)."""
+    """Stated start and end where given; else the record's own date, else the document's."""
     doc_first, doc_last = record.document.period
     start: VagueDate | None = record.get("start")
     on: VagueDate | None = record.get("date")
@@ -356,19 +361,14 @@ def known_period(record: Record, end: VagueDate | None) -> tuple[dt.date, dt.dat
 
 def _add_duration(start: VagueDate, duration: str) -> VagueDate:
     """The last day of a term that begins on ``start``: P5Y from 2018-04-01 ends 2023-03-31."""
-    import re
-
-    from nhskg.graph.dates import day
-
-    years, months, days = (
-        int(x or 0) for x in re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", duration).groups()
-    )  # type: ignore[union-attr]
-    d = start.first
-    month = d.month - 1 + months
-    year = d.year + years + month // 12
-    month = month % 12 + 1
-    end = dt.date(year, month, min(d.day, 28)) + dt.timedelta(days=days)
-    return day(end - dt.timedelta(days=1))
+    match = DURATION_PARTS.fullmatch(duration)
+    assert match is not None, duration  # the loader checked the pattern
+    years, months, days = (int(x or 0) for x in match.groups())
+    first = start.first
+    index = first.month - 1 + months
+    year, month = first.year + years + index // 12, index % 12 + 1
+    anniversary = dt.date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
+    return day(anniversary + dt.timedelta(days=days - 1))
 
 
 def emit_curated(curated: Curated, ctx: Context, sink: QuadSink) -> None:

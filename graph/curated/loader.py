@@ -143,7 +143,8 @@ def _rows(value: Any, where: str, ctx: Context) -> list[tuple[str, int, str]]:
             ]
             if len(found) != 1:
                 raise CuratedFileError(
-                    f"{where}: code {code!r} is on {len(found)} rows of {dataset}, not one; give row: N"
+                    f"{where}: code {code!r} is on {len(found)} rows of {dataset}, "
+                    "not one; give row: N"
                 )
             number = found[0]
         else:
@@ -203,14 +204,16 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
     identifier = data.get("document")
     if identifier not in docs:
         raise CuratedFileError(
-            f"{path}:{line_of(data, 'document')}: field 'document': no source document {identifier!r}"
+            f"{path}:{line_of(data, 'document')}: field 'document': "
+            f"no source document {identifier!r}"
         )
     doc = docs[identifier]
     for raw in data.get("entities") or []:
         kind = str(raw.get("kind", ""))
         if kind not in ENTITY_KINDS and kind not in ctx.concepts["orgtype"]:
             raise CuratedFileError(
-                f"{path}:{line_of(raw, 'kind')}: field 'kind': {kind!r} is not an organisation type or one of {', '.join(ENTITY_KINDS)}"
+                f"{path}:{line_of(raw, 'kind')}: field 'kind': {kind!r} is not an "
+                f"organisation type or one of {', '.join(ENTITY_KINDS)}"
             )
         record = _record("entity", kind, raw, ENTITY_FIELDS, doc, path, ctx)
         key = record.get("key")
@@ -232,7 +235,8 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
         spec = STATEMENTS.get(rtype)
         if spec is None:
             raise CuratedFileError(
-                f"{path}:{line_of(raw, 'type') or line_of(raw)}: field 'type': {rtype!r} is not one of {', '.join(STATEMENTS)}"
+                f"{path}:{line_of(raw, 'type') or line_of(raw)}: field 'type': "
+                f"{rtype!r} is not one of {', '.join(STATEMENTS)}"
             )
         raw = {k: v for k, v in raw.items() if k != "type"}
         raw["__lines__"] = {k: v for k, v in raw["__lines__"].items() if k != "type"}
@@ -258,11 +262,13 @@ def _check_basis(record: Record, ids: dict[str, Record]) -> None:
         origin = record.get("resolved_from")
         if not origin:
             raise CuratedFileError(
-                f"{record.where()}: a resolved record needs 'resolved_from' (the stated record's id)"
+                f"{record.where()}: a resolved record needs 'resolved_from' "
+                "(the stated record's id)"
             )
         if origin not in ids:
             raise CuratedFileError(
-                f"{record.where('resolved_from')}: no earlier record with id {origin!r} in this file"
+                f"{record.where('resolved_from')}: "
+                f"no earlier record with id {origin!r} in this file"
             )
         if not record.get("reasoning") and not record.get("reference"):
             raise CuratedFileError(
@@ -319,7 +325,8 @@ def load_curated(sources_dir: Path, curated_dir: Path, ctx: Context) -> Curated:
         for value in ([doc.publisher] if doc.publisher else []) + doc.concerns:
             if ref_target(value, curated, ctx) is None:
                 raise CuratedFileError(
-                    f"{sources_dir / 'documents.yaml'}:{doc.meta_line}: unknown organisation {value!r}"
+                    f"{sources_dir / 'documents.yaml'}:{doc.meta_line}: "
+                    f"unknown organisation {value!r}"
                 )
     return curated
 

@@ -44,7 +44,7 @@ def F(
     required: bool = False,
     default: str | None = None,
     help: str = "",
-) -> FieldSpec:  # noqa: N802, E501
+) -> FieldSpec:
     return FieldSpec(kind, prop, required, default, help)
 
 
@@ -252,7 +252,8 @@ STATEMENTS: dict[str, StatementSpec] = {
             "description": DESCRIPTION,
             "part_of": PART_OF,
         },
-        "Some other piece of work the document names, with who leads it and who takes part (a prov:Activity).",
+        "Some other piece of work the document names, who leads it and who takes part "
+        "(a prov:Activity).",
     ),
     "classification": StatementSpec(
         (NHSKG.ClassificationPeriod,),
@@ -322,16 +323,19 @@ def describe() -> str:
     def block(title: str, specs: dict[str, FieldSpec]) -> list[str]:
         lines = [title]
         for name, spec in specs.items():
-            need = "required" if spec.required else (f"default {spec.default}" if spec.default else "optional")
+            need = "required" if spec.required else "optional"
+            if spec.default:
+                need = f"default {spec.default}"
             note = f"  {spec.help}" if spec.help else ""
             lines.append(f"    {name:<14} {spec.kind:<9} {need:<16}{note}".rstrip())
         return lines
 
     out = ["Curated record format (data/curated/<document>.yaml)", ""]
     out += ["Top level: document (file name), entities, aliases, statements.", ""]
-    out += block("entities: (kind: an organisation type key, or " + ", ".join(ENTITY_KINDS) + ")", ENTITY_FIELDS)
-    out += [""] + block("aliases:", ALIAS_FIELDS)
-    out += [""] + block("statements: every type also takes", COMMON)
+    kinds = ", ".join(ENTITY_KINDS)
+    out += block(f"entities: (kind: an organisation type key, or {kinds})", ENTITY_FIELDS)
+    out += ["", *block("aliases:", ALIAS_FIELDS)]
+    out += ["", *block("statements: every type also takes", COMMON)]
     for name, spec in STATEMENTS.items():
         out += ["", f"  type: {name}  ({spec.help})"]
         out += block("", spec.fields)[1:]

@@ -54,7 +54,7 @@ class SourceDocument:
         return self.date_from.first, self.date_until.last
 
     def find(self, exact: str, *, occurrence: int | None, where: str) -> Quote:
-        """Locate ``exact`` in the text; it must occur, and once unless ``occurrence`` says which."""
+        """Locate ``exact``: it must occur, and only once unless ``occurrence`` says which."""
         if not exact:
             raise CuratedFileError(f"{where}: the quote is empty")
         starts = []
@@ -159,7 +159,8 @@ def load_sources(folder: Path) -> dict[str, SourceDocument]:
         )
         raw_quotes = entry.get("quote") or []
         for exact in raw_quotes if isinstance(raw_quotes, list) else [raw_quotes]:
-            doc.quotes.append(doc.find(str(exact), occurrence=None, where=f"{meta_path}:{line_of(entry, 'quote')}: field 'quote'"))
+            where = f"{meta_path}:{line_of(entry, 'quote')}: field 'quote'"
+            doc.quotes.append(doc.find(str(exact), occurrence=None, where=where))
         if doc.date is None and (doc.date_from is None or doc.date_until is None):
             raise CuratedFileError(f"{where}: give 'date', or both 'date_from' and 'date_until'")
         docs[identifier] = doc
