@@ -49,6 +49,7 @@ class OrganisationIndex:
     codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     labels: dict[str, str] = field(default_factory=dict)
     code_of: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, store: GraphStore, queries_dir: Path) -> OrganisationIndex:
@@ -69,7 +70,9 @@ class OrganisationIndex:
                 if kind.value == "name":
                     index.labels[iri] = value
         for iri in index.labels:
-            index.code_of.setdefault(iri, iri.rsplit("/", 1)[-1])
+            key = iri.rsplit("/", 1)[-1]
+            index.code_of.setdefault(iri, key)
+            index.keys[key.lower()] = iri
         return index
 
     def describe(self, iri: str) -> str:
@@ -79,6 +82,9 @@ class OrganisationIndex:
         by_code = self.codes.get(text.strip().upper())
         if by_code:
             return by_code
+        by_key = self.keys.get(text.strip().lower())
+        if by_key:
+            return {by_key}
         return self.names.get(normalise(text), set())
 
     def search(self, text: str, *, limit: int = 10) -> list[tuple[str, float]]:

@@ -80,10 +80,14 @@ class CuratedEmitter:
 
     # -- references and values ----------------------------------------------------
 
-    def iri(self, value: str) -> NamedNode:
-        target = ref_target(value, self.curated, self.ctx)
+    def iri(self, value: str, record: Record | None = None) -> NamedNode:
+        path = record.path if record else None
+        target = ref_target(value, self.curated, self.ctx, path)
         assert target is not None, value
         kind, _, key = target.partition(":")
+        if kind == "statement":
+            assert path is not None
+            return self.statement_iri(self.curated.ids[(path, key)])
         if kind == "org":
             return mint.org(key)
         if kind == "change":
@@ -93,12 +97,14 @@ class CuratedEmitter:
         assert entity_kind is not None
         return entity_iri(entity_kind, key)
 
-    def emit_value(self, w: GraphWriter, node: NamedNode, spec: FieldSpec, value: Any) -> None:
+    def emit_value(
+        self, w: GraphWriter, node: NamedNode, spec: FieldSpec, value: Any, record: Record
+    ) -> None:
         assert spec.prop is not None
         items = value if isinstance(value, list) else [value]
         for item in items:
             if spec.kind in ("ref", "refs"):
-                w.add(node, spec.prop, self.iri(item))
+                w.add(node, spec.prop, self.iri(item, record))
             elif spec.kind in ("text", "texts"):
                 w.add(node, spec.prop, Literal(item))
             elif spec.kind == "date":
@@ -145,6 +151,10 @@ class CuratedEmitter:
                 w.add(node, DCTERMS.publisher, self.iri(doc.publisher))
             for org in doc.concerns:
                 w.add(node, NHSKG.concerns, self.iri(org))
+            for person in doc.authors:
+                w.add(node, DCTERMS.creator, self.iri(person))
+            for person in doc.sponsors:
+                w.add(node, SCHEMA.sponsor, self.iri(person))
             for q in doc.quotes:
                 evidence = w.quote_evidence(
                     doc.identifier, q.start, q.end, q.exact, prefix=q.prefix, suffix=q.suffix
@@ -326,7 +336,7 @@ class CuratedEmitter:
             field_spec = spec.fields.get(name)
             if field_spec is None or field_spec.prop is None:
                 continue
-            self.emit_value(w, node, field_spec, value)
+            self.emit_value(w, node, field_spec, value, record)
         if record.type == "focus":
             w.add(self.iri(record.get("workstream")), NHSKG.hasFocus, node)
         if record.type == "classification":

@@ -59,6 +59,7 @@ class Curated:
     aliases: list[Record] = field(default_factory=list)
     statements: list[Record] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    ids: dict[tuple[Path, str], Record] = field(default_factory=dict)
 
     def entity_kind(self, key: str) -> str | None:
         records = self.entities.get(key)
@@ -78,7 +79,9 @@ class Context:
 
 def _parse_value(spec: FieldSpec, value: Any, where: str, ctx: Context) -> Any:
     kind = spec.kind
-    if kind in ("refs", "texts", "quotes"):
+    if kind == "quotes":
+        return _quotes(value, where)
+    if kind in ("refs", "texts"):
         items = value if isinstance(value, list) else [value]
         if not items or any(isinstance(i, (dict, list)) or i in (None, "") for i in items):
             raise CuratedFileError(f"{where}: expected a word or a list of words")
@@ -119,6 +122,25 @@ def _parse_value(spec: FieldSpec, value: Any, where: str, ctx: Context) -> Any:
     if kind == "rows":
         return _rows(value, where, ctx)
     raise AssertionError(f"unhandled field kind {kind}")
+
+
+def _quotes(value: Any, where: str) -> list[tuple[str, int | None]]:
+    """Quotes as (text, occurrence): strings, or {text: ..., occurrence: N} for a repeated one."""
+    items = value if isinstance(value, list) else [value]
+    out: list[tuple[str, int | None]] = []
+    for item in items:
+        if isinstance(item, dict):
+            text, occurrence = item.get("text"), str(item.get("occurrence", ""))
+            if not text or not occurrence.isdigit() or set(fields(item)) - {"text", "occurrence"}:
+                raise CuratedFileError(
+                    f"{where}: a quote entry is a string or {{text: ..., occurrence: N}}"
+                )
+            out.append((str(text), int(occurrence)))
+        elif isinstance(item, list) or item in (None, ""):
+            raise CuratedFileError(f"{where}: expected a quote or a list of quotes")
+        else:
+            out.append((str(item), None))
+    return out
 
 
 def _rows(value: Any, where: str, ctx: Context) -> list[tuple[str, int, str]]:
@@ -184,8 +206,10 @@ def _record(
             values[name] = spec.default
     occurrence = values.get("occurrence")
     quotes = [
-        doc.find(q, occurrence=occurrence, where=f"{path}:{line_of(raw, 'quote')}: field 'quote'")
-        for q in values["quote"]
+        doc.find(
+            q, occurrence=n or occurrence, where=f"{path}:{line_of(raw, 'quote')}: field 'quote'"
+        )
+        for q, n in values["quote"]
     ]
     return Record(section, rtype, doc, path, line_of(raw), values, quotes, dict(raw["__lines__"]))
 
@@ -248,6 +272,7 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
                     f"{record.where('id')}: id {record.get('id')!r} used twice in this file"
                 )
             ids[record.get("id")] = record
+            curated.ids[(path, record.get("id"))] = record
         curated.statements.append(record)
     curated.files.append(path)
 
@@ -280,8 +305,11 @@ def _check_basis(record: Record, ids: dict[str, Record]) -> None:
         )
 
 
-def ref_target(value: str, curated: Curated, ctx: Context) -> str | None:
-    """What a reference names: 'org:KEY', 'entity:KEY', 'change:DATE/CODE', or None if nothing."""
+def ref_target(value: str, curated: Curated, ctx: Context, path: Path | None = None) -> str | None:
+    """What a reference names: 'org:KEY', 'entity:KEY', 'change:DATE/CODE', 'statement:ID'
+    (a statement of the file at ``path``), or None if nothing."""
+    if value.startswith("#"):
+        return f"statement:{value[1:]}" if path and (path, value[1:]) in curated.ids else None
     if value.startswith("change:"):
         return value if value[len("change:") :] in ctx.changes else None
     if value in curated.entities:
@@ -308,10 +336,11 @@ def _check_refs(curated: Curated, ctx: Context) -> None:
             if spec.kind not in ("ref", "refs"):
                 continue
             for item in value if isinstance(value, list) else [value]:
-                if ref_target(item, curated, ctx) is None:
+                if ref_target(item, curated, ctx, record.path) is None:
                     raise CuratedFileError(
                         f"{record.where(name)}: unknown organisation or entity {item!r} "
-                        "(use an ODS code, an ONS code, or the key of a curated entity)"
+                        "(use an ODS code, an ONS code, the key of a curated entity, "
+                        "or #id of a statement in this file)"
                     )
 
 
@@ -322,7 +351,9 @@ def load_curated(sources_dir: Path, curated_dir: Path, ctx: Context) -> Curated:
         _load_file(path, docs, ctx, curated)
     _check_refs(curated, ctx)
     for doc in docs.values():
-        for value in ([doc.publisher] if doc.publisher else []) + doc.concerns:
+        for value in (
+            ([doc.publisher] if doc.publisher else []) + doc.concerns + doc.authors + doc.sponsors
+        ):
             if ref_target(value, curated, ctx) is None:
                 raise CuratedFileError(
                     f"{sources_dir / 'documents.yaml'}:{doc.meta_line}: "

@@ -5,7 +5,8 @@ checked), the emitter (which property each field becomes) and the documentation
 (`nhskg curated-format` prints it). Field kinds:
 
 - ``ref`` / ``refs``: one or several things by key: an ODS or ONS code of the
-  reference landscape, or the key of a curated entity (any file), or, for
+  reference landscape, the key of a curated entity (any file), ``#id`` for a
+  statement of the same file (e.g. a post that leads a group), or, for
   ``realised_by``, a change event as ``change:YYYY-MM-DD/CODE``;
 - ``text`` / ``texts``: words as the document writes them;
 - ``date``: YYYY-MM-DD, YYYY-MM or YYYY; ``duration``: ISO 8601 such as P5Y;
@@ -154,6 +155,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "submitted": F("refs", NHSKG.submitted, True),
             "by": F("refs", NHSKG.submittedBy),
             "to": F("refs", NHSKG.submittedTo, True),
+            "status": F("status", NHSKG.status, help="e.g. planned, for one not yet made"),
             "description": DESCRIPTION,
         },
         "A document is submitted by one body to another.",
@@ -164,6 +166,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "by": F("refs", NHSKG.decidedBy, True),
             "kind": F("decision", NHSKG.decisionKind, True),
             "on": F("refs", NHSKG.decisionOn),
+            "status": F("status", NHSKG.status, help="e.g. planned, for one not yet taken"),
             "description": DESCRIPTION,
         },
         "A board or body agrees, approves, accepts, signs off or receives something.",
@@ -187,7 +190,10 @@ STATEMENTS: dict[str, StatementSpec] = {
             "label": LABEL,
             "target_date": F("date", NHSKG.targetDate),
             "target_text": F("text", NHSKG.dateText),
-            "rag": F("rag", NHSKG.ragStatus, True),
+            "rag": F(
+                "rag", NHSKG.ragStatus, help="red, amber, green or not-started, where reported"
+            ),
+            "status": F("status", NHSKG.status),
             "part_of": PART_OF,
         },
         "A programme milestone with its target date and RAG status.",
@@ -213,6 +219,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "organisers": F("refs", NHSKG.organiser),
             "participants": F("refs", NHSKG.participant),
             "audience": F("text", NHSKG.audienceText),
+            "status": F("status", NHSKG.status, help="e.g. planned, for one yet to take place"),
             "description": DESCRIPTION,
             "part_of": PART_OF,
         },
@@ -221,7 +228,7 @@ STATEMENTS: dict[str, StatementSpec] = {
     "funding": StatementSpec(
         (NHSKG.Funding,),
         {
-            "amount": F("decimal", NHSKG.amount, True),
+            "amount": F("decimal", NHSKG.amount, help="where the document gives one"),
             "currency": F("text", SCHEMA.currency, default="GBP"),
             "per": F("text", SCHEMA.unitText, help="for a rate, e.g. 'per head of population'"),
             "purpose": F("text", NHSKG.purpose),
@@ -229,9 +236,10 @@ STATEMENTS: dict[str, StatementSpec] = {
             "funder": F("refs", NHSKG.funder),
             "recipient": F("refs", NHSKG.recipient),
             "status": F("status", NHSKG.status),
+            "description": DESCRIPTION,
             "part_of": PART_OF,
         },
-        "An amount of money with its purpose, site and status.",
+        "Money: an amount with its purpose, site and status (or a bid or gap without one).",
     ),
     "focus": StatementSpec(
         (NHSKG.WorkstreamFocus,),
@@ -249,6 +257,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "label": LABEL,
             "leaders": F("refs", NHSKG.leader, help="who leads or oversees it"),
             "participants": F("refs", NHSKG.participant),
+            "status": F("status", NHSKG.status),
             "description": DESCRIPTION,
             "part_of": PART_OF,
         },
@@ -259,7 +268,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         (NHSKG.ClassificationPeriod,),
         {
             "organisation": F("ref", NHSKG.organisation, True),
-            "type": F("orgtype", NHSKG.classifiedAs, True),
+            "classified_as": F("orgtype", NHSKG.classifiedAs, True),
         },
         "The document says what type of body an organisation is (e.g. that BCT is the STP).",
     ),
@@ -268,7 +277,12 @@ STATEMENTS: dict[str, StatementSpec] = {
 # Fields every statement may carry.
 COMMON: dict[str, FieldSpec] = {
     "id": F("text", None, help="a short name for this record, unique in the file"),
-    "quote": F("quotes", None, True, help="the exact text of the document (a string or a list)"),
+    "quote": F(
+        "quotes",
+        None,
+        True,
+        help="the exact text: a string, or a list of strings and {text: ..., occurrence: N}",
+    ),
     "occurrence": F(
         "integer", None, help="which occurrence of a quote that appears more than once"
     ),

@@ -36,9 +36,10 @@ class SourceDocument:
     publisher: str | None
     audience: str | None
     concerns: list[str]
+    authors: list[str]
+    sponsors: list[str]
     description: str | None
     meta_line: int
-    extra: dict[str, Any] = field(default_factory=dict)
     quotes: list[Quote] = field(default_factory=list)
 
     @property
@@ -85,6 +86,12 @@ class SourceDocument:
             self.text[max(0, start - CONTEXT) : start],
             self.text[end : end + CONTEXT],
         )
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _date(value: Any, where: str) -> VagueDate | None:
@@ -151,11 +158,12 @@ def load_sources(folder: Path) -> dict[str, SourceDocument]:
             publisher=entry.get("publisher"),
             audience=entry.get("audience"),
             concerns=list(entry.get("concerns") or []),
+            authors=_list(entry.get("author")),
+            sponsors=_list(entry.get("sponsor")),
             description=" ".join(str(entry["description"]).split())
             if entry.get("description")
             else None,
             meta_line=line_of(entry),
-            extra={k: entry[k] for k in ("author", "sponsor") if k in entry},
         )
         raw_quotes = entry.get("quote") or []
         for exact in raw_quotes if isinstance(raw_quotes, list) else [raw_quotes]:
