@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -247,6 +248,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return OK
     except KeyboardInterrupt:
+        return ERROR
+    except Exception as exc:  # a bug: say so in one line unless asked for the traceback
+        if os.environ.get("NHSKG_DEBUG"):
+            raise
+        print(
+            f"nhskg {args.command}: internal error ({type(exc).__name__}: {exc}); "
+            "set NHSKG_DEBUG=1 to see the traceback",
+            file=sys.stderr,
+        )
         return ERROR
 
 

@@ -338,13 +338,10 @@ class CuratedEmitter:
                 continue
             self.emit_value(w, node, field_spec, value, record)
         if record.type == "focus":
-            w.add(self.iri(record.get("workstream")), NHSKG.hasFocus, node)
+            w.add(self.iri(record.get("workstream"), record), NHSKG.hasFocus, node)
         if record.type == "classification":
-            w.add(
-                self.iri(record.get("organisation")),
-                ORG.classification,
-                ORGTYPE[record.get("type")],
-            )
+            org = self.iri(record.get("organisation"), record)
+            w.add(org, ORG.classification, ORGTYPE[record.get("classified_as")])
         assert set(record.values) <= set(spec.fields) | set(COMMON)
 
     def emit(self) -> None:
