@@ -34,7 +34,7 @@ typecheck: setup
 	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p nhskg.graph -p nhskg.api
 
 test: setup lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -P -m pytest
 
 clean:
 	rm -rf build test-output

@@ -28,6 +28,7 @@ from nhskg.graph.curated.yamlio import CuratedFileError
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError
 from nhskg.graph.publish import NoPublishedGraph
+from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
 from nhskg.graph.results import FORMATS, render
@@ -44,6 +45,8 @@ EXPECTED_ERRORS = (
     ReferenceFileError,
     CuratedFileError,
     NoPublishedGraph,
+    QueryTimeout,
+    QueryFailed,
     SyntaxError,
     OSError,
 )
@@ -242,11 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         field_name = "NHSKG_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         print(f"nhskg: setting {field_name}: {first['msg']}", file=sys.stderr)
         return ERROR
+    except BrokenPipeError:
+        return OK
     except EXPECTED_ERRORS as exc:
         print(f"nhskg {args.command}: {exc}", file=sys.stderr)
         return ERROR
-    except BrokenPipeError:
-        return OK
     except KeyboardInterrupt:
         return ERROR
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback

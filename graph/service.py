@@ -1,7 +1,7 @@
 """Run named queries and read-only SPARQL against the published graph.
 
 :class:`QueryService` is what the CLI, notebooks and (later) the API share: it opens
-the published store read-only, knows the query library in queries/, resolves
+the published store read-only in time-limited worker processes, knows the query library in queries/, resolves
 organisation parameters through an :class:`OrganisationIndex`, and applies the row
 cap from the settings.
 """
@@ -16,7 +16,8 @@ from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import check_query
-from nhskg.graph.store import GraphStore, OxigraphStore, QueryOutcome, SelectResult
+from nhskg.graph.query_worker import TimeLimitedStore
+from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
 
 
 class UnknownQuery(LookupError):
@@ -26,8 +27,10 @@ class UnknownQuery(LookupError):
 class QueryService:
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
         self.settings = settings
-        self.store: GraphStore = store or OxigraphStore.open_read_only(
-            current(settings.build).store
+        self.store: GraphStore = store or TimeLimitedStore(
+            current(settings.build).store,
+            timeout_s=settings.query_timeout_s,
+            workers=settings.query_workers,
         )
 
     @cached_property

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
+    query_workers: int = Field(
+        default=2, ge=1, description="Queries that may run at once, each in its own process."
+    )
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
 
     @cached_property

@@ -69,7 +69,7 @@ def test_query_csv_and_tsv_follow_the_sparql_formats(
         ),
         (
             ["query", "stp-footprint", "-p", "stp=Leicster"],
-            "did you mean: NHS Leicester City CCG (04C)",
+            "NHS Leicester City CCG (04C)",
         ),
         (["query", "stp-footprint"], "needs parameter 'stp'"),
         (["query", "no-such-query"], "no named query 'no-such-query'"),

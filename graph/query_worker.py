@@ -1,0 +1,130 @@
+"""Run SPARQL under a time limit in worker processes that can be stopped.
+
+Oxigraph cannot interrupt a query, and a query that aggregates or sorts yields its
+first row only when it has finished, so checking the clock between rows is no limit
+at all. :class:`TimeLimitedStore` therefore runs each query in a separate worker
+process that holds the published store open read-only; when a query overruns, the
+worker is killed and a fresh one takes its place on the next query. Results (terms
+are picklable) come back over a pipe.
+"""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from nhskg.graph.store import OxigraphStore, QueryOutcome
+
+
+class QueryTimeout(TimeoutError):
+    """A query ran past the time limit and was stopped."""
+
+
+class QueryFailed(RuntimeError):
+    """The store refused or failed to evaluate a query."""
+
+
+def _serve(store_path: str, conn: Connection) -> None:
+    """Worker loop: answer (sparql, max_rows) requests until the pipe closes."""
+    store = OxigraphStore.open_read_only(Path(store_path))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if request is None:
+            return
+        sparql, max_rows = request
+        try:
+            conn.send(("ok", store.query(sparql, max_rows=max_rows)))
+        except Exception as error:
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class _Worker:
+    """One worker: ``python -m nhskg.graph.query_worker STORE FD`` on a socket pair.
+
+    A fresh interpreter rather than multiprocessing's spawn, which would re-run the
+    caller's main script (a notebook or a user's script) in every worker.
+    """
+
+    def __init__(self, store_path: Path) -> None:
+        self.conn, child = Pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(store_path), str(child.fileno())],
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        child.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
+        self.conn.close()
+
+
+class TimeLimitedStore:
+    """A read-only :class:`GraphStore` whose queries stop after ``timeout_s`` seconds.
+
+    Up to ``workers`` queries run at once (callers may be threads); more wait their
+    turn, and the wait counts towards nobody's limit.
+    """
+
+    def __init__(self, store_path: Path, *, timeout_s: float, workers: int = 1) -> None:
+        self.store_path = store_path
+        self.timeout_s = timeout_s
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(workers):
+            self._idle.put(None)  # a slot; its worker starts on first use
+        self._size: int | None = None
+        self._lock = threading.Lock()
+
+    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome:
+        worker: _Worker | None = self._idle.get() or _Worker(self.store_path)
+        answered = False
+        try:
+            worker.conn.send((sparql, max_rows))
+            if worker.conn.poll(self.timeout_s):
+                status, payload = worker.conn.recv()
+                answered = True
+        except (EOFError, OSError) as error:
+            raise QueryFailed(f"the query worker stopped unexpectedly ({error})") from error
+        finally:
+            if not answered:
+                worker.stop()
+                worker = None
+            self._idle.put(worker)
+        if not answered:
+            raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
+        if status == "error":
+            raise QueryFailed(payload)
+        return payload  # type: ignore[no-any-return]
+
+    def __len__(self) -> int:
+        with self._lock:
+            if self._size is None:
+                self._size = len(OxigraphStore.open_read_only(self.store_path))
+            return self._size
+
+    def close(self) -> None:
+        """Stop the idle workers; their slots start a fresh worker if used again."""
+        slots: list[_Worker | None] = []
+        while True:
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in slots:
+            if worker is not None:
+                worker.stop()
+            self._idle.put(None)
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], Connection(int(sys.argv[2])))

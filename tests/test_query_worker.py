@@ -1,0 +1,57 @@
+"""Every query runs under a time limit, in a worker that is stopped when it overruns."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from nhskg.graph.publish import current
+from nhskg.graph.query_worker import QueryFailed, QueryTimeout, TimeLimitedStore
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+from nhskg.graph.store import SelectResult
+
+# Every triple against every triple, then sorted: minutes of work on the national graph.
+RUNAWAY = "SELECT ?s WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY DESC(STR(?o)) DESC(STR(?c))"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def limited(national: Settings) -> TimeLimitedStore:
+    store = TimeLimitedStore(current(national.build).store, timeout_s=1.0, workers=2)
+    yield store
+    store.close()
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(limited: TimeLimitedStore) -> None:
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="longer than 1 s"):
+        limited.query(RUNAWAY)
+    assert time.monotonic() - started < 5
+
+
+def test_the_store_answers_again_after_a_timeout(limited: TimeLimitedStore) -> None:
+    with pytest.raises(QueryTimeout):
+        limited.query(RUNAWAY)
+    result = limited.query(COUNT)
+    assert isinstance(result, SelectResult)
+    assert int(result.rows[0][0].value) == len(limited)
+
+
+def test_queries_from_several_threads_run_side_by_side(limited: TimeLimitedStore) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(lambda _: limited.query(COUNT), range(8)))
+    assert {int(c.rows[0][0].value) for c in counts} == {len(limited)}
+
+
+def test_a_query_the_store_rejects_comes_back_as_an_error(limited: TimeLimitedStore) -> None:
+    with pytest.raises(QueryFailed, match="SyntaxError"):
+        limited.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_the_service_applies_the_configured_time_limit(national: Settings) -> None:
+    service = QueryService(national.model_copy(update={"query_timeout_s": 1.0}))
+    with pytest.raises(QueryTimeout):
+        service.sparql(RUNAWAY)
