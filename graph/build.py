@@ -26,6 +26,7 @@ from nhskg.graph.curated.context import build_context
 from nhskg.graph.curated.emit import emit_curated
 from nhskg.graph.curated.loader import Context, Curated, load_curated
 from nhskg.graph.emit import QuadSink
+from nhskg.graph.errors import RdfFileError
 from nhskg.graph.namespaces import RDF, RDFS
 from nhskg.graph.publish import BuildFolder, new_build_folder, publish, reject
 from nhskg.graph.reference.catalog import Catalog
@@ -59,11 +60,15 @@ class Stopwatch:
 def add_ontology(sink: QuadSink, ontology_dir: Path) -> None:
     w = sink.graph(ONTOLOGY_GRAPH)
     for path in sorted(ontology_dir.glob("*.ttl")):
-        for quad in parse(path=str(path), format=RdfFormat.TURTLE):
+        try:
+            quads = list(parse(path=str(path), format=RdfFormat.TURTLE))
+        except SyntaxError as error:
+            raise RdfFileError(path, error) from error
+        for quad in quads:
             if not isinstance(quad.subject, NamedNode) or not isinstance(
                 quad.object, NamedNode | Literal
             ):
-                raise ValueError(f"{path}: blank nodes are not allowed in the ontology")
+                raise RdfFileError(path, "blank nodes are not allowed in the ontology")
             w.add(quad.subject, quad.predicate, quad.object)
 
 

@@ -25,6 +25,7 @@ from nhskg.graph.build import build, read_curated, validate_sources
 from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
 from nhskg.graph.curated.yamlio import CuratedFileError
+from nhskg.graph.errors import RdfFileError
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError
 from nhskg.graph.publish import NoPublishedGraph
@@ -45,6 +46,7 @@ EXPECTED_ERRORS = (
     ReferenceFileError,
     CuratedFileError,
     NoPublishedGraph,
+    RdfFileError,
     QueryTimeout,
     QueryFailed,
     SyntaxError,

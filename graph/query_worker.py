@@ -17,6 +17,7 @@ import threading
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 from nhskg.graph.store import OxigraphStore, QueryOutcome
 
@@ -86,25 +87,24 @@ class TimeLimitedStore:
         self._lock = threading.Lock()
 
     def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome:
-        worker: _Worker | None = self._idle.get() or _Worker(self.store_path)
-        answered = False
+        worker = self._idle.get() or _Worker(self.store_path)
+        reply: tuple[str, object] | None = None
         try:
             worker.conn.send((sparql, max_rows))
             if worker.conn.poll(self.timeout_s):
-                status, payload = worker.conn.recv()
-                answered = True
+                reply = worker.conn.recv()
         except (EOFError, OSError) as error:
             raise QueryFailed(f"the query worker stopped unexpectedly ({error})") from error
         finally:
-            if not answered:
+            if reply is None:  # overran or broke: never reuse it
                 worker.stop()
-                worker = None
-            self._idle.put(worker)
-        if not answered:
+            self._idle.put(None if reply is None else worker)
+        if reply is None:
             raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
+        status, payload = reply
         if status == "error":
-            raise QueryFailed(payload)
-        return payload  # type: ignore[no-any-return]
+            raise QueryFailed(str(payload))
+        return cast(QueryOutcome, payload)
 
     def __len__(self) -> int:
         with self._lock:

@@ -1,9 +1,9 @@
 """Run named queries and read-only SPARQL against the published graph.
 
 :class:`QueryService` is what the CLI, notebooks and (later) the API share: it opens
-the published store read-only in time-limited worker processes, knows the query library in queries/, resolves
-organisation parameters through an :class:`OrganisationIndex`, and applies the row
-cap from the settings.
+the published store read-only in time-limited worker processes, knows the query
+library in queries/, resolves organisation parameters through an
+:class:`OrganisationIndex`, and applies the row cap from the settings.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from functools import cached_property
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
+from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import check_query
-from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
 
 

@@ -20,6 +20,7 @@ from rdflib.namespace import SH as R_SH
 from rdflib.namespace import SKOS as R_SKOS
 
 from nhskg.graph import shacl_sparql
+from nhskg.graph.errors import RdfFileError
 from nhskg.graph.named_queries import QueryFile, load_query_files
 from nhskg.graph.namespaces import compact
 from nhskg.graph.store import GraphStore, SelectResult
@@ -125,7 +126,10 @@ def _term(text: str) -> rdflib.term.Node:
 def load_shapes(shapes_dir: Path) -> rdflib.Graph:
     shapes = rdflib.Graph()
     for path in sorted(shapes_dir.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+        try:
+            shapes.parse(path, format="turtle")
+        except SyntaxError as error:  # rdflib's BadSyntax is a SyntaxError
+            raise RdfFileError(path, error) from error
     return shapes
 
 

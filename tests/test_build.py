@@ -145,3 +145,17 @@ def test_old_builds_are_pruned_but_current_is_kept(mini: Settings) -> None:
     stores = [p for p in (mini.build / "stores").iterdir() if p.is_dir()]
     assert len(stores) == mini.keep_builds + 1
     assert current(mini.build).path in [p.resolve() for p in stores]
+
+
+def test_a_broken_shapes_or_ontology_file_is_named_in_the_error(tmp_path: Path) -> None:
+    from nhskg.graph.build import add_ontology
+    from nhskg.graph.emit import QuadSink
+    from nhskg.graph.errors import RdfFileError
+    from nhskg.graph.validate import load_shapes
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix x: <http://example.org/> .\nx:a x:b x:c ;;; oops\n")
+    with pytest.raises(RdfFileError, match=r"broken\.ttl"):
+        load_shapes(tmp_path)
+    with pytest.raises(RdfFileError, match=r"broken\.ttl"):
+        add_ontology(QuadSink(), tmp_path)

@@ -142,6 +142,9 @@ STATEMENTS: dict[str, StatementSpec] = {
             "label": LABEL,
             "proposers": F("refs", NHSKG.proposer, True),
             "proposed_name": F("texts", NHSKG.proposedName),
+            "business_cases": F(
+                "refs", PROV.generated, help="business cases written for the proposal"
+            ),
             "status": F("status", NHSKG.status),
             "realised_by": F(
                 "ref", NHSKG.realisedBy, help="change:YYYY-MM-DD/CODE from the ODS successor file"

@@ -1,0 +1,1 @@
+"""Partnership networks: views built from the graph, analyses, exports and pictures."""
