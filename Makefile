@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run build test lint typecheck clean
+.PHONY: setup run build test lint typecheck bench clean
 
 setup: $(STAMP)
 
@@ -21,9 +21,13 @@ build: setup
 run: build
 	$(BIN)/nhskg stats
 
+# Speed and memory figures (not part of `make test`): writes benchmarks/results/.
+bench: build
+	$(BIN)/python -P benchmarks/network.py
+
 lint: setup
-	$(BIN)/ruff check graph api tests
-	$(BIN)/ruff format --check graph api tests
+	$(BIN)/ruff check graph api tests benchmarks
+	$(BIN)/ruff format --check graph api tests benchmarks
 
 # mypy cannot follow the editable-install import hook, so it reads the code
 # through a small tree of symlinks that mirrors the installed package names.

@@ -28,6 +28,8 @@ from nhskg.graph.curated.yamlio import CuratedFileError
 from nhskg.graph.errors import RdfFileError
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError
+from nhskg.graph.network.analysis import NetworkError
+from nhskg.graph.network.cli import add_network_parser
 from nhskg.graph.publish import NoPublishedGraph
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.reference.landscape import load_landscape
@@ -49,6 +51,7 @@ EXPECTED_ERRORS = (
     RdfFileError,
     QueryTimeout,
     QueryFailed,
+    NetworkError,
     SyntaxError,
     OSError,
 )
@@ -226,6 +229,8 @@ def parser() -> argparse.ArgumentParser:
 
     fm = sub.add_parser("format", help="the curated record format: record types and their fields")
     fm.set_defaults(func=cmd_format)
+
+    add_network_parser(sub)
 
     r = sub.add_parser("resolve", help="find the organisation a code, name or alias names")
     r.add_argument("text")

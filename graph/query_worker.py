@@ -10,7 +10,9 @@ are picklable) come back over a pipe.
 
 from __future__ import annotations
 
+import ctypes
 import queue
+import resource
 import subprocess
 import sys
 import threading
@@ -30,8 +32,32 @@ class QueryFailed(RuntimeError):
     """The store refused or failed to evaluate a query."""
 
 
-def _serve(store_path: str, conn: Connection) -> None:
+CLONE_NEWNET = 0x40000000
+
+
+def isolate(memory_mb: int) -> bool:
+    """Cap the worker's memory and, where Linux allows, cut it off from every network.
+
+    A new network namespace has no interfaces at all (not even loopback), so whatever
+    a query says (``SERVICE`` included) the engine cannot reach a server. Returns
+    whether the network was cut; without the privilege for it the SPARQL guard's
+    refusal of ``SERVICE`` and dataset clauses is the only barrier.
+    """
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.unshare(CLONE_NEWNET) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _serve(store_path: str, conn: Connection, memory_mb: int) -> None:
     """Worker loop: answer (sparql, max_rows) requests until the pipe closes."""
+    isolate(memory_mb)
     store = OxigraphStore.open_read_only(Path(store_path))
     while True:
         try:
@@ -54,10 +80,17 @@ class _Worker:
     caller's main script (a notebook or a user's script) in every worker.
     """
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, memory_mb: int) -> None:
         self.conn, child = Pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(store_path), str(child.fileno())],
+            [
+                sys.executable,
+                "-m",
+                __name__,
+                str(store_path),
+                str(child.fileno()),
+                str(memory_mb),
+            ],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -77,21 +110,28 @@ class TimeLimitedStore:
     turn, and the wait counts towards nobody's limit.
     """
 
-    def __init__(self, store_path: Path, *, timeout_s: float, workers: int = 1) -> None:
+    def __init__(
+        self, store_path: Path, *, timeout_s: float, workers: int = 1, memory_mb: int = 0
+    ) -> None:
         self.store_path = store_path
         self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(workers):
             self._idle.put(None)  # a slot; its worker starts on first use
         self._size: int | None = None
         self._lock = threading.Lock()
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome:
-        worker = self._idle.get() or _Worker(self.store_path)
+    def query(
+        self, sparql: str, *, max_rows: int | None = None, timeout_s: float | None = None
+    ) -> QueryOutcome:
+        """Answer within ``timeout_s`` (at most the store's limit, never more)."""
+        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
+        worker = self._idle.get() or _Worker(self.store_path, self.memory_mb)
         reply: tuple[str, object] | None = None
         try:
             worker.conn.send((sparql, max_rows))
-            if worker.conn.poll(self.timeout_s):
+            if worker.conn.poll(limit):
                 reply = worker.conn.recv()
         except (EOFError, OSError) as error:
             raise QueryFailed(f"the query worker stopped unexpectedly ({error})") from error
@@ -100,7 +140,7 @@ class TimeLimitedStore:
                 worker.stop()
             self._idle.put(None if reply is None else worker)
         if reply is None:
-            raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
+            raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
         status, payload = reply
         if status == "error":
             raise QueryFailed(str(payload))
@@ -127,4 +167,4 @@ class TimeLimitedStore:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], Connection(int(sys.argv[2])))
+    _serve(sys.argv[1], Connection(int(sys.argv[2])), int(sys.argv[3]))

@@ -31,6 +31,7 @@ class QueryService:
             current(settings.build).store,
             timeout_s=settings.query_timeout_s,
             workers=settings.query_workers,
+            memory_mb=settings.query_memory_mb,
         )
 
     @cached_property

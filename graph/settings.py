@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, ge=1, description="Queries that may run at once, each in its own process."
     )
+    query_memory_mb: int = Field(
+        default=4096, ge=0, description="Address-space cap of each query worker (0: none)."
+    )
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
 
     @cached_property

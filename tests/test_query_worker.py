@@ -55,3 +55,31 @@ def test_the_service_applies_the_configured_time_limit(national: Settings) -> No
     service = QueryService(national.model_copy(update={"query_timeout_s": 1.0}))
     with pytest.raises(QueryTimeout):
         service.sparql(RUNAWAY)
+
+
+def _isolation_available() -> bool:
+    import subprocess
+    import sys
+
+    probe = "from nhskg.graph.query_worker import isolate; print(isolate(0))"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    return run.stdout.strip() == "True"
+
+
+def test_a_worker_cannot_reach_the_network_even_for_service(limited: TimeLimitedStore) -> None:
+    """Bypass the guard on purpose: the worker itself must make no connection."""
+    import socket
+
+    if not _isolation_available():
+        pytest.skip("this machine does not allow a network namespace per worker")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryFailed):
+        limited.query(query)
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()

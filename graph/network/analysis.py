@@ -1,0 +1,395 @@
+"""Analyses of the partnership networks, each a plain function over a view.
+
+Ego networks, shortest connections with the evidence of every hop, centrality,
+communities (Louvain, fixed seed) and how they match the partnerships, brokers and
+interlocks, and what changed between two dates. Organisations are node ids of the
+views (ODS codes or curated keys); :func:`node_for` turns an IRI into one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations, pairwise
+from typing import Any
+
+import networkx as nx
+
+from nhskg.graph.network.fetch import NetworkData, short_id
+from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+
+# Bodies that are partnerships or programmes, for brokers and community matching.
+PARTNERSHIP_TYPES = frozenset(
+    {"partnership", "stp", "icb", "commissioner-collaborative", "provider-collaborative"}
+)
+# Bodies whose shared membership is an interlock.
+INTERLOCK_TYPES = frozenset(
+    {
+        "programme-office",
+        "board",
+        "workstream",
+        "working-group",
+        "leadership-group",
+        "reference-group",
+        "assurance-group",
+        "forum",
+    }
+)
+# Exact betweenness up to this many nodes; above it, sampled with a fixed seed.
+EXACT_BETWEENNESS_NODES = 2000
+BETWEENNESS_SAMPLE = 500
+SEED = 42
+
+
+class NetworkError(ValueError):
+    """An analysis cannot be done as asked; the message says why."""
+
+
+class NotInNetwork(NetworkError):
+    """The organisation takes part in nothing this view keeps."""
+
+
+def node_for(iri: str) -> str:
+    return short_id(iri)
+
+
+def require(graph: nx.Graph, node: str) -> None:
+    if node not in graph:
+        raise NotInNetwork(
+            f"{node} takes part in nothing in this view ({graph.graph.get('filters', '')})"
+        )
+
+
+def ego(graph: nx.Graph, node: str, hops: int = 1) -> nx.Graph:
+    """The organisation, everything within ``hops`` links of it, and the links among them."""
+    require(graph, node)
+    if hops < 1:
+        raise NetworkError("hops must be 1 or more")
+    sub: nx.Graph = nx.ego_graph(graph, node, radius=hops).copy()
+    sub.graph.update(graph.graph)
+    label = graph.nodes[node]["label"]
+    sub.graph["title"] = f"{label} ({node}) and its partners within {hops} hop(s)"
+    return sub
+
+
+@dataclass(frozen=True)
+class Hop:
+    source: str
+    target: str
+    source_label: str
+    target_label: str
+    shared: list[str]
+    relationship: str
+    evidence: list[dict[str, str]]
+
+
+@dataclass
+class Connection:
+    source: str
+    target: str
+    paths: list[list[Hop]] = field(default_factory=list)
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.paths)
+
+    @property
+    def length(self) -> int | None:
+        return len(self.paths[0]) if self.paths else None
+
+    def describe(self) -> str:
+        if not self.paths:
+            return f"no connection between {self.source} and {self.target} in this view"
+        n = len(self.paths)
+        kind = "shortest connection" if n == 1 else f"{n} shortest connections"
+        return f"{kind} of {self.length} hop(s) between {self.source} and {self.target}"
+
+
+def shortest_connections(
+    graph: nx.Graph, source: str, target: str, *, every: bool = False, limit: int = 50
+) -> Connection:
+    """Shortest connection(s) by number of hops, each hop with the bodies and evidence."""
+    require(graph, source)
+    require(graph, target)
+    found = Connection(source, target)
+    if source == target:
+        raise NetworkError("give two different organisations")
+    try:
+        if every:
+            paths = []
+            for path in nx.all_shortest_paths(graph, source, target):
+                paths.append(path)
+                if len(paths) >= limit:
+                    break
+            paths.sort()
+        else:
+            paths = [nx.shortest_path(graph, source, target)]
+    except nx.NetworkXNoPath:
+        return found
+    for path in paths:
+        found.paths.append([_hop(graph, a, b) for a, b in pairwise(path)])
+    return found
+
+
+def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
+    edge = graph.edges[a, b]
+    shared = edge.get("shared") or [graph.nodes[b]["label"]]
+    return Hop(
+        a,
+        b,
+        graph.nodes[a]["label"],
+        graph.nodes[b]["label"],
+        list(shared),
+        edge.get("relationship", ""),
+        list(edge.get("evidence", [])),
+    )
+
+
+MEASURES = ("degree", "weighted_degree", "betweenness", "eigenvector")
+
+
+@dataclass(frozen=True)
+class CentralityResult:
+    rows: list[dict[str, Any]]
+    betweenness_exact: bool
+    note: str
+
+
+def centrality(graph: nx.Graph, *, by: str = "betweenness") -> CentralityResult:
+    """Degree, weighted degree, betweenness and eigenvector centrality, ranked by ``by``."""
+    if by not in MEASURES:
+        raise NetworkError(f"unknown measure {by!r}; choose from {', '.join(MEASURES)}")
+    n = graph.number_of_nodes()
+    exact = n <= EXACT_BETWEENNESS_NODES
+    if exact:
+        betweenness = nx.betweenness_centrality(graph)
+        note = "betweenness exact"
+    else:
+        betweenness = nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLE, seed=SEED)
+        note = f"betweenness estimated from {BETWEENNESS_SAMPLE} sampled sources (seed {SEED})"
+    eigen = _eigenvector(graph)
+    degree = nx.degree_centrality(graph) if n > 1 else dict.fromkeys(graph, 0.0)
+    rows = []
+    for node, attrs in graph.nodes(data=True):
+        rows.append(
+            {
+                "code": attrs.get("code", node),
+                "name": attrs.get("label", node),
+                "type": attrs.get("type", ""),
+                "degree": graph.degree(node),
+                "degree_centrality": round(degree[node], 6),
+                "weighted_degree": graph.degree(node, weight="weight"),
+                "betweenness": round(betweenness[node], 6),
+                "eigenvector": round(eigen[node], 6),
+                "node": node,
+            }
+        )
+    key = "degree" if by == "degree" else by
+    rows.sort(key=lambda r: (-r[key], -r["degree"], r["name"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return CentralityResult(rows, exact, note)
+
+
+def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Eigenvector centrality per connected component, scaled by component share.
+
+    Power iteration on a disconnected graph converges to the largest component only;
+    computing each component alone keeps every organisation's score meaningful.
+    """
+    scores: dict[str, float] = dict.fromkeys(graph, 0.0)
+    n = graph.number_of_nodes()
+    for component in nx.connected_components(graph):
+        if len(component) < 2:
+            continue
+        sub = graph.subgraph(component)
+        try:
+            part = nx.eigenvector_centrality(sub, max_iter=2000, tol=1e-8, weight="weight")
+        except nx.PowerIterationFailedConvergence:
+            part = nx.eigenvector_centrality(sub, max_iter=2000, tol=1e-4)
+        share = len(component) / n
+        for node, value in part.items():
+            scores[node] = value * share
+    return scores
+
+
+@dataclass(frozen=True)
+class Community:
+    number: int
+    members: list[str]
+    partnership: str
+    partnership_label: str
+    jaccard: float
+
+
+@dataclass(frozen=True)
+class CommunityResult:
+    communities: list[Community]
+    modularity: float
+    match: float
+    seed: int
+
+
+def communities(
+    one: nx.Graph, two: nx.Graph, *, seed: int = SEED, resolution: float = 1.0
+) -> CommunityResult:
+    """Louvain communities of the one-mode view and the partnership each best matches.
+
+    ``match`` is the size-weighted mean Jaccard similarity between each community and
+    the membership of its best-matching partnership (1.0: communities are exactly the
+    partnerships).
+    """
+    if one.number_of_edges() == 0:
+        found: list[set[str]] = [{n} for n in one]
+    else:
+        found = nx.community.louvain_communities(
+            one, weight="weight", seed=seed, resolution=resolution
+        )
+    found = sorted(found, key=lambda c: (-len(c), sorted(c)))
+    partnerships = _partnership_members(two)
+    result = []
+    weighted = 0.0
+    for number, members in enumerate(found, start=1):
+        best, best_label, best_j = "", "", 0.0
+        for body, (label, body_members) in sorted(partnerships.items()):
+            j = len(members & body_members) / len(members | body_members)
+            if j > best_j:
+                best, best_label, best_j = body, label, j
+        weighted += best_j * len(members)
+        result.append(Community(number, sorted(members), best, best_label, round(best_j, 4)))
+    total = sum(len(c) for c in found) or 1
+    modularity = (
+        nx.community.modularity(one, found, weight="weight") if one.number_of_edges() else 0.0
+    )
+    return CommunityResult(result, round(modularity, 4), round(weighted / total, 4), seed)
+
+
+def _partnership_members(two: nx.Graph) -> dict[str, tuple[str, set[str]]]:
+    out = {}
+    for node, attrs in two.nodes(data=True):
+        if attrs["kind"] == "body" and attrs.get("type") in PARTNERSHIP_TYPES:
+            out[node] = (attrs["label"], set(two.neighbors(node)))
+    return out
+
+
+@dataclass(frozen=True)
+class Broker:
+    node: str
+    label: str
+    partnerships: list[str]
+
+
+def brokers(two: nx.Graph) -> list[Broker]:
+    """Organisations in more than one partnership or programme, with those they bridge."""
+    found = []
+    for node, attrs in two.nodes(data=True):
+        if attrs["kind"] != "organisation":
+            continue
+        bridged = sorted(
+            two.nodes[b]["label"]
+            for b in two.neighbors(node)
+            if two.nodes[b].get("type") in PARTNERSHIP_TYPES
+        )
+        if len(bridged) > 1:
+            found.append(Broker(node, attrs["label"], bridged))
+    found.sort(key=lambda b: (-len(b.partnerships), b.label))
+    return found
+
+
+@dataclass(frozen=True)
+class Interlock:
+    first: str
+    second: str
+    body: str
+    body_label: str
+    body_type: str
+    sources: str
+
+
+def interlocks(two: nx.Graph) -> list[Interlock]:
+    """Pairs of organisations that share a programme office, board, group or workstream."""
+    found = []
+    for body, attrs in two.nodes(data=True):
+        if attrs["kind"] != "body" or attrs.get("type") not in INTERLOCK_TYPES:
+            continue
+        members = sorted(two.neighbors(body))
+        for a, b in combinations(members, 2):
+            sources = sorted(
+                set(two.edges[a, body]["sources"].split("; "))
+                | set(two.edges[b, body]["sources"].split("; ")) - {""}
+            )
+            found.append(
+                Interlock(a, b, body, attrs["label"], attrs.get("type", ""), "; ".join(sources))
+            )
+    found.sort(key=lambda i: (i.body_label, i.first, i.second))
+    return found
+
+
+@dataclass(frozen=True)
+class Change:
+    first: date
+    second: date
+    nodes_added: list[str]
+    nodes_removed: list[str]
+    edges_added: list[tuple[str, str]]
+    edges_removed: list[tuple[str, str]]
+    labels: dict[str, str]
+
+    def rows(self) -> list[dict[str, str]]:
+        out = []
+        for change, items in (("added", self.nodes_added), ("removed", self.nodes_removed)):
+            for n in items:
+                out.append(
+                    {
+                        "change": change,
+                        "what": "organisation",
+                        "a": n,
+                        "b": "",
+                        "names": self.labels.get(n, n),
+                    }
+                )
+        for change, edges in (("added", self.edges_added), ("removed", self.edges_removed)):
+            for a, b in edges:
+                names = f"{self.labels.get(a, a)} - {self.labels.get(b, b)}"
+                out.append({"change": change, "what": "link", "a": a, "b": b, "names": names})
+        return out
+
+
+def diff(data: NetworkData, filters: NetworkFilters, first: date, second: date) -> Change:
+    """Organisations and links in the one-mode view on ``second`` but not ``first``, and back."""
+    if filters.as_of or filters.start or filters.end:
+        raise NetworkError("diff takes its two dates itself; leave out --as-of and the range")
+    views = []
+    for day in (first, second):
+        views.append(one_mode(two_mode(data, _with_day(filters, day))))
+    a, b = views
+    labels: dict[str, str] = {}
+    for view in views:
+        labels.update({n: attrs["label"] for n, attrs in view.nodes(data=True)})
+    edges_a = {tuple(sorted(e)) for e in a.edges()}
+    edges_b = {tuple(sorted(e)) for e in b.edges()}
+    return Change(
+        first,
+        second,
+        sorted(set(b) - set(a)),
+        sorted(set(a) - set(b)),
+        sorted(edges_b - edges_a),
+        sorted(edges_a - edges_b),
+        labels,
+    )
+
+
+def _with_day(filters: NetworkFilters, day: date) -> NetworkFilters:
+    fields: dict[str, Any] = dict(filters.__dict__)
+    fields["as_of"] = day
+    return NetworkFilters(**fields)
+
+
+def edges_by_body(two: nx.Graph) -> dict[str, list[str]]:
+    """Body node -> its organisations (for pictures and tables)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for body, attrs in two.nodes(data=True):
+        if attrs["kind"] == "body":
+            out[body] = sorted(two.neighbors(body))
+    return dict(out)

@@ -1,0 +1,301 @@
+"""Network views: the two-mode organisation-body network and its one-mode projection.
+
+:func:`two_mode` keeps the ties that pass a :class:`NetworkFilters` (a day or a date
+range, organisation types, one partnership, one region, stated only or stated and
+resolved, with or without reference footprints) and joins each organisation to the
+bodies it takes part in. :func:`one_mode` projects that onto organisations: two are
+linked when they share a body, weighted by how many, and each link carries the
+shared bodies and the evidence (source and quote) behind both ends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
+
+FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
+BASIS_ORDER = ("stated", "resolved", "reference")
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    """Which ties a view keeps. ``as_of`` and ``start``/``end`` are exclusive."""
+
+    as_of: date | None = None
+    start: date | None = None
+    end: date | None = None
+    types: frozenset[str] = frozenset()
+    partnership: str | None = None
+    region: str | None = None
+    stated_only: bool = False
+    footprints: bool = False
+    groups: bool = True
+
+    def __post_init__(self) -> None:
+        if self.as_of and (self.start or self.end):
+            raise ValueError("give either as_of or a date range (start, end), not both")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"the range ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def day(self) -> date | None:
+        """The day whose names, types and regions the view shows."""
+        return self.as_of or self.end
+
+    def keeps(self, tie: Tie) -> bool:
+        if tie.relationship in FOOTPRINT_RELATIONSHIPS or tie.basis == "reference":
+            if not self.footprints:
+                return False
+        elif self.stated_only and tie.basis != "stated":
+            return False
+        if self.as_of is not None:
+            return tie.holds_on(self.as_of)
+        if self.start is not None or self.end is not None:
+            return tie.overlaps(self.start or date.min, self.end or date.max)
+        return True
+
+    def describe(self, labels: dict[str, str] | None = None) -> str:
+        parts = []
+        if self.as_of:
+            parts.append(f"as of {self.as_of.isoformat()}")
+        elif self.start or self.end:
+            first = self.start.isoformat() if self.start else "the start"
+            last = self.end.isoformat() if self.end else "now"
+            parts.append(f"{first} to {last}")
+        else:
+            parts.append("all dates")
+        parts.append("stated only" if self.stated_only else "stated and resolved")
+        parts.append("with reference footprints" if self.footprints else "no footprints")
+        if not self.groups:
+            parts.append("no stated groups")
+        if self.types:
+            parts.append("types " + ", ".join(sorted(self.types)))
+        if self.partnership:
+            name = (labels or {}).get(self.partnership, short_id(self.partnership))
+            parts.append(f"partnership {name}")
+        if self.region:
+            parts.append(f"region {self.region}")
+        return "; ".join(parts)
+
+
+def _at(periods: list[Period], day: date | None) -> list[Period]:
+    if day is not None:
+        held = [p for p in periods if p.holds_on(day)]
+        if held:
+            return held
+    if not periods:
+        return []
+    latest = max(p.end or date.max for p in periods)
+    return [p for p in periods if (p.end or date.max) == latest]
+
+
+def organisation_type(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
+    """The most specific type key and label of an organisation on ``day`` (or latest)."""
+    held = _at(data.types.get(iri, []), day)
+    if held:
+        best = max(held, key=lambda p: (p.rank, p.key))
+        return best.key, best.label
+    info = data.nodes.get(iri)
+    if info and info.class_key:
+        return info.class_key, info.class_label
+    return "", ""
+
+
+def region_of(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
+    """The NHS England region of an organisation; a CCG's is its footprint STP's."""
+    held = _at(data.regions.get(iri, []), day)
+    if held:
+        return held[0].key, held[0].label
+    for tie in data.ties:
+        if (
+            tie.org == iri
+            and tie.relationship == "in footprint"
+            and (day is None or tie.holds_on(day))
+        ):
+            held = _at(data.regions.get(tie.body, []), day)
+            if held:
+                return held[0].key, held[0].label
+    return "", ""
+
+
+def _node_attrs(data: NetworkData, iri: str, day: date | None, kind: str) -> dict[str, Any]:
+    info = data.nodes.get(iri)
+    type_key, type_label = organisation_type(data, iri, day)
+    region_iri, region_label = region_of(data, iri, day)
+    return {
+        "label": info.label if info else short_id(iri),
+        "code": info.code if info else short_id(iri),
+        "type": type_key,
+        "type_label": type_label,
+        "region": region_label,
+        "region_code": short_id(region_iri) if region_iri else "",
+        "iri": iri,
+        "kind": kind,
+        "bipartite": 0 if kind == "organisation" else 1,
+    }
+
+
+def _in_partnership(data: NetworkData, tie: Tie, partnership: str) -> bool:
+    if partnership in (tie.body, tie.statement):
+        return True
+    return partnership in data.wholes(tie.body) or partnership in data.wholes(tie.statement)
+
+
+def _region_matches(attrs: dict[str, Any], region: str) -> bool:
+    wanted = region.strip().lower()
+    return wanted in (str(attrs["region"]).lower(), str(attrs["region_code"]).lower())
+
+
+def _types_match(data: NetworkData, iri: str, filters: NetworkFilters) -> bool:
+    periods = data.types.get(iri, [])
+    if filters.as_of is not None:
+        periods = [p for p in periods if p.holds_on(filters.as_of)]
+    keys = {p.key for p in periods}
+    if not periods:
+        info = data.nodes.get(iri)
+        keys = {info.class_key} if info else set()
+    return bool(keys & filters.types)
+
+
+def _is_group(data: NetworkData, iri: str) -> bool:
+    info = data.nodes.get(iri)
+    return info is not None and info.class_key == "stated-group"
+
+
+def body_id(iri: str) -> str:
+    return "body:" + short_id(iri)
+
+
+def two_mode(data: NetworkData, filters: NetworkFilters) -> nx.Graph:
+    """Organisations and the bodies they take part in; one edge per pair, ties merged."""
+    graph = nx.Graph(view="two-mode")
+    labels = {iri: info.label for iri, info in data.nodes.items()}
+    graph.graph["title"] = "Organisations and the bodies they take part in"
+    graph.graph["filters"] = filters.describe(labels)
+    kept = [
+        tie
+        for tie in data.ties
+        if filters.keeps(tie)
+        and (not filters.partnership or _in_partnership(data, tie, filters.partnership))
+        and (filters.groups or not _is_group(data, tie.org))
+        and (not filters.types or _types_match(data, tie.org, filters))
+    ]
+    # Names, types and regions as on the view's day; with no day, as on the latest day
+    # the kept evidence speaks of (a CCG is shown as a CCG, not the later sub-ICB location).
+    latest: dict[str, date] = {}
+    for tie in kept:
+        for node in (tie.org, tie.body):
+            latest[node] = max(latest.get(node, tie.start), tie.start)
+    attrs: dict[str, dict[str, Any]] = {}
+
+    def attrs_of(iri: str, kind: str) -> dict[str, Any]:
+        if iri not in attrs:
+            attrs[iri] = _node_attrs(data, iri, filters.day or latest[iri], kind)
+        return attrs[iri]
+
+    merged: dict[tuple[str, str], list[Tie]] = defaultdict(list)
+    for tie in kept:
+        if filters.region and not _region_matches(
+            attrs_of(tie.org, "organisation"), filters.region
+        ):
+            continue
+        merged[(tie.org, tie.body)].append(tie)
+    for (org, body), ties in sorted(merged.items()):
+        graph.add_node(short_id(org), **attrs_of(org, "organisation"))
+        if body_id(body) not in graph:
+            graph.add_node(
+                body_id(body), **_node_attrs(data, body, filters.day or latest[body], "body")
+            )
+        graph.add_edge(short_id(org), body_id(body), **_edge_attrs(data, ties))
+    return graph
+
+
+def _edge_attrs(data: NetworkData, ties: list[Tie]) -> dict[str, Any]:
+    evidence = []
+    seen: set[tuple[str, str, str]] = set()
+    for tie in ties:
+        for source, quote in data.evidence.get(tie.statement, []):
+            key = (tie.statement, source, quote)
+            if key not in seen:
+                seen.add(key)
+                evidence.append(
+                    {"statement": short_id(tie.statement), "source": source, "quote": quote}
+                )
+    ends = [t.end for t in ties]
+    return {
+        "relationship": "; ".join(sorted({t.relationship for t in ties})),
+        "basis": _bases(t.basis for t in ties),
+        "from": min(t.start for t in ties).isoformat(),
+        "until": "" if None in ends else max(e for e in ends if e).isoformat(),
+        "sources": "; ".join(sorted({e["source"] for e in evidence})),
+        "evidence": evidence,
+    }
+
+
+def _bases(bases: Any) -> str:
+    found = set(bases)
+    return "; ".join(b for b in BASIS_ORDER if b in found)
+
+
+def one_mode(two: nx.Graph) -> nx.Graph:
+    """Organisations linked by the bodies they share (weight = number shared)."""
+    graph = nx.Graph(view="one-mode")
+    graph.graph["title"] = "Who works with whom: organisations linked by shared bodies"
+    graph.graph["filters"] = two.graph.get("filters", "")
+    for node, attrs in two.nodes(data=True):
+        if attrs["kind"] == "organisation":
+            graph.add_node(node, **attrs)
+    bodies = sorted(n for n, a in two.nodes(data=True) if a["kind"] == "body")
+    for body in bodies:
+        body_label = two.nodes[body]["label"]
+        members = sorted(two.neighbors(body))
+        for a, b in combinations(members, 2):
+            ea, eb = two.edges[a, body], two.edges[b, body]
+            if not graph.has_edge(a, b):
+                graph.add_edge(
+                    a,
+                    b,
+                    weight=0,
+                    shared=[],
+                    bodies=[],
+                    relationships=set(),
+                    bases=set(),
+                    evidence=[],
+                    starts=[],
+                    ends=[],
+                )
+            edge = graph.edges[a, b]
+            edge["weight"] += 1
+            edge["shared"].append(body_label)
+            edge["bodies"].append(body)
+            edge["relationships"].update(ea["relationship"].split("; "))
+            edge["relationships"].update(eb["relationship"].split("; "))
+            edge["bases"].update(ea["basis"].split("; ") + eb["basis"].split("; "))
+            for end, ends_edge in ((a, ea), (b, eb)):
+                for item in ends_edge["evidence"]:
+                    edge["evidence"].append({"body": body_label, "end": end, **item})
+            edge["starts"].append(max(ea["from"], eb["from"]))
+            edge["ends"].append(_earliest_end(ea["until"], eb["until"]))
+    for _, _, edge in graph.edges(data=True):
+        edge["relationship"] = "; ".join(sorted(edge.pop("relationships")))
+        edge["basis"] = _bases(edge.pop("bases"))
+        edge["sources"] = "; ".join(sorted({e["source"] for e in edge["evidence"]}))
+        edge["from"] = min(edge.pop("starts"))
+        ends = edge.pop("ends")
+        edge["until"] = "" if "" in ends else max(ends)
+    return graph
+
+
+def _earliest_end(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    return min(a, b)

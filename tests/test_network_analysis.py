@@ -1,0 +1,171 @@
+"""Network views and analyses on the hand-worked fixture (tests/network_fixture.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from network_fixture import ORG, fixture_data
+
+from nhskg.graph.network import analysis
+from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+
+DATA = fixture_data()
+
+
+def view(**filters: object) -> tuple:
+    two = two_mode(DATA, NetworkFilters(**filters))  # type: ignore[arg-type]
+    return two, one_mode(two)
+
+
+def weights(graph) -> dict[tuple[str, str], int]:
+    return {tuple(sorted((a, b))): w for a, b, w in graph.edges(data="weight")}
+
+
+def test_two_mode_joins_organisations_to_their_bodies() -> None:
+    two, _ = view()
+    bodies = {n for n, a in two.nodes(data=True) if a["kind"] == "body"}
+    assert bodies == {"body:P1", "body:P2", "body:P3", "body:W", "body:contract/K"}
+    assert set(two.neighbors("body:P1")) == {"A", "B", "C", "G"}
+    assert two.edges["D", "body:contract/K"]["relationship"] == "provider"
+    assert two.number_of_edges() == 13  # 4 in P1, 2 in W, 3 in P2, 2 in K, 2 in P3
+
+
+def test_one_mode_weights_count_shared_bodies_with_their_evidence() -> None:
+    _, one = view()
+    assert weights(one) == {
+        ("A", "B"): 2,
+        ("A", "C"): 1,
+        ("A", "G"): 1,
+        ("B", "C"): 1,
+        ("B", "G"): 1,
+        ("C", "G"): 2,
+        ("C", "D"): 1,
+        ("D", "G"): 1,
+        ("D", "E"): 1,
+        ("H", "I"): 1,
+    }
+    edge = one.edges["A", "B"]
+    assert sorted(edge["shared"]) == ["Partnership One", "Workstream W"]
+    quotes = {(e["body"], e["quote"]) for e in edge["evidence"]}
+    assert ("Workstream W", "quote for l-b-w") in quotes
+    assert ("Partnership One", "quote for m-a-p1") in quotes
+    assert edge["sources"] == "doc.txt"
+
+
+def test_as_of_keeps_only_ties_that_hold_that_day() -> None:
+    _, in_2015 = view(as_of=date(2015, 6, 1))
+    assert set(in_2015) == {"A", "B", "C", "G", "H", "I"}
+    assert weights(in_2015)[("C", "G")] == 1
+    _, in_2018 = view(as_of=date(2018, 1, 1))
+    assert set(weights(in_2018)) == {("C", "G"), ("C", "D"), ("D", "G"), ("D", "E"), ("H", "I")}
+
+
+def test_a_date_range_keeps_ties_that_overlap_it() -> None:
+    _, ranged = view(start=date(2016, 6, 1), end=date(2017, 6, 1))
+    assert ("D", "E") in weights(ranged) and ("A", "C") in weights(ranged)
+    assert ("A", "B") in weights(ranged) and weights(ranged)[("A", "B")] == 1  # W ended 2015
+
+
+def test_stated_only_drops_resolved_members() -> None:
+    _, stated = view(stated_only=True)
+    assert ("A", "C") not in weights(stated) and ("B", "C") not in weights(stated)
+    assert weights(stated)[("C", "G")] == 1
+
+
+def test_footprints_are_edges_only_when_asked_for() -> None:
+    _, without = view()
+    assert "F" not in without
+    _, with_fp = view(footprints=True)
+    assert with_fp.edges["A", "F"]["shared"] == ["STP S"]
+
+
+def test_partnership_type_and_region_filters() -> None:
+    _, p1 = view(partnership=ORG + "P1")
+    assert set(p1) == {"A", "B", "C", "G"} and weights(p1)[("A", "B")] == 2
+    _, ccgs = view(types=frozenset({"ccg"}))
+    assert set(ccgs) == {"A", "B"}
+    _, region = view(region="R1")
+    assert set(region) == {"A", "B"}
+
+
+def test_ego_network_to_one_and_two_hops() -> None:
+    _, one = view()
+    assert set(analysis.ego(one, "A", 1)) == {"A", "B", "C", "G"}
+    assert set(analysis.ego(one, "A", 2)) == {"A", "B", "C", "G", "D"}
+
+
+def test_every_shortest_connection_with_evidence_on_each_hop() -> None:
+    _, one = view()
+    found = analysis.shortest_connections(one, "A", "E", every=True)
+    routes = [[h.source for h in p] + [p[-1].target] for p in found.paths]
+    assert routes == [["A", "C", "D", "E"], ["A", "G", "D", "E"]]
+    assert found.length == 3
+    last = found.paths[0][-1]
+    assert last.shared == ["contract"] and last.evidence
+    assert {e["quote"] for e in last.evidence} == {"quote for k"}
+
+
+def test_no_connection_is_said_plainly() -> None:
+    _, one = view()
+    found = analysis.shortest_connections(one, "A", "H")
+    assert not found.connected
+    assert found.describe() == "no connection between A and H in this view"
+    with pytest.raises(analysis.NotInNetwork, match="F takes part in nothing"):
+        analysis.shortest_connections(one, "A", "F")
+
+
+def test_centrality_ranks_the_cut_vertex_first() -> None:
+    _, one = view()
+    rows = {r["code"]: r for r in analysis.centrality(one).rows}
+    # D is on every shortest path to E (4 pairs); C and G share the pairs E-A, E-B,
+    # D-A, D-B half each. Normalised by (8-1)(8-2)/2 = 21 pairs.
+    assert rows["D"]["betweenness"] == pytest.approx(4 / 21, abs=1e-6)
+    assert rows["C"]["betweenness"] == pytest.approx(2 / 21, abs=1e-6)
+    assert rows["A"]["betweenness"] == 0
+    assert rows["D"]["rank"] == 1
+    assert (rows["C"]["degree"], rows["C"]["weighted_degree"]) == (4, 5)
+    assert (rows["A"]["degree"], rows["A"]["weighted_degree"]) == (3, 4)
+    assert rows["H"]["eigenvector"] > 0, "each component gets its own eigenvector scores"
+    by_weight = analysis.centrality(one, by="weighted_degree").rows
+    assert {by_weight[0]["code"], by_weight[1]["code"]} == {"C", "G"}
+
+
+def test_louvain_communities_are_repeatable_and_match_partnerships() -> None:
+    two, one = view()
+    first = analysis.communities(one, two, seed=7)
+    again = analysis.communities(one, two, seed=7)
+    assert first == again
+    groups = [set(c.members) for c in first.communities]
+    assert groups == [{"A", "B", "C", "G"}, {"D", "E"}, {"H", "I"}]
+    assert first.modularity == pytest.approx(0.2361, abs=1e-4)
+    assert [c.partnership_label for c in first.communities] == [
+        "Partnership One",
+        "Partnership Two",
+        "Partnership Three",
+    ]
+    assert first.communities[1].jaccard == 0.25
+    assert first.match == pytest.approx(0.8125)
+
+
+def test_brokers_bridge_partnerships_and_interlocks_share_a_workstream() -> None:
+    two, _ = view()
+    assert {(b.node, tuple(b.partnerships)) for b in analysis.brokers(two)} == {
+        ("C", ("Partnership One", "Partnership Two")),
+        ("G", ("Partnership One", "Partnership Two")),
+    }
+    (lock,) = analysis.interlocks(two)
+    assert (lock.first, lock.second, lock.body_label) == ("A", "B", "Workstream W")
+
+
+def test_diff_lists_what_changed_between_two_dates() -> None:
+    change = analysis.diff(DATA, NetworkFilters(), date(2015, 6, 1), date(2018, 1, 1))
+    assert change.nodes_added == ["D", "E"]
+    assert change.nodes_removed == ["A", "B"]
+    assert change.edges_added == [("C", "D"), ("D", "E"), ("D", "G")]
+    assert change.edges_removed == [("A", "B"), ("A", "C"), ("A", "G"), ("B", "C"), ("B", "G")]
+
+
+def test_filters_refuse_a_day_and_a_range_together() -> None:
+    with pytest.raises(ValueError, match="either as_of or a date range"):
+        NetworkFilters(as_of=date(2015, 1, 1), start=date(2014, 1, 1))

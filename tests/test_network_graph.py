@@ -1,0 +1,115 @@
+"""The partnership network of the real graph, through SPARQL and `nhskg network`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from nhskg.graph.cli import main
+from nhskg.graph.network.fetch import load_network_data
+from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+
+BLMK_DOC = "003_f7ec335ea921a4a0.txt"
+
+
+@pytest.fixture(scope="module")
+def national_one(service: QueryService, national: Settings) -> nx.Graph:
+    data = load_network_data(service.store, national.queries_dir)
+    return one_mode(two_mode(data, NetworkFilters()))
+
+
+def test_bedford_and_luton_are_linked_by_the_merger_proposal_with_its_quote(
+    national_one: nx.Graph,
+) -> None:
+    edge = national_one.edges["RC1", "RC9"]
+    assert (
+        "Proposed merger of Bedford Hospital and Luton & Dunstable University Hospital"
+        in (edge["shared"])
+    )
+    merger_quotes = [e for e in edge["evidence"] if e["body"].startswith("Proposed merger")]
+    assert {e["source"] for e in merger_quotes} == {BLMK_DOC}
+    assert any("proposal to merge" in e["quote"] for e in merger_quotes)
+
+
+def test_footprints_join_the_national_landscape(service: QueryService, national: Settings) -> None:
+    data = load_network_data(service.store, national.queries_dir)
+    one = one_mode(two_mode(data, NetworkFilters(footprints=True, as_of=None)))
+    assert one.number_of_nodes() > 500
+    assert one.has_edge("04C", "RWE"), "Leicester City CCG and UHL share the LLR footprint"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["network", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_path_command_gives_every_hop_with_evidence(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "path", "L&D", "East London NHS Foundation Trust", "--format", "json"
+    )
+    assert code == 0
+    hops = json.loads(out)
+    assert hops and all(h["evidence"] for h in hops)
+    assert hops[0]["from"] == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert hops[-1]["to"] == "East London NHS Foundation Trust"
+
+
+def test_centrality_csv_and_a_clear_error_for_an_organisation_outside_the_view(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "centrality", "--format", "csv", "--top", "5")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 5 and rows[0]["rank"] == "1"
+    code, _, err = run(capsys, "ego", "RC1", "--as-of", "1999-01-01")
+    assert code == 2
+    assert "RC1 takes part in nothing in this view (as of 1999-01-01" in err
+
+
+def test_diff_between_healthier_together_and_the_stp(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "diff", "2013-03-15", "2018-01-15", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    removed = {r["a"] for r in rows if r["change"] == "removed" and r["what"] == "organisation"}
+    assert {"03V", "04G"} <= removed, "the Northamptonshire CCGs left with Healthier Together"
+
+
+def test_export_reads_back_in_gephi_format(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "blmk.gexf"
+    code, _, err = run(capsys, "export", "--partnership", "BLMK", "--output", str(target))
+    assert code == 0 and "wrote" in err
+    graph = nx.read_gexf(target)
+    assert {"06F", "06P", "04F"} <= set(graph.nodes)
+    assert graph.nodes["06F"]["label"] == "NHS Bedfordshire CCG"
+
+
+def test_draw_writes_png_and_svg(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(
+        capsys,
+        "draw",
+        "--output",
+        str(tmp_path / "ht"),
+        "--partnership",
+        "Healthier Together",
+        "--no-groups",
+    )
+    assert code == 0
+    assert (tmp_path / "ht.png").read_bytes().startswith(b"\x89PNG")
+    svg = (tmp_path / "ht.svg").read_text(encoding="utf-8")
+    assert "NHS Bedfordshire CCG" in svg
