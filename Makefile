@@ -20,6 +20,7 @@ build: setup
 
 run: build
 	$(BIN)/nhskg stats
+	$(BIN)/nhskg serve
 
 # Speed and memory figures (not part of `make test`): writes benchmarks/results/.
 bench: build

@@ -189,6 +189,23 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from nhskg.api.app import create_app
+
+    app = create_app(settings)  # fails here, not in a worker, if nothing is published
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(
+        f"nhskg: serving build {app.state.graph.build_id} on http://{host}:{port}/ "
+        f"(API docs /docs, SPARQL /sparql)",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nhskg", description="The NHS partnership knowledge graph.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -231,6 +248,11 @@ def parser() -> argparse.ArgumentParser:
     fm.set_defaults(func=cmd_format)
 
     add_network_parser(sub)
+
+    sv = sub.add_parser("serve", help="serve the published graph: lookup API and SPARQL endpoint")
+    sv.add_argument("--host", default=None, help="default: NHSKG_HOST (127.0.0.1)")
+    sv.add_argument("--port", type=int, default=None, help="default: NHSKG_PORT (8000)")
+    sv.set_defaults(func=cmd_serve)
 
     r = sub.add_parser("resolve", help="find the organisation a code, name or alias names")
     r.add_argument("text")

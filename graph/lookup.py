@@ -50,6 +50,7 @@ class OrganisationIndex:
     labels: dict[str, str] = field(default_factory=dict)
     code_of: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    written: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def build(cls, store: GraphStore, queries_dir: Path) -> OrganisationIndex:
@@ -65,6 +66,7 @@ class OrganisationIndex:
                 if kind.value == "ods" or iri not in index.code_of:
                     index.code_of[iri] = value
             else:
+                index.written[iri].add(value)
                 for form in _name_forms(value):
                     index.names[form].add(iri)
                 if kind.value == "name":
@@ -74,6 +76,10 @@ class OrganisationIndex:
             index.code_of.setdefault(iri, key)
             index.keys[key.lower()] = iri
         return index
+
+    def names_of(self, iri: str) -> set[str]:
+        """Every name and alias of an organisation, as written, but its preferred name."""
+        return self.written.get(iri, set()) - {self.labels.get(iri, "")}
 
     def describe(self, iri: str) -> str:
         return f"{self.labels.get(iri, iri)} ({self.code_of.get(iri, iri.rsplit('/', 1)[-1])})"

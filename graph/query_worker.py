@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import cast
 
+from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.store import OxigraphStore, QueryOutcome
 
 
@@ -56,7 +57,12 @@ def isolate(memory_mb: int) -> bool:
 
 
 def _serve(store_path: str, conn: Connection, memory_mb: int) -> None:
-    """Worker loop: answer (sparql, max_rows) requests until the pipe closes."""
+    """Worker loop: answer (sparql, max_rows, guard) requests until the pipe closes.
+
+    With ``guard``, the query is first checked by :func:`check_query` here, in the
+    worker and under the time limit: the parser itself must not be able to hang the
+    server.
+    """
     isolate(memory_mb)
     store = OxigraphStore.open_read_only(Path(store_path))
     while True:
@@ -66,9 +72,11 @@ def _serve(store_path: str, conn: Connection, memory_mb: int) -> None:
             return
         if request is None:
             return
-        sparql, max_rows = request
+        sparql, max_rows, guard = request
         try:
-            conn.send(("ok", store.query(sparql, max_rows=max_rows)))
+            conn.send(("ok", store.query(sparql, max_rows=max_rows, guard=guard)))
+        except QueryRefused as refusal:
+            conn.send(("refused", (refusal.status, str(refusal))))
         except Exception as error:
             conn.send(("error", f"{type(error).__name__}: {error}"))
 
@@ -123,14 +131,19 @@ class TimeLimitedStore:
         self._lock = threading.Lock()
 
     def query(
-        self, sparql: str, *, max_rows: int | None = None, timeout_s: float | None = None
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+        guard: bool = False,
     ) -> QueryOutcome:
         """Answer within ``timeout_s`` (at most the store's limit, never more)."""
         limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
         worker = self._idle.get() or _Worker(self.store_path, self.memory_mb)
         reply: tuple[str, object] | None = None
         try:
-            worker.conn.send((sparql, max_rows))
+            worker.conn.send((sparql, max_rows, guard))
             if worker.conn.poll(limit):
                 reply = worker.conn.recv()
         except (EOFError, OSError) as error:
@@ -142,6 +155,9 @@ class TimeLimitedStore:
         if reply is None:
             raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
         status, payload = reply
+        if status == "refused":
+            code, message = cast(tuple[int, str], payload)
+            raise QueryRefused(message, status=code)
         if status == "error":
             raise QueryFailed(str(payload))
         return cast(QueryOutcome, payload)

@@ -16,7 +16,6 @@ from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import check_query
 from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
 
 
@@ -61,10 +60,13 @@ class QueryService:
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"
         return result
 
-    def sparql(self, text: str, *, max_rows: int | None = None) -> QueryOutcome:
-        """Run any read-only query after the guard has checked it."""
-        checked = check_query(text)
-        return self.store.query(checked.text, max_rows=self._cap(max_rows))
+    def sparql(
+        self, text: str, *, max_rows: int | None = None, timeout_s: float | None = None
+    ) -> QueryOutcome:
+        """Run any read-only query; the guard checks it first, in the worker."""
+        return self.store.query(
+            text, max_rows=self._cap(max_rows), timeout_s=timeout_s, guard=True
+        )
 
     def _cap(self, requested: int | None) -> int:
         cap = self.settings.max_rows

@@ -31,11 +31,18 @@ class Settings(BaseSettings):
     keep_builds: int = Field(
         default=2, ge=1, description="Published stores kept besides the current one."
     )
+    host: str = Field(default="127.0.0.1", description="Address `nhskg serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `nhskg serve` listens on.")
     query_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
     query_workers: int = Field(
         default=2, ge=1, description="Queries that may run at once, each in its own process."
+    )
+    sparql_workers: int = Field(
+        default=2,
+        ge=1,
+        description="Workers for the SPARQL endpoint, apart from the lookups' workers.",
     )
     query_memory_mb: int = Field(
         default=4096, ge=0, description="Address-space cap of each query worker (0: none)."

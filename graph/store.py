@@ -47,7 +47,16 @@ QueryOutcome = SelectResult | bool | list[Triple]
 
 
 class GraphStore(Protocol):
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+        guard: bool = False,
+    ) -> QueryOutcome:
+        """Run a query; with ``guard``, first refuse what the SPARQL guard refuses."""
+        ...
 
     def __len__(self) -> int: ...
 
@@ -79,7 +88,19 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryOutcome:
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+        guard: bool = False,
+    ) -> QueryOutcome:
+        """In-process: no time limit of its own (``timeout_s`` is for stores that have one)."""
+        if guard:
+            from nhskg.graph.sparql_guard import check_query
+
+            check_query(sparql)
         result = self._store.query(sparql, use_default_graph_as_union=True)
         if isinstance(result, QueryBoolean):
             return bool(result)

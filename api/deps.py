@@ -1,0 +1,52 @@
+"""What every route needs: the published graph, and organisations resolved from text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from nhskg.api.errors import ApiError
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.results import records
+from nhskg.graph.store import SelectResult
+
+
+def published(request: Request) -> PublishedGraph:
+    graph: PublishedGraph = request.app.state.graph
+    return graph
+
+
+def resolve_org(graph: PublishedGraph, text: str, parameter: str) -> str:
+    """The IRI of the one organisation ``text`` names (code, key, name or alias)."""
+    found = graph.index.candidates(text)
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        options = [graph.index.describe(i) for i in sorted(found)]
+        raise ApiError(
+            400,
+            "ambiguous organisation",
+            f"{text!r} names several organisations",
+            parameter=parameter,
+            suggestions=options,
+        )
+    raise ApiError(
+        404,
+        "unknown organisation",
+        f"no organisation has the code or name {text!r}",
+        parameter=parameter,
+        suggestions=graph.index.suggestions(text),
+    )
+
+
+def code_of(graph: PublishedGraph, iri: str) -> str:
+    return graph.index.code_of.get(iri, iri.rsplit("/", 1)[-1])
+
+
+def rows(result: SelectResult, *, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Records with empty values and the named columns left out."""
+    return [
+        {k: v for k, v in row.items() if v not in (None, "") and k not in drop}
+        for row in records(result)
+    ]

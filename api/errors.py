@@ -1,0 +1,122 @@
+"""One error shape for every error the API returns, and never a traceback.
+
+Every error is ``{"error": {"status": 404, "title": "...", "detail": "...", ...}}``
+with optional ``parameter`` (which request parameter was wrong) and ``suggestions``
+(close matches for an unknown organisation).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nhskg.graph.named_queries import ParameterError
+from nhskg.graph.network.analysis import NetworkError, NotInNetwork
+from nhskg.graph.publish import NoPublishedGraph
+from nhskg.graph.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.sparql_guard import QueryRefused
+
+log = logging.getLogger("nhskg.api")
+
+
+class ApiError(Exception):
+    """An error to answer with, in the one error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        parameter: str | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.parameter = parameter
+        self.suggestions = suggestions
+
+
+def error_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def _parameter_of(message: str) -> str | None:
+    if message.startswith("parameter '"):
+        return message.split("'", 2)[1]
+    return None
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(
+            exc.status,
+            exc.title,
+            exc.detail,
+            parameter=exc.parameter,
+            suggestions=exc.suggestions,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "not found", 405: "method not allowed"}
+        return error_response(
+            exc.status_code, titles.get(exc.status_code, "error"), str(exc.detail)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        name = ".".join(location) or None
+        return error_response(
+            400,
+            "bad parameter",
+            f"parameter '{name}': {first.get('msg', 'invalid')}",
+            parameter=name,
+        )
+
+    @app.exception_handler(ParameterError)
+    async def bad_parameter(_: Request, exc: ParameterError) -> JSONResponse:
+        return error_response(400, "bad parameter", str(exc), parameter=_parameter_of(str(exc)))
+
+    @app.exception_handler(QueryRefused)
+    async def refused(_: Request, exc: QueryRefused) -> JSONResponse:
+        return error_response(exc.status, "query refused", str(exc))
+
+    @app.exception_handler(QueryTimeout)
+    async def timeout(_: Request, exc: QueryTimeout) -> JSONResponse:
+        return error_response(503, "query time limit", str(exc))
+
+    @app.exception_handler(QueryFailed)
+    async def failed(_: Request, exc: QueryFailed) -> JSONResponse:
+        if str(exc).startswith("SyntaxError"):
+            return error_response(400, "query syntax error", str(exc))
+        return error_response(503, "query failed", str(exc))
+
+    @app.exception_handler(NotInNetwork)
+    async def not_in_network(_: Request, exc: NotInNetwork) -> JSONResponse:
+        return error_response(404, "not in this network view", str(exc))
+
+    @app.exception_handler(NetworkError)
+    async def network_error(_: Request, exc: NetworkError) -> JSONResponse:
+        return error_response(400, "bad network request", str(exc))
+
+    @app.exception_handler(NoPublishedGraph)
+    async def no_graph(_: Request, exc: NoPublishedGraph) -> JSONResponse:
+        return error_response(503, "no published graph", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal error", f"{type(exc).__name__}; see the server log")

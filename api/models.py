@@ -1,0 +1,94 @@
+"""Response models: what the OpenAPI document promises each route returns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class OrganisationSummary(BaseModel):
+    code: str = Field(description="ODS code, or the curated key of a body without one")
+    name: str
+    types: str = ""
+    opened: date | str | None = None
+    closed: date | str | None = None
+    score: float | None = Field(None, description="match score for a search, 1.0 exact")
+    iri: str
+    url: str
+
+
+class OrganisationPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[OrganisationSummary]
+
+
+class OrganisationDetail(BaseModel):
+    code: str
+    name: str
+    types: str
+    opened: date | str | None = None
+    closed: date | str | None = None
+    iri: str
+    aliases: list[str]
+    names: list[dict[str, Any]] = Field(description="names with the date each dataset records")
+    placements: list[dict[str, Any]] = Field(description="STP/ICB footprint, area, region")
+    memberships: list[dict[str, Any]] = Field(description="with documents and quotes")
+    posts: list[dict[str, Any]]
+    sites: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = Field(description="mergers, successions, transfers")
+    links: dict[str, str]
+
+
+class Rows(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+
+
+class QueryParam(BaseModel):
+    name: str
+    type: str
+    required: bool
+    description: str
+    pattern: str | None = None
+
+
+class QueryInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[QueryParam]
+    url: str
+
+
+class QueryResult(Rows):
+    query: str
+    params: dict[str, str]
+
+
+class PartnershipSummary(BaseModel):
+    code: str
+    name: str
+    type: str
+    members: int
+    stated: int
+    resolved: int
+    documents: str
+    url: str
+
+
+class PartnershipDetail(BaseModel):
+    code: str
+    name: str
+    iri: str
+    aliases: list[str]
+    members: list[dict[str, Any]] = Field(description="roles, periods, stated or resolved")
+    coordination: list[dict[str, Any]]
+    workstreams: list[dict[str, Any]]
+    consultations: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    people: list[dict[str, Any]]

@@ -1,0 +1,137 @@
+"""/api/network and /api/paths: the partnership network as node-link JSON, GraphML or
+GEXF, and the shortest connections between two organisations with their evidence."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import networkx as nx
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from nhskg.api.deps import published, resolve_org
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.network import analysis
+from nhskg.graph.network.export import export
+from nhskg.graph.network.fetch import short_id
+from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+
+router = APIRouter(tags=["network"])
+Graph = Annotated[PublishedGraph, Depends(published)]
+TypeKey = Annotated[list[str] | None, Query(description="organisation type keys (repeatable)")]
+
+
+def _view(
+    graph: PublishedGraph,
+    *,
+    as_of: date | None,
+    type: list[str] | None,
+    partnership: str | None,
+    stated_only: bool,
+    footprints: bool,
+    focus: str | None,
+    hops: int,
+    view: str,
+) -> nx.Graph:
+    filters = NetworkFilters(
+        as_of=as_of,
+        types=frozenset(type or ()),
+        partnership=resolve_org(graph, partnership, "partnership") if partnership else None,
+        stated_only=stated_only,
+        footprints=footprints,
+    )
+    two = two_mode(graph.network, filters)
+    chosen = two if view == "two-mode" else one_mode(two)
+    if focus:
+        chosen = analysis.ego(chosen, short_id(resolve_org(graph, focus, "focus")), hops)
+    return chosen
+
+
+def _export(chosen: nx.Graph, fmt: str, media: str) -> Response:
+    with tempfile.TemporaryDirectory() as folder:
+        (path,) = export(chosen, fmt, Path(folder) / f"network.{fmt}")
+        return Response(path.read_bytes(), media_type=media)
+
+
+def _params(
+    as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
+    type: TypeKey = None,
+    partnership: Annotated[str | None, Query(description="code, name or alias")] = None,
+    stated_only: Annotated[bool, Query(description="leave out resolved members")] = False,
+    footprints: Annotated[bool, Query(description="add CCG-in-STP footprints")] = False,
+    focus: Annotated[str | None, Query(description="only this organisation's ego network")] = None,
+    hops: Annotated[int, Query(ge=1, le=4)] = 1,
+    view: Annotated[str, Query(pattern="^(one-mode|two-mode)$")] = "one-mode",
+) -> dict[str, Any]:
+    return {
+        "as_of": as_of,
+        "type": type,
+        "partnership": partnership,
+        "stated_only": stated_only,
+        "footprints": footprints,
+        "focus": focus,
+        "hops": hops,
+        "view": view,
+    }
+
+
+Params = Annotated[dict[str, Any], Depends(_params)]
+
+
+@router.get("/api/network", summary="The network as node-link JSON (d3, Cytoscape)")
+def network_json(graph: Graph, params: Params) -> dict[str, Any]:
+    """Organisations (and, in the two-mode view, the bodies they take part in), links with
+    weight, shared bodies, relationship, basis, period, sources and evidence."""
+    data: dict[str, Any] = nx.node_link_data(_view(graph, **params), edges="links")
+    return data
+
+
+@router.get("/api/network.graphml", summary="The network as GraphML (Gephi, yEd)")
+def network_graphml(graph: Graph, params: Params) -> Response:
+    return _export(_view(graph, **params), "graphml", "application/graphml+xml")
+
+
+@router.get("/api/network.gexf", summary="The network as GEXF (Gephi)")
+def network_gexf(graph: Graph, params: Params) -> Response:
+    return _export(_view(graph, **params), "gexf", "application/gexf+xml")
+
+
+@router.get("/api/paths", summary="Shortest connections between two organisations")
+def paths(
+    graph: Graph,
+    from_: Annotated[str, Query(alias="from", description="code, name or alias")],
+    to: Annotated[str, Query(description="code, name or alias")],
+    as_of: Annotated[date | None, Query()] = None,
+    all: Annotated[bool, Query(description="every shortest connection, not one")] = False,
+) -> dict[str, Any]:
+    """Every hop with the bodies the two organisations share and the evidence; says plainly
+    when there is no connection."""
+    one = one_mode(two_mode(graph.network, NetworkFilters(as_of=as_of)))
+    source = short_id(resolve_org(graph, from_, "from"))
+    target = short_id(resolve_org(graph, to, "to"))
+    found = analysis.shortest_connections(one, source, target, every=all)
+    return {
+        "from": source,
+        "to": target,
+        "connected": found.connected,
+        "summary": found.describe(),
+        "hops": found.length,
+        "paths": [
+            [
+                {
+                    "from": h.source,
+                    "from_name": h.source_label,
+                    "to": h.target,
+                    "to_name": h.target_label,
+                    "through": h.shared,
+                    "relationship": h.relationship,
+                    "evidence": h.evidence,
+                }
+                for h in path
+            ]
+            for path in found.paths
+        ],
+    }

@@ -1,0 +1,102 @@
+"""/api/organisations: search, one organisation with its evidence, and its partners."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
+from nhskg.api.state import PublishedGraph
+
+router = APIRouter(prefix="/api/organisations", tags=["organisations"])
+Graph = Annotated[PublishedGraph, Depends(published)]
+TYPE_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+
+@router.get("", response_model=OrganisationPage, summary="Search organisations")
+def search(
+    graph: Graph,
+    q: Annotated[str | None, Query(max_length=200, description="name, alias or code")] = None,
+    type: Annotated[
+        str | None, Query(pattern=TYPE_PATTERN, description="organisation type key: ccg, ...")
+    ] = None,
+    as_of: Annotated[
+        date | None, Query(description="organisations of that type on this day")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Organisations by name, any alias or code (forgiving of case, punctuation and small
+    typos), best match first; or all of a type, by name, without ``q``."""
+    listed = graph.run(
+        "organisations", {"type": type, "as_of": as_of.isoformat() if as_of else None}
+    )
+    by_iri = {str(r["org"]): r for r in rows(listed)}
+    ranked: list[tuple[str, float | None]]
+    if q:
+        ranked = [(iri, s) for iri, s in graph.index.search(q, limit=2000) if iri in by_iri]
+    else:
+        ranked = [(iri, None) for iri in by_iri]
+    items = []
+    for iri, score in ranked[offset : offset + limit]:
+        row = by_iri[iri]
+        items.append(
+            OrganisationSummary(
+                code=code_of(graph, iri),
+                name=str(row["name"]),
+                types=str(row.get("types", "")),
+                opened=row.get("opened"),
+                closed=row.get("closed"),
+                score=score,
+                iri=iri,
+                url=f"/api/organisations/{code_of(graph, iri)}",
+            )
+        )
+    return {"total": len(ranked), "limit": limit, "offset": offset, "items": items}
+
+
+@router.get("/{code}", response_model=OrganisationDetail, summary="One organisation")
+def organisation(graph: Graph, code: str) -> dict[str, Any]:
+    """Names over time, types, dates, region and STP, memberships, posts, sites and change
+    events, each with its evidence (dataset rows or document quotes)."""
+    iri = resolve_org(graph, code, "code")
+    key = code_of(graph, iri)
+    (summary,) = rows(graph.run("organisation", {"code": key}))
+    params = {"organisation": key}
+    return {
+        "code": key,
+        "name": summary["name"],
+        "types": summary.get("types", ""),
+        "opened": summary.get("opened"),
+        "closed": summary.get("closed"),
+        "iri": iri,
+        "aliases": sorted(set(graph.index.names_of(iri))),
+        "names": rows(graph.run("names", {"code": key})),
+        "placements": rows(graph.run("placements", params), drop=("placement",)),
+        "memberships": rows(graph.run("memberships", params)),
+        "posts": rows(graph.run("posts", params)),
+        "sites": rows(graph.run("sites", params)),
+        "changes": rows(graph.run("history", {"code": key})),
+        "links": {
+            "partners": f"/api/organisations/{key}/partners",
+            "evidence": f"/api/queries/evidence?organisation={key}",
+        },
+    }
+
+
+@router.get("/{code}/partners", response_model=Rows, summary="Partners of an organisation")
+def partners(
+    graph: Graph,
+    code: str,
+    as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
+) -> dict[str, Any]:
+    """Organisations that share a partnership, body, contract or stated relationship with
+    it, and through what, with the documents and quotes."""
+    key = code_of(graph, resolve_org(graph, code, "code"))
+    result = graph.run(
+        "partners", {"organisation": key, "as_of": as_of.isoformat() if as_of else None}
+    )
+    return {"columns": result.variables, "rows": rows(result), "truncated": result.truncated}

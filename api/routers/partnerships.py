@@ -1,0 +1,59 @@
+"""/api/partnerships: partnerships and programmes with their members and their work."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.models import PartnershipDetail, PartnershipSummary
+from nhskg.api.state import PublishedGraph
+
+router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
+Graph = Annotated[PublishedGraph, Depends(published)]
+
+
+@router.get("", response_model=list[PartnershipSummary], summary="Partnerships")
+def partnerships(
+    graph: Graph,
+    type: Annotated[
+        str | None, Query(pattern=r"^[a-z][a-z0-9-]*$", description="organisation type key")
+    ] = None,
+) -> list[dict[str, Any]]:
+    """Every partnership, programme, board or group with members, with how many are stated
+    by a document and how many resolved from reference data."""
+    return [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "type": r.get("types", ""),
+            "members": r["members"],
+            "stated": r["stated"],
+            "resolved": r["resolved"],
+            "documents": r.get("documents", ""),
+            "url": f"/api/partnerships/{r['code']}",
+        }
+        for r in rows(graph.run("partnerships", {"type": type}))
+    ]
+
+
+@router.get("/{id}", response_model=PartnershipDetail, summary="One partnership")
+def partnership(graph: Graph, id: str) -> dict[str, Any]:
+    """Members (roles, periods, stated or resolved with the group they were resolved from,
+    evidence), programme offices, workstreams, consultations, events and people."""
+    iri = resolve_org(graph, id, "id")
+    key = code_of(graph, iri)
+    params = {"partnership": key}
+    return {
+        "code": key,
+        "name": graph.index.labels.get(iri, key),
+        "iri": iri,
+        "aliases": sorted(graph.index.names_of(iri)),
+        "members": rows(graph.run("partnership-members", params)),
+        "coordination": rows(graph.run("coordination", params)),
+        "workstreams": rows(graph.run("workstreams", params)),
+        "consultations": rows(graph.run("consultations", params)),
+        "events": rows(graph.run("events", params)),
+        "people": rows(graph.run("people", params)),
+    }

@@ -1,0 +1,129 @@
+"""The lookup API, through FastAPI's TestClient on the national build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nhskg.api.app import create_app
+from nhskg.graph.settings import Settings
+
+BLMK_DOC = "003_f7ec335ea921a4a0.txt"
+
+
+@pytest.fixture(scope="module")
+def client(national: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(national)) as test_client:
+        yield test_client
+
+
+def test_search_forgives_case_punctuation_and_typos(client: TestClient) -> None:
+    for q in ("luton and dunstable", "L&D", "LUTON & DUNSTABLE", "Lutn Dunstable"):
+        body = client.get("/api/organisations", params={"q": q}).json()
+        assert body["items"][0]["code"] == "RC9", q
+    by_code = client.get("/api/organisations", params={"q": "rc1"}).json()
+    assert by_code["items"][0]["code"] == "RC1" and by_code["items"][0]["score"] == 1.0
+
+
+def test_listing_by_type_and_date_pages(client: TestClient) -> None:
+    first = client.get(
+        "/api/organisations", params={"type": "ccg", "as_of": "2019-04-01", "limit": 50}
+    ).json()
+    assert first["total"] == 191
+    second = client.get(
+        "/api/organisations",
+        params={"type": "ccg", "as_of": "2019-04-01", "limit": 50, "offset": 50},
+    ).json()
+    assert not {i["code"] for i in first["items"]} & {i["code"] for i in second["items"]}
+
+
+def test_organisation_page_has_names_places_memberships_and_evidence(client: TestClient) -> None:
+    body = client.get("/api/organisations/RC1").json()
+    assert body["name"] == "Bedford Hospital NHS Trust"
+    assert "Bedford Hospital" in body["aliases"]
+    assert any(p["withinCode"] == "QHG" for p in body["placements"])
+    assert all(m["documents"] and m["quotes"] for m in body["memberships"])
+    assert any(c["kind"] == "succession" for c in body["changes"])
+    assert {n["dataset"] for n in body["names"]} >= {"ods-etr-2020"}
+
+
+def test_unknown_code_is_404_with_suggestions_in_the_one_error_shape(client: TestClient) -> None:
+    response = client.get("/api/organisations/Bedfrd Hosptal")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["status"] == 404 and error["parameter"] == "code"
+    assert "Bedford Hospital NHS Trust (RC1)" in error["suggestions"]
+
+
+def test_bad_parameters_name_the_parameter(client: TestClient) -> None:
+    response = client.get("/api/organisations", params={"as_of": "yesterday"})
+    assert response.status_code == 400
+    assert response.json()["error"]["parameter"] == "as_of"
+    response = client.get("/api/queries/stp-footprint", params={"stp": "QHG", "as_of": "x"})
+    assert response.status_code == 400 and "as_of" in response.json()["error"]["detail"]
+
+
+def test_partners_say_through_what_with_evidence(client: TestClient) -> None:
+    body = client.get("/api/organisations/L&D/partners").json()
+    through = {(r["code"], r["throughName"]) for r in body["rows"]}
+    assert (
+        "RC1",
+        "Proposed merger of Bedford Hospital and Luton & Dunstable University Hospital",
+    ) in (through)
+
+
+def test_partnership_lists_stated_and_resolved_members(client: TestClient) -> None:
+    listing = client.get("/api/partnerships").json()
+    assert {"QK1", "QHG", "healthier-together"} <= {p["code"] for p in listing}
+    body = client.get("/api/partnerships/Better Care Together").json()
+    bases = {(m["code"], m["basis"]) for m in body["members"] if "code" in m}
+    assert ("RWE", "resolved") in bases
+    assert any(c["consultationName"] for c in body["consultations"])
+
+
+def test_canned_queries_as_json_and_csv(client: TestClient) -> None:
+    library = client.get("/api/queries").json()
+    assert any(q["name"] == "stp-footprint" and q["params"] for q in library)
+    body = client.get("/api/queries/stp-footprint", params={"stp": "QHG", "as_of": "2019-04-01"})
+    assert {r["code"] for r in body.json()["rows"]} == {"04F", "06F", "06P"}
+    csv_text = client.get("/api/queries/stp-footprint.csv", params={"stp": "QHG"}).text
+    assert csv_text.splitlines()[0].startswith("code,name,from,until")
+
+
+def test_network_json_graphml_and_paths(client: TestClient) -> None:
+    data = client.get("/api/network", params={"focus": "RC1", "hops": 1}).json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert {"RC1", "RC9", "06F"} <= ids
+    graphml = client.get("/api/network.graphml", params={"partnership": "BLMK"})
+    assert graphml.status_code == 200 and b"<graphml" in graphml.content
+    path = client.get("/api/paths", params={"from": "L&D", "to": "ELFT"}).json()
+    assert path["connected"] and path["hops"] == 2
+    assert all(hop["evidence"] for hop in path["paths"][0])
+
+
+def test_etag_answers_304_when_nothing_changed(client: TestClient) -> None:
+    first = client.get("/api/organisations/RC1")
+    tag = first.headers["etag"]
+    again = client.get("/api/organisations/RC1", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+
+
+def test_openapi_documents_every_resource(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/organisations",
+        "/api/organisations/{code}",
+        "/api/organisations/{code}/partners",
+        "/api/partnerships",
+        "/api/partnerships/{id}",
+        "/api/queries",
+        "/api/queries/{name}",
+        "/api/network",
+        "/api/network.graphml",
+        "/api/network.gexf",
+        "/api/paths",
+        "/sparql",
+    ):
+        assert path in paths, path
