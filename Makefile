@@ -25,6 +25,7 @@ run: build
 # Speed and memory figures (not part of `make test`): writes benchmarks/results/.
 bench: build
 	$(BIN)/python -P benchmarks/network.py
+	$(BIN)/python -P benchmarks/api.py
 
 lint: setup
 	$(BIN)/ruff check graph api tests benchmarks

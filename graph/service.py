@@ -64,9 +64,7 @@ class QueryService:
         self, text: str, *, max_rows: int | None = None, timeout_s: float | None = None
     ) -> QueryOutcome:
         """Run any read-only query; the guard checks it first, in the worker."""
-        return self.store.query(
-            text, max_rows=self._cap(max_rows), timeout_s=timeout_s, guard=True
-        )
+        return self.store.query(text, max_rows=self._cap(max_rows), timeout_s=timeout_s, guard=True)
 
     def _cap(self, requested: int | None) -> int:
         cap = self.settings.max_rows

@@ -44,6 +44,8 @@ SAMPLE_FOR = {
     "partners": {"as_of": "2018-01-01"},
     "partnership-members": {"as_of": "2018-09-27"},
     "shared-memberships": {"as_of": "2018-01-15"},
+    "partnerships": {"type": "partnership"},
+    "posts": {"organisation": "Better Care Together"},
 }
 
 

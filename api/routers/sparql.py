@@ -10,7 +10,7 @@ endpoint describes itself (SPARQL 1.1 Service Description).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -106,24 +106,6 @@ def _timeout(params: dict[str, str]) -> float | None:
     return value
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 query endpoint (read-only)",
-    responses={
-        200: {
-            "content": {
-                "application/sparql-results+json": {},
-                "application/sparql-results+xml": {},
-                "text/csv": {},
-                "text/tab-separated-values": {},
-                "text/turtle": {},
-                "application/n-triples": {},
-                "application/ld+json": {},
-            }
-        }
-    },
-)
 async def sparql(request: Request, graph: Graph) -> Response:
     """Run a read-only SPARQL query (``query``); optional ``format`` (json, xml, csv, tsv,
     turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit)."""
@@ -145,6 +127,33 @@ async def sparql(request: Request, graph: Graph) -> Response:
         headers["X-Nhskg-Truncated"] = "true"
         headers["X-Nhskg-Row-Cap"] = str(graph.settings.max_rows)
     return Response(text_body, media_type=media, headers=headers)
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            media: {}
+            for media in (
+                "application/sparql-results+json",
+                "application/sparql-results+xml",
+                "text/csv",
+                "text/tab-separated-values",
+                "text/turtle",
+                "application/n-triples",
+                "application/ld+json",
+            )
+        }
+    }
+}
+for _method in ("GET", "POST"):
+    router.add_api_route(
+        "/sparql",
+        sparql,
+        methods=[_method],
+        operation_id=f"sparql_{_method.lower()}",
+        summary=f"SPARQL 1.1 query endpoint, {_method} (read-only)",
+        responses=RESPONSES,
+    )
 
 
 async def _run(graph: PublishedGraph, text: str, timeout: float | None) -> QueryOutcome:
