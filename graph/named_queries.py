@@ -15,8 +15,9 @@ is never pasted into the query.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,12 @@ def load_query_files(folder: Path) -> list[QueryFile]:
 OrgResolver = Callable[[str, str], NamedNode]
 
 
-def to_term(param: Param, raw: str, resolve_org: OrgResolver | None) -> Term:
+def to_term(
+    param: Param,
+    raw: str,
+    resolve_org: OrgResolver | None,
+    orgtypes: Collection[str] | None = None,
+) -> Term:
     """Check one value against its parameter and return the RDF term to bind."""
     value = raw.strip()
     if not value:
@@ -201,6 +207,13 @@ def to_term(param: Param, raw: str, resolve_org: OrgResolver | None) -> Term:
                 f"parameter '{param.name}' must be an organisation type key "
                 f"such as ccg, nhs-trust, stp, icb: got {value!r}"
             )
+        if orgtypes is not None and value not in orgtypes:
+            close = difflib.get_close_matches(value, sorted(orgtypes), n=3, cutoff=0.6)
+            hint = f"; did you mean: {', '.join(close)}" if close else ""
+            raise ParameterError(
+                f"parameter '{param.name}': no organisation type {value!r}{hint} "
+                f"(types: {', '.join(sorted(orgtypes))})"
+            )
         return ORGTYPE[value]
     if param.type == "org":
         if resolve_org is None:
@@ -211,7 +224,12 @@ def to_term(param: Param, raw: str, resolve_org: OrgResolver | None) -> Term:
     return Literal(value)
 
 
-def bind(query: QueryFile, values: Mapping[str, str], resolve_org: OrgResolver | None) -> str:
+def bind(
+    query: QueryFile,
+    values: Mapping[str, str],
+    resolve_org: OrgResolver | None,
+    orgtypes: Collection[str] | None = None,
+) -> str:
     """The query text with its parameters bound; ParameterError for bad values."""
     declared = {p.name for p in query.header.params}
     unknown = sorted(set(values) - declared)
@@ -224,7 +242,7 @@ def bind(query: QueryFile, values: Mapping[str, str], resolve_org: OrgResolver |
     terms: dict[str, Term] = {}
     for param in query.header.params:
         if param.name in values and values[param.name] is not None:
-            terms[param.variable] = to_term(param, values[param.name], resolve_org)
+            terms[param.variable] = to_term(param, values[param.name], resolve_org, orgtypes)
         elif param.required:
             raise ParameterError(
                 f"query '{query.name}' needs parameter '{param.name}' ({param.type})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 
+from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
@@ -38,6 +39,11 @@ class QueryService:
         return {q.name: q for q in load_query_files(self.settings.queries_dir)}
 
     @cached_property
+    def orgtypes(self) -> set[str]:
+        """The organisation type keys of the ontology's scheme (for type parameters)."""
+        return concept_keys(self.settings.ontology_dir)["orgtype"]
+
+    @cached_property
     def index(self) -> OrganisationIndex:
         return OrganisationIndex.build(self.store, self.settings.queries_dir)
 
@@ -49,7 +55,7 @@ class QueryService:
             raise UnknownQuery(f"no named query {name!r} (known: {known})") from None
 
     def bound_text(self, name: str, params: Mapping[str, str]) -> str:
-        return bind(self.query_file(name), params, self.index.resolve)
+        return bind(self.query_file(name), params, self.index.resolve, self.orgtypes)
 
     def run(
         self, name: str, params: Mapping[str, str] | None = None, *, max_rows: int | None = None

@@ -171,3 +171,10 @@ def test_library_queries_are_lower_case_hyphenated_names() -> None:
     assert {"organisation", "organisations", "stp-footprint", "trusts-in-stp", "history"} <= set(
         names
     )
+
+
+def test_unknown_organisation_type_is_refused_with_a_suggestion(service: QueryService) -> None:
+    with pytest.raises(
+        ParameterError, match="no organisation type 'partnershp'; did you mean: partnership"
+    ):
+        service.run("partnerships", {"type": "partnershp"})
