@@ -14,7 +14,15 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from nhskg.api.caching import ConditionalGetMiddleware
 from nhskg.api.errors import add_error_handlers
-from nhskg.api.routers import network, organisations, partnerships, queries, sparql
+from nhskg.api.routers import (
+    linked_data,
+    network,
+    organisations,
+    pages,
+    partnerships,
+    queries,
+    sparql,
+)
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.settings import Settings
 
@@ -43,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "X-Nhskg-Truncated"],
     )
-    for module in (organisations, partnerships, queries, network, sparql):
+    for module in (organisations, partnerships, queries, network, sparql, linked_data, pages):
         app.include_router(module.router)
 
     @app.get("/api", tags=["about"], summary="What this server serves")

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhskg.graph.named_queries import ParameterError
@@ -44,7 +44,24 @@ class ApiError(Exception):
         self.suggestions = suggestions
 
 
-def error_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+MACHINE_PREFIXES = ("/api", "/sparql", "/openapi", "/docs", "/id/", "/def", "/context")
+
+
+def wants_html(request: Request | None) -> bool:
+    """A page request from a browser (not the API, the endpoint or linked data)."""
+    if request is None or request.url.path.startswith(MACHINE_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_response(
+    status: int, title: str, detail: str, request: Request | None = None, **extra: Any
+) -> Response:
+    """The one error shape as JSON, or as a page for a browser's page request."""
+    if request is not None and wants_html(request):
+        from nhskg.api.routers.pages import html_error
+
+        return html_error(request, status, title, detail, extra.get("suggestions"))
     body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse({"error": body}, status_code=status)
@@ -58,24 +75,25 @@ def _parameter_of(message: str) -> str | None:
 
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         return error_response(
             exc.status,
             exc.title,
             exc.detail,
+            request,
             parameter=exc.parameter,
             suggestions=exc.suggestions,
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "not found", 405: "method not allowed"}
         return error_response(
-            exc.status_code, titles.get(exc.status_code, "error"), str(exc.detail)
+            exc.status_code, titles.get(exc.status_code, "error"), str(exc.detail), request
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
         location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
         name = ".".join(location) or None
@@ -83,40 +101,45 @@ def add_error_handlers(app: FastAPI) -> None:
             400,
             "bad parameter",
             f"parameter '{name}': {first.get('msg', 'invalid')}",
+            request,
             parameter=name,
         )
 
     @app.exception_handler(ParameterError)
-    async def bad_parameter(_: Request, exc: ParameterError) -> JSONResponse:
-        return error_response(400, "bad parameter", str(exc), parameter=_parameter_of(str(exc)))
+    async def bad_parameter(request: Request, exc: ParameterError) -> Response:
+        return error_response(
+            400, "bad parameter", str(exc), request, parameter=_parameter_of(str(exc))
+        )
 
     @app.exception_handler(QueryRefused)
-    async def refused(_: Request, exc: QueryRefused) -> JSONResponse:
-        return error_response(exc.status, "query refused", str(exc))
+    async def refused(request: Request, exc: QueryRefused) -> Response:
+        return error_response(exc.status, "query refused", str(exc), request)
 
     @app.exception_handler(QueryTimeout)
-    async def timeout(_: Request, exc: QueryTimeout) -> JSONResponse:
-        return error_response(503, "query time limit", str(exc))
+    async def timeout(request: Request, exc: QueryTimeout) -> Response:
+        return error_response(503, "query time limit", str(exc), request)
 
     @app.exception_handler(QueryFailed)
-    async def failed(_: Request, exc: QueryFailed) -> JSONResponse:
+    async def failed(request: Request, exc: QueryFailed) -> Response:
         if str(exc).startswith("SyntaxError"):
-            return error_response(400, "query syntax error", str(exc))
-        return error_response(503, "query failed", str(exc))
+            return error_response(400, "query syntax error", str(exc), request)
+        return error_response(503, "query failed", str(exc), request)
 
     @app.exception_handler(NotInNetwork)
-    async def not_in_network(_: Request, exc: NotInNetwork) -> JSONResponse:
-        return error_response(404, "not in this network view", str(exc))
+    async def not_in_network(request: Request, exc: NotInNetwork) -> Response:
+        return error_response(404, "not in this network view", str(exc), request)
 
     @app.exception_handler(NetworkError)
-    async def network_error(_: Request, exc: NetworkError) -> JSONResponse:
-        return error_response(400, "bad network request", str(exc))
+    async def network_error(request: Request, exc: NetworkError) -> Response:
+        return error_response(400, "bad network request", str(exc), request)
 
     @app.exception_handler(NoPublishedGraph)
-    async def no_graph(_: Request, exc: NoPublishedGraph) -> JSONResponse:
-        return error_response(503, "no published graph", str(exc))
+    async def no_graph(request: Request, exc: NoPublishedGraph) -> Response:
+        return error_response(503, "no published graph", str(exc), request)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error")
-        return error_response(500, "internal error", f"{type(exc).__name__}; see the server log")
+        return error_response(
+            500, "internal error", f"{type(exc).__name__}; see the server log", request
+        )

@@ -36,6 +36,7 @@ class PublishedGraph:
                 timeout_s=settings.query_timeout_s,
                 workers=settings.sparql_workers,
                 memory_mb=settings.query_memory_mb,
+                niceness=10,  # lookups first when the CPU is scarce
             ),
         )
         self._results: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], SelectResult] = (

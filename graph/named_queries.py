@@ -251,18 +251,30 @@ def bind(
 
 
 def inject_values(text: str, terms: Mapping[str, Term]) -> str:
-    """Insert ``VALUES (?a ?b) { (t1 t2) }`` at the start of the outer WHERE group."""
+    """Insert ``VALUES (?a ?b) { (t1 t2) }`` at the start of every WHERE group.
+
+    The outer group and each sub-SELECT's group get the block: SPARQL evaluates a
+    sub-SELECT on its own, so a parameter bound only outside it would be unbound
+    inside (and a FILTER on it there would keep everything).
+    """
     if not terms:
         return text
-    at = outer_where_brace(text)
     names = sorted(terms)
     row = " ".join(str(terms[n]) for n in names)
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
-    return text[: at + 1] + block + text[at + 1 :]
+    for at in reversed(where_braces(text)):
+        text = text[: at + 1] + block + text[at + 1 :]
+    return text
 
 
 def outer_where_brace(text: str) -> int:
-    """Index of the '{' that opens the outer WHERE group, skipping comments, strings, IRIs."""
+    """Index of the '{' that opens the outer WHERE group."""
+    return where_braces(text)[0]
+
+
+def where_braces(text: str) -> list[int]:
+    """Indexes of every '{' that opens a WHERE group, skipping comments, strings, IRIs."""
+    found: list[int] = []
     i, n = 0, len(text)
     seen_where = False
     while i < n:
@@ -289,9 +301,12 @@ def outer_where_brace(text: str) -> int:
             i += 5
             continue
         if c == "{" and seen_where:
-            return i
+            found.append(i)
+            seen_where = False
         i += 1
-    raise QueryFileError("the query has no 'WHERE {' to bind parameters into")
+    if not found:
+        raise QueryFileError("the query has no 'WHERE {' to bind parameters into")
+    return found
 
 
 def _keyword_at(text: str, i: int, length: int) -> bool:

@@ -11,6 +11,7 @@ are picklable) come back over a pipe.
 from __future__ import annotations
 
 import ctypes
+import os
 import queue
 import resource
 import subprocess
@@ -56,7 +57,7 @@ def isolate(memory_mb: int) -> bool:
         return False
 
 
-def _serve(store_path: str, conn: Connection, memory_mb: int) -> None:
+def _serve(store_path: str, conn: Connection, memory_mb: int, niceness: int = 0) -> None:
     """Worker loop: answer (sparql, max_rows, guard) requests until the pipe closes.
 
     With ``guard``, the query is first checked by :func:`check_query` here, in the
@@ -64,6 +65,8 @@ def _serve(store_path: str, conn: Connection, memory_mb: int) -> None:
     server.
     """
     isolate(memory_mb)
+    if niceness:
+        os.nice(niceness)  # yield the CPU to other work (the lookups) when it is scarce
     store = OxigraphStore.open_read_only(Path(store_path))
     while True:
         try:
@@ -88,7 +91,7 @@ class _Worker:
     caller's main script (a notebook or a user's script) in every worker.
     """
 
-    def __init__(self, store_path: Path, memory_mb: int) -> None:
+    def __init__(self, store_path: Path, memory_mb: int, niceness: int = 0) -> None:
         self.conn, child = Pipe()
         self.process = subprocess.Popen(
             [
@@ -98,6 +101,7 @@ class _Worker:
                 str(store_path),
                 str(child.fileno()),
                 str(memory_mb),
+                str(niceness),
             ],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
@@ -119,8 +123,15 @@ class TimeLimitedStore:
     """
 
     def __init__(
-        self, store_path: Path, *, timeout_s: float, workers: int = 1, memory_mb: int = 0
+        self,
+        store_path: Path,
+        *,
+        timeout_s: float,
+        workers: int = 1,
+        memory_mb: int = 0,
+        niceness: int = 0,
     ) -> None:
+        self.niceness = niceness
         self.store_path = store_path
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
@@ -140,7 +151,7 @@ class TimeLimitedStore:
     ) -> QueryOutcome:
         """Answer within ``timeout_s`` (at most the store's limit, never more)."""
         limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
-        worker = self._idle.get() or _Worker(self.store_path, self.memory_mb)
+        worker = self._idle.get() or _Worker(self.store_path, self.memory_mb, self.niceness)
         reply: tuple[str, object] | None = None
         try:
             worker.conn.send((sparql, max_rows, guard))
@@ -183,4 +194,4 @@ class TimeLimitedStore:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], Connection(int(sys.argv[2])), int(sys.argv[3]))
+    _serve(sys.argv[1], Connection(int(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4]))

@@ -1,0 +1,193 @@
+"""Linked data: every IRI of ours dereferences, and the ontology has a page.
+
+``/id/...`` (the path of ``https://w3id.org/nhskg/id/...``) answers a browser with HTML
+(an organisation's page, a document's page, or a table of what the graph says) and a
+program with JSON-LD or Turtle by the Accept header or ``format=``. ``/def`` documents
+the ontology from ontology/; ``/context.jsonld`` is the JSON-LD context.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+
+from nhskg.api.deps import published
+from nhskg.api.errors import ApiError
+from nhskg.api.routers.pages import render
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.namespaces import BASE, NHSKG, OWL, PREFIXES, RDF, RDFS, SKOS, compact
+from nhskg.graph.store import Term
+
+router = APIRouter(include_in_schema=False)
+Graph = Annotated[PublishedGraph, Depends(published)]
+RDF_TYPES = {
+    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
+    "turtle": ("text/turtle", RdfFormat.TURTLE),
+}
+PATH_PATTERN = r"^[A-Za-z0-9_.\-/]+$"
+
+
+def _format(request: Request, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in (*RDF_TYPES, "html"):
+            raise ApiError(
+                406, "not acceptable", "format must be html, jsonld or turtle", parameter="format"
+            )
+        return fmt
+    accept = request.headers.get("accept", "")
+    if "application/ld+json" in accept or "application/json" in accept:
+        return "jsonld"
+    if "text/turtle" in accept:
+        return "turtle"
+    return "html"
+
+
+def _describe(graph: PublishedGraph, iri: str) -> list[Any]:
+    outcome = graph.service.store.query(f"DESCRIBE <{iri}>")
+    assert isinstance(outcome, list)
+    return outcome
+
+
+@router.get("/context.jsonld")
+def context() -> Response:
+    body = {"@context": {prefix: ns.iri for prefix, ns in PREFIXES.items()} | {"@vocab": NHSKG.iri}}
+    return Response(json.dumps(body, indent=2), media_type="application/ld+json")
+
+
+@router.get("/id/{path:path}")
+def resource(
+    request: Request,
+    graph: Graph,
+    path: str,
+    format: Annotated[str | None, Query()] = None,
+) -> Response:
+    import re
+
+    if not re.fullmatch(PATH_PATTERN, path) or ".." in path:
+        raise ApiError(404, "not found", f"no resource /id/{path}")
+    iri = f"{BASE}id/{path}"
+    triples = _describe(graph, iri)
+    if not triples:
+        raise ApiError(404, "not found", f"the graph says nothing about {iri}")
+    chosen = _format(request, format)
+    if chosen in RDF_TYPES:
+        media, rdf_format = RDF_TYPES[chosen]
+        prefixes = {p: ns.iri for p, ns in PREFIXES.items()} if chosen == "turtle" else None
+        body = (
+            serialize(triples, format=rdf_format, prefixes=prefixes)
+            if prefixes
+            else serialize(triples, format=rdf_format)
+        )
+        return Response(body or b"", media_type=media, headers={"Vary": "Accept"})
+    if path.startswith("org/"):
+        return RedirectResponse(f"/organisations/{path[4:]}", status_code=303)
+    if path.startswith("document/"):
+        identifier = path.split("/", 1)[1] + ".txt"
+        return RedirectResponse(f"/documents/{identifier}", status_code=303)
+    label = next(
+        (
+            t.object.value
+            for t in triples
+            if t.predicate in (RDFS.label, SKOS.prefLabel) and t.subject == NamedNode(iri)
+        ),
+        compact(iri),
+    )
+    rows = [(_cell(t.predicate), _cell(t.object)) for t in triples if t.subject == NamedNode(iri)]
+    return render(
+        request,
+        "resource.html",
+        label=label,
+        iri=iri,
+        path=f"/id/{path}",
+        triples=sorted(rows, key=lambda r: (r[0]["text"], r[1]["text"])),
+    )
+
+
+def _cell(term: Term) -> dict[str, str | None]:
+    value = term.value
+    if isinstance(term, NamedNode):
+        href = "/" + value[len(BASE) :] if value.startswith(BASE + "id/") else None
+        if value.startswith(BASE + "def"):
+            href = "/def#" + value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return {"text": compact(value), "href": href}
+    return {"text": value, "href": None}
+
+
+@router.get("/def")
+def ontology(
+    request: Request, graph: Graph, format: Annotated[str | None, Query()] = None
+) -> Response:
+    folder = graph.settings.ontology_dir
+    chosen = _format(request, format)
+    if chosen == "turtle":
+        text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.ttl")))
+        return Response(text, media_type="text/turtle")
+    quads = [
+        q for p in sorted(folder.glob("*.ttl")) for q in parse(path=str(p), format=RdfFormat.TURTLE)
+    ]
+    if chosen == "jsonld":
+        triples = [q.triple for q in quads]
+        return Response(
+            serialize(triples, format=RdfFormat.JSON_LD) or b"", media_type="application/ld+json"
+        )
+    return render(request, "ontology.html", sections=_terms(quads), schemes=_schemes(quads))
+
+
+def _terms(quads: list[Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    about: dict[str, dict[str, Any]] = {}
+    for q in quads:
+        s = q.subject.value
+        if not s.startswith(NHSKG.iri):
+            continue
+        entry = about.setdefault(
+            s,
+            {
+                "local": s[len(NHSKG.iri) :],
+                "label": "",
+                "definition": "",
+                "parents": [],
+                "kind": "",
+            },
+        )
+        if q.predicate == RDFS.label:
+            entry["label"] = q.object.value
+        elif q.predicate == SKOS.definition:
+            entry["definition"] = q.object.value
+        elif q.predicate in (RDFS.subClassOf, RDFS.subPropertyOf):
+            entry["parents"].append(compact(q.object.value))
+        elif q.predicate == RDF.type and q.object in (
+            OWL.Class,
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
+            RDFS.Datatype,
+        ):
+            entry["kind"] = q.object.value.rsplit("#", 1)[-1]
+    sections = []
+    for kind, title in (
+        ("Class", "Classes"),
+        ("ObjectProperty", "Relationships"),
+        ("DatatypeProperty", "Attributes"),
+        ("Datatype", "Datatypes"),
+    ):
+        terms = sorted((t for t in about.values() if t["kind"] == kind), key=lambda t: t["local"])
+        if terms:
+            sections.append((title, terms))
+    return sections
+
+
+def _schemes(quads: list[Any]) -> list[tuple[str, list[dict[str, str]]]]:
+    labels: dict[str, str] = {}
+    schemes: dict[str, list[str]] = {}
+    for q in quads:
+        if q.predicate == SKOS.prefLabel:
+            labels[q.subject.value] = q.object.value
+        elif q.predicate == SKOS.inScheme:
+            schemes.setdefault(q.object.value.rsplit("/", 1)[-1], []).append(q.subject.value)
+    return [
+        (name, [{"key": c.rsplit("/", 1)[-1], "label": labels.get(c, "")} for c in sorted(members)])
+        for name, members in sorted(schemes.items())
+    ]

@@ -1,0 +1,363 @@
+"""Server-rendered pages for people: home, organisations, partnerships, documents, queries.
+
+Jinja2 with autoescaping: everything that comes from data is escaped. The pages use
+the same functions as the JSON API, so both always say the same thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from pyoxigraph import Triple
+
+from nhskg.api.deps import published, rows
+from nhskg.api.errors import ApiError
+from nhskg.api.routers import organisations as org_api
+from nhskg.api.routers import partnerships as partnership_api
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.named_queries import ParameterError, bind, load_query_file
+from nhskg.graph.namespaces import BASE, compact
+from nhskg.graph.results import records
+from nhskg.graph.sparql_guard import QueryRefused
+from nhskg.graph.store import SelectResult, Term
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+Graph = Annotated[PublishedGraph, Depends(published)]
+
+COUNTED = {
+    "https://w3id.org/nhskg/def#NHSTrust": "NHS trusts",
+    "https://w3id.org/nhskg/def#ClinicalCommissioningGroup": "clinical commissioning groups",
+    "https://w3id.org/nhskg/def#SustainabilityAndTransformationPartnership": "STPs",
+    "https://w3id.org/nhskg/def#IntegratedCareBoard": "integrated care boards",
+    "http://www.w3.org/ns/org#Membership": "memberships",
+    "http://www.w3.org/ns/org#ChangeEvent": "mergers, successions and transfers",
+    "https://w3id.org/nhskg/def#Statement": "statements, each with its evidence",
+}
+EXAMPLES = [
+    (
+        "Members of Better Care Together, stated and resolved",
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "PREFIX nhskg: <https://w3id.org/nhskg/def#>\n"
+        "SELECT ?name ?basis WHERE {\n  ?m org:organization <https://w3id.org/nhskg/id/org/QK1> ;\n"
+        "     org:member/rdfs:label ?name ; nhskg:basis/skos:notation ?basis .\n"
+        "} ORDER BY ?basis ?name",
+    ),
+    (
+        "Merger proposals and their proposers",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX nhskg: <https://w3id.org/nhskg/def#>\n"
+        "SELECT ?proposal ?proposer WHERE {\n  ?m a nhskg:MergerProposal ; rdfs:label ?proposal ;\n"
+        "     nhskg:proposer/rdfs:label ?proposer .\n}",
+    ),
+    (
+        "Organisations per type",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "SELECT ?type (COUNT(DISTINCT ?o) AS ?n) WHERE {\n"
+        "  ?o org:classification/skos:prefLabel ?type .\n"
+        "} GROUP BY ?type ORDER BY DESC(?n)",
+    ),
+]
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    graph: PublishedGraph = request.app.state.graph
+    context.setdefault("build_id", graph.build_id)
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+
+
+def _types(graph: PublishedGraph) -> list[tuple[str, str]]:
+    return sorted((key, key.replace("-", " ")) for key in graph.service.orgtypes)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, graph: Graph) -> HTMLResponse:
+    counts = [
+        {"label": COUNTED[str(r["class"])], "count": r["instances"]}
+        for r in rows(graph.run("class-counts"))
+        if str(r["class"]) in COUNTED
+    ]
+    return render(
+        request,
+        "home.html",
+        counts=counts,
+        partnerships=partnership_api.partnerships(graph, type=None)[:12],
+        documents=rows(graph.run("documents")),
+    )
+
+
+@router.get("/organisations", response_class=HTMLResponse)
+def organisations_page(
+    request: Request,
+    graph: Graph,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    type: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]*$|^$")] = None,
+) -> HTMLResponse:
+    found = org_api.search(graph, q=q or None, type=type or None, as_of=None, limit=100, offset=0)
+    return render(
+        request,
+        "organisations.html",
+        q=q,
+        type=type,
+        types=_types(graph),
+        items=found["items"],
+        total=found["total"],
+    )
+
+
+@router.get("/organisations/{code}", response_class=HTMLResponse)
+def organisation_page(
+    request: Request, graph: Graph, code: str, as_of: Annotated[date | None, Query()] = None
+) -> HTMLResponse:
+    org = org_api.organisation(graph, code)
+    partners = org_api.partners(graph, org["code"], as_of)["rows"]
+    evidence = rows(graph.run("evidence", {"organisation": org["code"]}))
+    quotes = [e for e in evidence if str(e.get("source", "")).endswith(".txt")]
+    return render(
+        request,
+        "organisation.html",
+        org=org,
+        partners=partners,
+        quotes=quotes,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+
+
+@router.get("/partnerships", response_class=HTMLResponse)
+def partnerships_page(request: Request, graph: Graph) -> HTMLResponse:
+    return render(request, "partnerships.html", partnerships=rows(graph.run("partnerships")))
+
+
+@router.get("/partnerships/{id}", response_class=HTMLResponse)
+def partnership_page(request: Request, graph: Graph, id: str) -> HTMLResponse:
+    p = partnership_api.partnership(graph, id)
+    return render(request, "partnership.html", p=p, timeline=_timeline(p))
+
+
+def _timeline(p: dict[str, Any]) -> list[dict[str, str]]:
+    """Dated things of a partnership, in order: memberships, events, consultations."""
+    items = []
+    for m in p["members"]:
+        items.append(
+            {
+                "day": str(m.get("from", "")),
+                "what": f"{m['name']}: {m['role']} ({m['basis']})",
+                "source": str(m.get("documents", "")),
+            }
+        )
+    for e in p["events"]:
+        day = e.get("date") or e.get("when") or ""
+        items.append(
+            {
+                "day": str(day),
+                "what": f"event: {e['eventName']}",
+                "source": str(e.get("documents", "")),
+            }
+        )
+    for c in p["consultations"]:
+        day = c.get("plannedStart") or c.get("when") or ""
+        items.append(
+            {
+                "day": str(day),
+                "what": f"consultation ({c.get('statusName', '')}): {c['consultationName']}",
+                "source": str(c.get("documents", "")),
+            }
+        )
+    return sorted(items, key=lambda i: (i["day"], i["what"]))
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, graph: Graph) -> HTMLResponse:
+    return render(request, "documents.html", documents=rows(graph.run("documents")))
+
+
+@router.get("/documents/{identifier}", response_class=HTMLResponse)
+def document_page(request: Request, graph: Graph, identifier: str) -> HTMLResponse:
+    docs = {str(d["identifier"]): d for d in rows(graph.run("documents"))}
+    if identifier not in docs:
+        raise ApiError(
+            404,
+            "unknown document",
+            f"no source document {identifier!r}",
+            parameter="identifier",
+            suggestions=sorted(docs),
+        )
+    text = _document_text(graph, identifier)
+    passages = _passages(records(graph.run("document-quotes", {"document": identifier})))
+    return render(
+        request,
+        "document.html",
+        doc=docs[identifier],
+        parts=_parts(text, passages),
+        passages=passages,
+    )
+
+
+def _document_text(graph: PublishedGraph, identifier: str) -> str:
+    query = load_query_file(graph.settings.queries_dir / "internal" / "document-text.rq")
+    result = graph.service.store.query(bind(query, {"document": identifier}, None))
+    assert isinstance(result, SelectResult) and result.rows and result.rows[0][0] is not None
+    return result.rows[0][0].value
+
+
+def _passages(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per quoted span, with every statement it supports."""
+    spans: dict[tuple[int, int], dict[str, Any]] = {}
+    for q in quotes:
+        key = (int(q["start"]), int(q["end"]))
+        span = spans.setdefault(
+            key, {"start": key[0], "end": key[1], "exact": q["exact"], "statements": []}
+        )
+        statement = {"iri": str(q["statement"]), "kind": q.get("kind"), "label": q.get("label")}
+        if statement not in span["statements"]:
+            span["statements"].append(statement)
+    return [spans[k] for k in sorted(spans)]
+
+
+def _parts(text: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The text cut at every passage boundary; covered pieces are marked, and the piece
+    where a passage starts carries that start as its anchor (q-START)."""
+    cuts = sorted({0, len(text)} | {p["start"] for p in passages} | {p["end"] for p in passages})
+    parts = []
+    for a, b in pairwise(cuts):
+        covered = any(p["start"] <= a and b <= p["end"] for p in passages)
+        parts.append({"text": text[a:b], "quote": covered, "start": a})
+    return parts
+
+
+@router.get("/query", response_class=HTMLResponse)
+def query_index(request: Request, graph: Graph) -> HTMLResponse:
+    queries = []
+    for name in sorted(graph.service.library):
+        header = graph.service.library[name].header
+        queries.append(
+            {
+                "name": name,
+                "title": header.title,
+                "description": header.description,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.required,
+                        "description": p.description,
+                    }
+                    for p in header.params
+                ],
+            }
+        )
+    return render(
+        request, "query_index.html", queries=queries, example=EXAMPLES[0][1], examples=EXAMPLES
+    )
+
+
+def _cell(term: Term | Triple | None) -> dict[str, str | None]:
+    if term is None:
+        return {"text": "", "href": None}
+    if isinstance(term, Triple):
+        return {"text": str(term), "href": None}
+    value = term.value
+    if value.startswith(BASE + "id/"):
+        return {"text": compact(value), "href": "/" + value[len(BASE) :]}
+    if value.startswith(("http://", "https://")) and type(term).__name__ == "NamedNode":
+        return {"text": compact(value), "href": None}
+    return {"text": value, "href": None}
+
+
+@router.get("/query/sparql", response_class=HTMLResponse)
+def sparql_page(
+    request: Request, graph: Graph, query: Annotated[str, Query(max_length=100_000)] = ""
+) -> HTMLResponse:
+    context: dict[str, Any] = {"title": "SPARQL results", "sparql": query, "params": {}}
+    if not query.strip():
+        return render(request, "query_result.html", error="Write a query first.", **context)
+    try:
+        outcome = graph.sparql_service.sparql(query)
+    except QueryRefused as refused:
+        return render(
+            request, "query_result.html", status=refused.status, error=str(refused), **context
+        )
+    encoded = quote(query)
+    context["downloads"] = [
+        ("CSV", f"/sparql?format=csv&query={encoded}"),
+        ("JSON", f"/sparql?format=json&query={encoded}"),
+    ]
+    if isinstance(outcome, bool):
+        return render(
+            request,
+            "query_result.html",
+            columns=["answer"],
+            rows=[[{"text": "yes" if outcome else "no", "href": None}]],
+            **context,
+        )
+    if isinstance(outcome, list):
+        table = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in outcome]
+        return render(
+            request,
+            "query_result.html",
+            columns=["subject", "predicate", "object"],
+            rows=table,
+            **context,
+        )
+    return render(
+        request,
+        "query_result.html",
+        columns=outcome.variables,
+        rows=[[_cell(t) for t in row] for row in outcome.rows],
+        truncated=outcome.truncated,
+        **context,
+    )
+
+
+@router.get("/query/{name}", response_class=HTMLResponse)
+def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
+    if name not in graph.service.library:
+        raise ApiError(
+            404,
+            "unknown query",
+            f"no named query {name!r}",
+            suggestions=sorted(graph.service.library),
+        )
+    params = {k: v for k, v in request.query_params.items() if v != ""}
+    header = graph.service.library[name].header
+    context: dict[str, Any] = {"title": header.title, "params": params}
+    try:
+        result = graph.run(name, params)
+    except ParameterError as error:
+        return render(request, "query_result.html", status=400, error=str(error), **context)
+    query_string = urlencode(params)
+    return render(
+        request,
+        "query_result.html",
+        columns=result.variables,
+        rows=[[_cell(t) for t in row] for row in result.rows],
+        truncated=result.truncated,
+        downloads=[
+            ("CSV", f"/api/queries/{name}.csv?{query_string}"),
+            ("JSON", f"/api/queries/{name}?{query_string}"),
+        ],
+        **context,
+    )
+
+
+def html_error(
+    request: Request, status: int, title: str, detail: str, suggestions: list[str] | None = None
+) -> Response:
+    return render(
+        request,
+        "error.html",
+        status=status,
+        title=title,
+        detail=detail,
+        suggestions=suggestions or [],
+    )
