@@ -24,6 +24,7 @@ from nhskg.api.routers import (
     sparql,
 )
 from nhskg.api.state import PublishedGraph
+from nhskg.api.static_files import mount_static
 from nhskg.graph.settings import Settings
 
 DESCRIPTION = """Read-only lookups over the English NHS partnership knowledge graph: who
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in (organisations, partnerships, queries, network, sparql, linked_data, pages):
         app.include_router(module.router)
+    mount_static(app, settings.root)
 
     @app.get("/api", tags=["about"], summary="What this server serves")
     def about() -> dict[str, object]:

@@ -22,6 +22,7 @@ from nhskg.api.errors import ApiError
 from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
+from nhskg.api.static_files import vendor_available
 from nhskg.graph.named_queries import ParameterError, bind, load_query_file
 from nhskg.graph.namespaces import BASE, compact
 from nhskg.graph.results import records
@@ -347,6 +348,17 @@ def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
             ("JSON", f"/api/queries/{name}?{query_string}"),
         ],
         **context,
+    )
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(request: Request, graph: Graph) -> HTMLResponse:
+    """The interactive network (api/static/network.js over /api/network)."""
+    return render(
+        request,
+        "network.html",
+        types=_types(graph),
+        vendor_ok=vendor_available(graph.settings.root),
     )
 
 
