@@ -1,19 +1,36 @@
 # Two commands matter: `make run` (set up, build the graph, serve it) and
-# `make test` (set up, run every check). Everything installs from pyproject.toml.
+# `make test` (set up, run every check). Python packages install from pyproject.toml,
+# the front-end packages (the network viewer, the accessibility checker) from
+# package-lock.json into node_modules/, and the browser tests' Chromium from Debian.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM   := /usr/bin/chromium
 
-.PHONY: setup run build test lint typecheck bench clean
+.PHONY: setup run build test lint typecheck browser bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# npm ci installs exactly what package-lock.json pins (it empties node_modules first).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright never
+# downloads a browser of its own. Installing it needs root (as CI runs).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
 
 build: setup
 	$(BIN)/nhskg build
@@ -39,7 +56,7 @@ typecheck: setup
 	ln -s $(CURDIR)/api build/typecheck/nhskg/api
 	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p nhskg.graph -p nhskg.api
 
-test: setup lint typecheck
+test: setup browser lint typecheck
 	$(BIN)/python -P -m pytest
 
 clean:

@@ -351,6 +351,12 @@ def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
     )
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon: answer so browsers do not log a missing file on every page."""
+    return Response(status_code=204)
+
+
 @router.get("/network", response_class=HTMLResponse)
 def network_page(request: Request, graph: Graph) -> HTMLResponse:
     """The interactive network (api/static/network.js over /api/network)."""
