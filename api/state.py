@@ -7,6 +7,7 @@ query results by (name, parameters), the network data once, and responses by URL
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.network.fetch import NetworkData, load_network_data
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.service import QueryService, default_store
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import SelectResult
 
@@ -26,18 +27,16 @@ RESULT_CACHE_SIZE = 4096
 class PublishedGraph:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.build_id = current(settings.build).build_id
+        self.build_id = (
+            "remote-" + hashlib.sha256(settings.store_url.encode()).hexdigest()[:12]
+            if settings.store_url
+            else current(settings.build).build_id
+        )
         self.service = QueryService(settings)
-        # Users' SPARQL runs on workers of its own: runaway queries cannot starve lookups.
+        # Users' SPARQL runs on workers of its own: runaway queries cannot starve lookups,
+        # and at a lower priority (nice 10): lookups first when the CPU is scarce.
         self.sparql_service = QueryService(
-            settings,
-            TimeLimitedStore(
-                current(settings.build).store,
-                timeout_s=settings.query_timeout_s,
-                workers=settings.sparql_workers,
-                memory_mb=settings.query_memory_mb,
-                niceness=10,  # lookups first when the CPU is scarce
-            ),
+            settings, default_store(settings, settings.sparql_workers, niceness=10)
         )
         self._results: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], SelectResult] = (
             OrderedDict()

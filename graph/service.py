@@ -16,8 +16,22 @@ from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import TimeLimitedStore
+from nhskg.graph.remote_store import RemoteStore
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
+
+
+def default_store(settings: Settings, workers: int, niceness: int = 0) -> GraphStore:
+    """The remote store of NHSKG_STORE_URL if set, else the published embedded store."""
+    if settings.store_url:
+        return RemoteStore(settings.store_url, timeout_s=settings.query_timeout_s)
+    return TimeLimitedStore(
+        current(settings.build).store,
+        timeout_s=settings.query_timeout_s,
+        workers=workers,
+        memory_mb=settings.query_memory_mb,
+        niceness=niceness,
+    )
 
 
 class UnknownQuery(LookupError):
@@ -27,12 +41,7 @@ class UnknownQuery(LookupError):
 class QueryService:
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
         self.settings = settings
-        self.store: GraphStore = store or TimeLimitedStore(
-            current(settings.build).store,
-            timeout_s=settings.query_timeout_s,
-            workers=settings.query_workers,
-            memory_mb=settings.query_memory_mb,
-        )
+        self.store: GraphStore = store or default_store(settings, settings.query_workers)
 
     @cached_property
     def library(self) -> dict[str, QueryFile]:

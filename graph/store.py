@@ -101,18 +101,23 @@ class OxigraphStore:
             from nhskg.graph.sparql_guard import check_query
 
             check_query(sparql)
-        result = self._store.query(sparql, use_default_graph_as_union=True)
-        if isinstance(result, QueryBoolean):
-            return bool(result)
-        if isinstance(result, QueryTriples):
-            return list(result)
-        assert isinstance(result, QuerySolutions)
-        variables = [v.value for v in result.variables]
-        rows: list[tuple[Term | None, ...]] = []
-        truncated = False
-        for solution in result:
-            if max_rows is not None and len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append(tuple(solution[v] for v in variables))
-        return SelectResult(variables, rows, truncated)
+        return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
+
+
+def outcome(
+    result: QuerySolutions | QueryBoolean | QueryTriples, max_rows: int | None
+) -> QueryOutcome:
+    """Plain Python from pyoxigraph's results: rows (up to ``max_rows``), a bool or triples."""
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    if isinstance(result, QueryTriples):
+        return list(result)
+    variables = [v.value for v in result.variables]
+    rows: list[tuple[Term | None, ...]] = []
+    truncated = False
+    for solution in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(solution[v] for v in variables))
+    return SelectResult(variables, rows, truncated)

@@ -1,0 +1,101 @@
+"""A remote SPARQL 1.1 store as the query backend: a real `oxigraph serve-read-only` on
+loopback over the published store, asked the same questions as the embedded store."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nhskg.graph.publish import current
+from nhskg.graph.query_worker import QueryFailed
+from nhskg.graph.remote_store import RemoteStore
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+from nhskg.graph.sparql_guard import QueryRefused
+from nhskg.graph.store import SelectResult
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def endpoint(national: Settings) -> Iterator[str]:
+    oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            oxigraph,
+            "serve-read-only",
+            "--location",
+            str(current(national.build).store),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("oxigraph serve did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_named_queries_answer_the_same_through_the_remote_store(
+    endpoint: str, national: Settings, service: QueryService
+) -> None:
+    remote = QueryService(national.model_copy(update={"store_url": endpoint}))
+    assert isinstance(remote.store, RemoteStore)
+    for name, params in (
+        ("stp-footprint", {"stp": "QHG", "as_of": "2019-04-01"}),
+        ("partnership-members", {"partnership": "BCT"}),
+        ("merger-proposals", {"organisation": "L&D"}),
+    ):
+        here, there = service.run(name, params), remote.run(name, params)
+        assert sorted(map(str, there.rows)) == sorted(map(str, here.rows)), name
+
+
+def test_ask_construct_row_cap_and_guard(endpoint: str) -> None:
+    store = RemoteStore(endpoint, timeout_s=10)
+    assert store.query("ASK { ?s ?p ?o }") is True
+    triples = store.query("DESCRIBE <https://w3id.org/nhskg/id/org/RC1>")
+    assert isinstance(triples, list) and triples
+    capped = store.query("SELECT * WHERE { ?s ?p ?o }", max_rows=5)
+    assert isinstance(capped, SelectResult) and len(capped.rows) == 5 and capped.truncated
+    with pytest.raises(QueryRefused):
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", guard=True)
+
+
+def test_store_errors_are_clear_and_credentials_stay_out_of_sight(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NHSKG_STORE_USER", "analyst")
+    monkeypatch.setenv("NHSKG_STORE_PASSWORD", "s3cret")
+    store = RemoteStore(endpoint, timeout_s=10)
+    assert "s3cret" not in repr(store)
+    with pytest.raises(QueryFailed, match="the store answered 400"):
+        store.query("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryFailed, match="cannot reach the store"):
+        RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout_s=2).query("ASK {}")
