@@ -42,6 +42,7 @@ class PublishedGraph:
             OrderedDict()
         )
         self._lock = threading.Lock()
+        self._network_lock = threading.Lock()  # a slow first load must not hold up lookups
 
     @property
     def index(self) -> OrganisationIndex:
@@ -49,7 +50,7 @@ class PublishedGraph:
 
     @cached_property
     def network(self) -> NetworkData:
-        with self._lock:
+        with self._network_lock:
             return load_network_data(self.service.store, self.settings.queries_dir)
 
     def run(self, name: str, params: Mapping[str, str | None] | None = None) -> SelectResult:

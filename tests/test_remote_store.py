@@ -99,3 +99,19 @@ def test_store_errors_are_clear_and_credentials_stay_out_of_sight(
         store.query("SELECT * WHERE { ?s ?p }")
     with pytest.raises(QueryFailed, match="cannot reach the store"):
         RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout_s=2).query("ASK {}")
+
+
+def test_the_api_answers_from_the_remote_store(endpoint: str, national: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from nhskg.api.app import create_app
+
+    remote = national.model_copy(update={"store_url": endpoint})
+    with TestClient(create_app(remote)) as client:
+        body = client.get("/api/organisations/RC1").json()
+        assert body["name"] == "Bedford Hospital NHS Trust"
+        assert client.get("/api").json()["build"].startswith("remote-")
+        count = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()
+        assert count["boolean"] is True
+        path = client.get("/api/paths", params={"from": "L&D", "to": "ELFT"}).json()
+        assert path["connected"]
