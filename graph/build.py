@@ -33,6 +33,7 @@ from nhskg.graph.reference.catalog import Catalog
 from nhskg.graph.reference.emit import emit_reference
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.model import Landscape
+from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 from nhskg.graph.validate import Report, check_findings, load_checks, load_shapes, shacl_findings
@@ -212,6 +213,9 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
         where = reject(settings.build, folder, report.as_table())
         progress(f"Validation failed: the last good graph stays published. Report: {where}")
         return BuildOutcome(False, where, report, len(lines), build_id)
+    if settings.store_update_url:
+        sent = publish_remote(folder.dump, settings.store_update_url)
+        progress(f"  {'remote':<10} {sent:,} quads published to {settings.store_update_url}")
     publish(settings.build, folder, keep=settings.keep_builds)
     progress(f"Published {build_id}: {len(lines):,} quads in {time.perf_counter() - started:.1f} s")
     return BuildOutcome(True, folder.path, report, len(lines), build_id)

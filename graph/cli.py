@@ -34,6 +34,7 @@ from nhskg.graph.publish import NoPublishedGraph
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
+from nhskg.graph.remote_publish import RemotePublishError
 from nhskg.graph.results import FORMATS, render
 from nhskg.graph.service import QueryService, UnknownQuery
 from nhskg.graph.settings import Settings
@@ -49,6 +50,7 @@ EXPECTED_ERRORS = (
     CuratedFileError,
     NoPublishedGraph,
     RdfFileError,
+    RemotePublishError,
     QueryTimeout,
     QueryFailed,
     NetworkError,

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         default=None,
         description="A SPARQL 1.1 query endpoint to query instead of the embedded store.",
     )
+    store_update_url: str | None = Field(
+        default=None,
+        description="A SPARQL 1.1 Update endpoint a valid build is also published to.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nhskg serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `nhskg serve` listens on.")
     query_timeout_s: float = Field(

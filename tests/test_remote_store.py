@@ -115,3 +115,39 @@ def test_the_api_answers_from_the_remote_store(endpoint: str, national: Settings
         assert count["boolean"] is True
         path = client.get("/api/paths", params={"from": "L&D", "to": "ELFT"}).json()
         assert path["connected"]
+
+
+def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
+    mini: Settings, tmp_path: Path
+) -> None:
+    from nhskg.graph.build import build
+
+    oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        settings = mini.model_copy(update={"store_update_url": base + "/update"})
+        outcome = build(settings)
+        assert outcome.published
+        remote = RemoteStore(base + "/query", timeout_s=10)
+        assert len(remote) == outcome.quads
+        curated = mini.data / "curated" / "000_ab1d5f3ab4a972f1.yaml"
+        curated.write_text(curated.read_text(encoding="utf-8") + "\nnonsense: [\n")
+        with pytest.raises(Exception, match="000_ab1d5f3ab4a972f1"):
+            build(settings)
+        assert len(remote) == outcome.quads, "the remote store keeps the last good graph"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
