@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -208,6 +209,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
+    from nhskg.graph.synth import synthesise
+
+    count = synthesise(args.scale, Path(args.output), settings.reference_dir, seed=args.seed)
+    print(
+        f"wrote {count} synthetic documents with their curated records to {args.output}/data; "
+        f"build them with NHSKG_DATA_DIR={args.output}/data nhskg build",
+        file=sys.stderr,
+    )
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nhskg", description="The NHS partnership knowledge graph.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -250,6 +263,12 @@ def parser() -> argparse.ArgumentParser:
     fm.set_defaults(func=cmd_format)
 
     add_network_parser(sub)
+
+    sy = sub.add_parser("synth", help="write a synthetic landscape for scale tests")
+    sy.add_argument("--scale", type=int, default=1, help="5 documents per unit of scale")
+    sy.add_argument("--output", required=True, help="folder to write data/ into")
+    sy.add_argument("--seed", type=int, default=42)
+    sy.set_defaults(func=cmd_synth)
 
     sv = sub.add_parser("serve", help="serve the published graph: lookup API and SPARQL endpoint")
     sv.add_argument("--host", default=None, help="default: NHSKG_HOST (127.0.0.1)")
