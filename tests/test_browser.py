@@ -10,17 +10,12 @@ Screenshots go to test-output/screenshots/ (desktop and phone)."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from loopback import free_port, running, venv_command
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from nhskg.graph.settings import Settings
@@ -55,33 +50,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SERIOUS = ("serious", "critical")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base(national: Settings) -> Iterator[str]:
     port = free_port()
-    script = shutil.which("nhskg", path=str(Path(sys.executable).parent)) or "nhskg"
     env = os.environ | {"NHSKG_BUILD_DIR": str(national.build)}
-    process = subprocess.Popen([script, "serve", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running([venv_command("nhskg"), "serve", "--port", str(port)], url + "/api", env=env):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,11 @@ loopback over the published store, asked the same questions as the embedded stor
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback import free_port, running, venv_command
 
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import QueryFailed
@@ -23,44 +18,21 @@ from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.store import SelectResult
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def endpoint(national: Settings) -> Iterator[str]:
-    oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
     port = free_port()
-    process = subprocess.Popen(
-        [
-            oxigraph,
-            "serve-read-only",
-            "--location",
-            str(current(national.build).store),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("oxigraph serve did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    command = [
+        venv_command("oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(current(national.build).store),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    with running(command, url + "?query=ASK%7B%7D", quiet=True):
+        yield url
 
 
 def test_named_queries_answer_the_same_through_the_remote_store(
@@ -122,22 +94,17 @@ def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
 ) -> None:
     from nhskg.graph.build import build
 
-    oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
     port = free_port()
-    process = subprocess.Popen(
-        [oxigraph, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+    command = [
+        venv_command("oxigraph"),
+        "serve",
+        "--location",
+        str(tmp_path / "remote"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    with running(command, base + "/query?query=ASK%7B%7D", quiet=True):
         settings = mini.model_copy(update={"store_update_url": base + "/update"})
         outcome = build(settings)
         assert outcome.published
@@ -148,6 +115,3 @@ def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
         with pytest.raises(Exception, match="000_ab1d5f3ab4a972f1"):
             build(settings)
         assert len(remote) == outcome.quads, "the remote store keeps the last good graph"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

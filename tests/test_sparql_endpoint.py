@@ -4,10 +4,8 @@ time limits that really stop the work, and lookups that keep answering meanwhile
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from loopback import free_port, running, venv_command
 
 from nhskg.graph.settings import Settings
 
@@ -24,37 +23,18 @@ RUNAWAY = "SELECT ?s WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY DESC(STR(?o)) DESC(S
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(national: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
-    script = shutil.which("nhskg", path=str(Path(sys.executable).parent)) or "nhskg"
     env = os.environ | {
         "NHSKG_BUILD_DIR": str(national.build),
         "NHSKG_QUERY_TIMEOUT_S": str(TIMEOUT_S),
         "NHSKG_MAX_ROWS": str(ROW_CAP),
     }
-    process = subprocess.Popen([script, "serve", "--port", str(port)], env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/api", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    command = [venv_command("nhskg"), "serve", "--port", str(port)]
+    with running(command, base + "/api", env=env) as process:
+        yield base, process
 
 
 @pytest.fixture
