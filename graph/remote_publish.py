@@ -10,11 +10,11 @@ few million quads; beyond that, load through the store's bulk loader.
 
 from __future__ import annotations
 
-import base64
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from nhskg.graph.remote_store import store_authorization
 
 
 class RemotePublishError(RuntimeError):
@@ -42,10 +42,9 @@ def publish_remote(dump: Path, update_url: str, *, timeout_s: float = 600) -> in
         method="POST",
         headers={"Content-Type": "application/sparql-update"},
     )
-    user, password = os.environ.get("NHSKG_STORE_USER"), os.environ.get("NHSKG_STORE_PASSWORD")
-    if user:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-        request.add_header("Authorization", "Basic " + token)
+    authorization = store_authorization()
+    if authorization:
+        request.add_header("Authorization", authorization)
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             response.read()

@@ -25,15 +25,21 @@ from nhskg.graph.store import QueryOutcome, outcome
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
+def store_authorization() -> str | None:
+    """The HTTP Authorization value for NHSKG_STORE_USER/NHSKG_STORE_PASSWORD, if set."""
+    user, password = os.environ.get("NHSKG_STORE_USER"), os.environ.get("NHSKG_STORE_PASSWORD")
+    if not user:
+        return None
+    return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+
+
 class RemoteStore:
     def __init__(self, endpoint: str, *, timeout_s: float) -> None:
         if not endpoint.startswith(("http://", "https://")):
             raise ValueError(f"NHSKG_STORE_URL must be an http(s) URL, got {endpoint!r}")
         self.endpoint = endpoint
         self.timeout_s = timeout_s
-        user, password = os.environ.get("NHSKG_STORE_USER"), os.environ.get("NHSKG_STORE_PASSWORD")
-        token = f"{user}:{password or ''}".encode() if user else None
-        self._auth = "Basic " + base64.b64encode(token).decode("ascii") if token else None
+        self._auth = store_authorization()
 
     def __repr__(self) -> str:  # never the credentials
         return f"RemoteStore({self.endpoint!r})"

@@ -17,10 +17,9 @@ from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
-from nhskg.api.routers.pages import render
+from nhskg.api.routers.pages import render, term_cell
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.namespaces import BASE, NHSKG, OWL, PREFIXES, RDF, RDFS, SKOS, compact
-from nhskg.graph.store import Term
 
 router = APIRouter(include_in_schema=False)
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -96,7 +95,11 @@ def resource(
         ),
         compact(iri),
     )
-    rows = [(_cell(t.predicate), _cell(t.object)) for t in triples if t.subject == NamedNode(iri)]
+    rows = [
+        (term_cell(t.predicate), term_cell(t.object))
+        for t in triples
+        if t.subject == NamedNode(iri)
+    ]
     return render(
         request,
         "resource.html",
@@ -105,16 +108,6 @@ def resource(
         path=f"/id/{path}",
         triples=sorted(rows, key=lambda r: (r[0]["text"], r[1]["text"])),
     )
-
-
-def _cell(term: Term) -> dict[str, str | None]:
-    value = term.value
-    if isinstance(term, NamedNode):
-        href = "/" + value[len(BASE) :] if value.startswith(BASE + "id/") else None
-        if value.startswith(BASE + "def"):
-            href = "/def#" + value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        return {"text": compact(value), "href": href}
-    return {"text": value, "href": None}
 
 
 @router.get("/def")

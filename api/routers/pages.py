@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 
 from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
@@ -262,17 +262,21 @@ def query_index(request: Request, graph: Graph) -> HTMLResponse:
     )
 
 
-def _cell(term: Term | Triple | None) -> dict[str, str | None]:
+def term_cell(term: Term | Triple | None) -> dict[str, str | None]:
+    """A term for a table cell: compact text, and a link to our page for IRIs of ours."""
     if term is None:
         return {"text": "", "href": None}
     if isinstance(term, Triple):
         return {"text": str(term), "href": None}
     value = term.value
+    if not isinstance(term, NamedNode):
+        return {"text": value, "href": None}
+    href = None
     if value.startswith(BASE + "id/"):
-        return {"text": compact(value), "href": "/" + value[len(BASE) :]}
-    if value.startswith(("http://", "https://")) and type(term).__name__ == "NamedNode":
-        return {"text": compact(value), "href": None}
-    return {"text": value, "href": None}
+        href = "/" + value[len(BASE) :]
+    elif value.startswith(BASE + "def"):
+        href = "/def#" + value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return {"text": compact(value), "href": href}
 
 
 @router.get("/query/sparql", response_class=HTMLResponse)
@@ -302,7 +306,9 @@ def sparql_page(
             **context,
         )
     if isinstance(outcome, list):
-        table = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in outcome]
+        table = [
+            [term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in outcome
+        ]
         return render(
             request,
             "query_result.html",
@@ -314,7 +320,7 @@ def sparql_page(
         request,
         "query_result.html",
         columns=outcome.variables,
-        rows=[[_cell(t) for t in row] for row in outcome.rows],
+        rows=[[term_cell(t) for t in row] for row in outcome.rows],
         truncated=outcome.truncated,
         **context,
     )
@@ -341,7 +347,7 @@ def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
         request,
         "query_result.html",
         columns=result.variables,
-        rows=[[_cell(t) for t in row] for row in result.rows],
+        rows=[[term_cell(t) for t in row] for row in result.rows],
         truncated=result.truncated,
         downloads=[
             ("CSV", f"/api/queries/{name}.csv?{query_string}"),

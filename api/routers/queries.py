@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,6 +11,7 @@ from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.models import QueryInfo, QueryParam, QueryResult
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.results import to_csv
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -70,12 +69,7 @@ def run(graph: Graph, name: str, request: Request) -> Any:
         )
     result = graph.run(name, params)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([t.value if t is not None else "" for t in row])
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+        return Response(to_csv(result), media_type="text/csv; charset=utf-8")
     return {
         "query": name,
         "params": params,
