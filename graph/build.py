@@ -1,182 +1,82 @@
-"""Build the graph: assemble every layer, validate, load a store, publish atomically.
+"""Build the graph: write every layer, load a store, validate, publish atomically.
 
 Layers, each in named graphs of its own: the ontology (ontology/*.ttl), the
-reference catalogue and landscape (data/reference/), and later the curated
-documents. The assembled quads are written as a sorted N-Quads dump (the same
-input always gives the same file), bulk-loaded into a new Oxigraph store beside the
-published one, validated (SHACL shapes and SPARQL checks), and only then published.
+reference catalogue and landscape (data/reference/), and the curated documents.
+Their quads are streamed batch by batch into an N-Quads dump (:mod:`nhskg.graph.dump`;
+the same input always gives the same file), bulk-loaded into a new Oxigraph store
+beside the published one, validated (:mod:`nhskg.graph.layered_validation`), and only
+then published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import rdflib
-from pyoxigraph import Literal, NamedNode, RdfFormat, parse
-
-from nhskg.graph import mint
-from nhskg.graph.curated.context import build_context
-from nhskg.graph.curated.emit import emit_curated
-from nhskg.graph.curated.loader import Context, Curated, load_curated
+from nhskg.graph.dump import DumpSummary, write_dump
 from nhskg.graph.emit import QuadSink
-from nhskg.graph.errors import RdfFileError
-from nhskg.graph.namespaces import RDF, RDFS
+from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
 from nhskg.graph.publish import BuildFolder, new_build_folder, publish, reject
-from nhskg.graph.reference.catalog import Catalog
-from nhskg.graph.reference.emit import emit_reference
-from nhskg.graph.reference.landscape import load_landscape
-from nhskg.graph.reference.model import Landscape
 from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import Report, check_findings, load_checks, load_shapes, shacl_findings
+from nhskg.graph.validate import Report
 
 Progress = Callable[[str], None]
-ONTOLOGY_GRAPH = mint.named_graph("ontology")
 
 
 def _quiet(_message: str) -> None:
     pass
 
 
-class Stopwatch:
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.started = time.perf_counter()
-        self.timings: dict[str, float] = {}
-
-    def step(self, name: str, message: str, since: float) -> None:
-        took = time.perf_counter() - since
-        self.timings[name] = round(took, 3)
-        self.progress(f"  {name:<10} {message} ({took:.1f} s)")
-
-
-def add_ontology(sink: QuadSink, ontology_dir: Path) -> None:
-    w = sink.graph(ONTOLOGY_GRAPH)
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        try:
-            quads = list(parse(path=str(path), format=RdfFormat.TURTLE))
-        except SyntaxError as error:
-            raise RdfFileError(path, error) from error
-        for quad in quads:
-            if not isinstance(quad.subject, NamedNode) or not isinstance(
-                quad.object, NamedNode | Literal
-            ):
-                raise RdfFileError(path, "blank nodes are not allowed in the ontology")
-            w.add(quad.subject, quad.predicate, quad.object)
-
-
-def materialise_superclasses(sink: QuadSink) -> int:
-    """Give every typed node all superclasses of its types, per the ontology graph."""
-    parents: dict[str, set[str]] = {}
-    for q in sink:
-        if q.graph_name == ONTOLOGY_GRAPH and q.predicate == RDFS.subClassOf:
-            assert isinstance(q.subject, NamedNode) and isinstance(q.object, NamedNode)
-            parents.setdefault(q.subject.value, set()).add(q.object.value)
-
-    def ancestors(cls: str, seen: set[str]) -> set[str]:
-        for parent in parents.get(cls, ()):
-            if parent not in seen:
-                seen.add(parent)
-                ancestors(parent, seen)
-        return seen
-
-    closure = {cls: ancestors(cls, set()) for cls in parents}
-    added = 0
-    for q in [q for q in sink if q.predicate == RDF.type and q.graph_name != ONTOLOGY_GRAPH]:
-        assert isinstance(q.object, NamedNode)
-        for sup in closure.get(q.object.value, ()):
-            before = len(sink)
-            sink.add(q.subject, RDF.type, NamedNode(sup), q.graph_name)  # type: ignore[arg-type]
-            added += len(sink) - before
-    return added
-
-
-def read_curated(
-    settings: Settings, catalog: Catalog, land: Landscape
-) -> tuple[Context, Curated] | None:
-    """The curated records of data/curated/, checked against the landscape; None if absent."""
-    curated_dir = settings.data / "curated"
-    if not curated_dir.is_dir():
-        return None
-    ctx = build_context(catalog, land, settings.ontology_dir)
-    return ctx, load_curated(settings.data / "sources", curated_dir, ctx)
-
-
-def assemble(settings: Settings, progress: Progress = _quiet) -> QuadSink:
-    """All layers as one set of quads (nothing written to disk)."""
-    watch = Stopwatch(progress)
-    sink = QuadSink()
-    t = time.perf_counter()
-    add_ontology(sink, settings.ontology_dir)
-    watch.step("ontology", f"{len(sink):,} quads from {settings.ontology_dir}", t)
-    t = time.perf_counter()
-    before = len(sink)
-    catalog, land = load_landscape(settings.reference_dir)
-    emit_reference(catalog, land, sink)
-    watch.step(
-        "reference",
-        f"{len(land.organisations):,} organisations, {len(land.placements):,} placements, "
-        f"{len(land.changes):,} change events: {len(sink) - before:,} quads",
-        t,
-    )
-    t = time.perf_counter()
-    before = len(sink)
-    loaded = read_curated(settings, catalog, land)
-    if loaded is not None:
-        ctx, curated = loaded
-        emit_curated(curated, ctx, sink)
-        watch.step(
-            "curated",
-            f"{len(curated.documents)} documents, {len(curated.entities)} entities, "
-            f"{len(curated.statements)} statements, {len(curated.aliases)} aliases: "
-            f"{len(sink) - before:,} quads",
-            t,
-        )
-    t = time.perf_counter()
-    added = materialise_superclasses(sink)
-    watch.step("types", f"{added:,} superclass types made explicit", t)
+def assemble(settings: Settings) -> QuadSink:
+    """Every quad of a build in memory (for small graphs: tests and notebooks)."""
+    with tempfile.TemporaryDirectory() as folder:
+        dump = Path(folder) / "graph.nq"
+        write_dump(settings, dump)
+        sink = QuadSink()
+        store = OxigraphStore.create()
+        store.load_nquads_text(dump.read_text(encoding="utf-8"))
+        for q in store.quads():
+            sink.add(q.subject, q.predicate, q.object, q.graph_name)  # type: ignore[arg-type]
     return sink
 
 
-def rdflib_graph(lines: list[str]) -> rdflib.Graph:
-    """The union of all named graphs as one rdflib Graph (what pyshacl validates)."""
-    triples = "".join(line.rsplit(" <", 1)[0] + " .\n" for line in lines)
-    graph = rdflib.Graph()
-    graph.parse(data=triples, format="nt")
-    return graph
-
-
-def validate_lines(
-    lines: list[str], store: OxigraphStore, settings: Settings, progress: Progress = _quiet
-) -> Report:
+def _write(settings: Settings, dump: Path, progress: Progress) -> tuple[DumpSummary, float]:
     t = time.perf_counter()
-    data = rdflib_graph(lines)
-    findings = shacl_findings(data, load_shapes(settings.shapes_dir), store)
+    summary = write_dump(settings, dump, progress)
+    took = time.perf_counter() - t
+    for layer, counts in summary.counts.items():
+        progress(f"  {layer:<10} {counts}")
     progress(
-        f"  {'shacl':<10} {len(data):,} triples against shapes/ ({time.perf_counter() - t:.1f} s)"
+        f"  {'dump':<10} {summary.quads:,} quads in {len(summary.batches)} batches ({took:.1f} s)"
     )
+    return summary, took
+
+
+def _load(dump: Path, store_path: Path, progress: Progress) -> tuple[OxigraphStore, float]:
     t = time.perf_counter()
-    checks = load_checks(settings.queries_dir)
-    findings += check_findings(store, checks)
-    progress(f"  {'checks':<10} {len(checks)} SPARQL checks ({time.perf_counter() - t:.1f} s)")
-    return Report(findings)
+    store = OxigraphStore.create(store_path)
+    store.bulk_load_nquads(dump)
+    took = time.perf_counter() - t
+    progress(f"  {'store':<10} {len(store):,} quads loaded ({took:.1f} s)")
+    return store, took
 
 
 def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:
-    """Assemble from sources and validate in memory; nothing is published."""
-    sink = assemble(settings, progress)
-    lines = sink.nquads_lines()
-    store = OxigraphStore.create()
-    store.load_nquads_text("".join(lines))
-    return validate_lines(lines, store, settings, progress)
+    """Write, load and validate in a scratch folder; nothing is published."""
+    with tempfile.TemporaryDirectory(dir=settings.build if settings.build.exists() else None) as f:
+        folder = Path(f)
+        summary, _ = _write(settings, folder / "graph.nq", progress)
+        store, _ = _load(folder / "graph.nq", folder / "store", progress)
+        report = validate_build(store, summary, folder / "graph.nq", settings, progress).report
+        del store
+    return report
 
 
 @dataclass(frozen=True)
@@ -189,51 +89,70 @@ class BuildOutcome:
 
 
 def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
-    """Assemble, dump, load, validate; publish only if the graph conforms."""
+    """Dump, load, validate; publish only if the graph conforms."""
     started = time.perf_counter()
     progress(f"Building the graph from {settings.data}")
-    sink = assemble(settings, progress)
-    lines = sink.nquads_lines()
-    digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    build_id = f"{stamp}-{digest[:12]}"
-    folder = new_build_folder(settings.build, build_id)
-    t = time.perf_counter()
-    folder.dump.write_text("".join(lines), encoding="utf-8")
-    store = OxigraphStore.create(folder.store)
-    store.bulk_load_nquads(folder.dump)
-    progress(
-        f"  {'store':<10} {len(store):,} quads loaded into {folder.store} "
-        f"({time.perf_counter() - t:.1f} s)"
-    )
-    report = validate_lines(lines, store, settings, progress)
-    _write_manifest(folder, sink, digest, report, time.perf_counter() - started)
+    incoming = settings.build / "stores" / f".incoming-{stamp}.nq"
+    incoming.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        summary, took = _write(settings, incoming, progress)
+        build_id = f"{stamp}-{summary.digest[:12]}"
+        folder = new_build_folder(settings.build, build_id)
+        incoming.replace(folder.dump)
+    finally:
+        incoming.unlink(missing_ok=True)
+    timings = {"dump": took}
+    store, timings["load"] = _load(folder.dump, folder.store, progress)
+    validation = validate_build(store, summary, folder.dump, settings, progress)
+    timings.update(validation.seconds)
+    report = validation.report
     del store
+    _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
     if not report.conforms:
         where = reject(settings.build, folder, report.as_table())
         progress(f"Validation failed: the last good graph stays published. Report: {where}")
-        return BuildOutcome(False, where, report, len(lines), build_id)
+        return BuildOutcome(False, where, report, summary.quads, build_id)
     if settings.store_update_url:
-        sent = publish_remote(folder.dump, settings.store_update_url)
+        sent = publish_remote(
+            folder.dump,
+            settings.store_update_url,
+            build_id=build_id,
+            chunk_quads=settings.store_chunk_quads,
+        )
         progress(f"  {'remote':<10} {sent:,} quads published to {settings.store_update_url}")
     publish(settings.build, folder, keep=settings.keep_builds)
-    progress(f"Published {build_id}: {len(lines):,} quads in {time.perf_counter() - started:.1f} s")
-    return BuildOutcome(True, folder.path, report, len(lines), build_id)
+    remember_validated(settings.build, validation.pyshacl_batches)
+    progress(
+        f"Published {build_id}: {summary.quads:,} quads in {time.perf_counter() - started:.1f} s"
+    )
+    return BuildOutcome(True, folder.path, report, summary.quads, build_id)
 
 
 def _write_manifest(
-    folder: BuildFolder, sink: QuadSink, digest: str, report: Report, took: float
+    folder: BuildFolder,
+    summary: DumpSummary,
+    validation: Validation,
+    timings: dict[str, float],
+    took: float,
 ) -> None:
-    graphs = Counter(q.graph_name.value for q in sink)  # type: ignore[union-attr]
     folder.manifest.write_text(
         json.dumps(
             {
                 "build_id": folder.build_id,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "quads": len(sink),
-                "sha256": digest,
-                "graphs": dict(sorted(graphs.items())),
-                "validation": {"conforms": report.conforms, **report.counts()},
+                "quads": summary.quads,
+                "sha256": summary.digest,
+                "graphs": dict(sorted(summary.graphs.items())),
+                "validation": {
+                    "conforms": validation.report.conforms,
+                    **validation.report.counts(),
+                    "mode": validation.mode,
+                    "pyshacl_triples": validation.pyshacl_triples,
+                    "pyshacl_batches": len(validation.pyshacl_batches),
+                    "batches_left_for_later_builds": validation.waiting_batches,
+                },
+                "timings": {k: round(v, 3) for k, v in timings.items()},
                 "seconds": round(took, 1),
             },
             indent=2,

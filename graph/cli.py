@@ -22,10 +22,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from nhskg.graph.build import build, read_curated, validate_sources
+from nhskg.graph.build import build, validate_sources
 from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
 from nhskg.graph.curated.yamlio import CuratedFileError
+from nhskg.graph.dump import read_curated
 from nhskg.graph.errors import RdfFileError
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import ParameterError, QueryFileError

@@ -39,6 +39,21 @@ class Settings(BaseSettings):
         default=None,
         description="A SPARQL 1.1 Update endpoint a valid build is also published to.",
     )
+    store_chunk_quads: int = Field(
+        default=200_000,
+        ge=1,
+        description="Quads per SPARQL Update request when publishing to a remote store; "
+        "a larger dump is staged in chunks and switched in one last request.",
+    )
+    batch_documents: int = Field(
+        default=500, ge=1, description="Curated documents emitted and validated as one batch."
+    )
+    shacl_max_triples: int = Field(
+        default=300_000,
+        ge=0,
+        description="Largest graph pyshacl validates whole; above it, the most triples of "
+        "new batches pyshacl validates per build (the rest by SHACL compiled to SPARQL).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nhskg serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `nhskg serve` listens on.")
     query_timeout_s: float = Field(

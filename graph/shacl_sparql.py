@@ -18,17 +18,44 @@ from dataclasses import dataclass
 
 import rdflib
 from rdflib.namespace import RDF as R_RDF
+from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH as R_SH
 
 from nhskg.graph.named_queries import outer_where_brace
 from nhskg.graph.store import GraphStore, SelectResult
 
 TARGETS = {
-    R_SH.targetClass: "{{ ?this a <{0}> }}",
-    R_SH.targetNode: "{{ VALUES ?this {{ <{0}> }} }}",
-    R_SH.targetSubjectsOf: "{{ ?this <{0}> ?target_o }}",
-    R_SH.targetObjectsOf: "{{ ?target_s <{0}> ?this }}",
+    R_SH.targetClass: "{{ ?this a {0} }}",
+    R_SH.targetNode: "{{ VALUES ?this {{ {0} }} }}",
+    R_SH.targetSubjectsOf: "{{ ?this {0} ?target_o }}",
+    R_SH.targetObjectsOf: "{{ ?target_s {0} ?this }}",
 }
+
+
+def target_patterns(shapes: rdflib.Graph, shape: rdflib.term.Node) -> list[str]:
+    """One group pattern binding ``?this`` for each target of ``shape``, in a stable order.
+
+    A shape that is also an ``rdfs:Class`` targets its instances (an implicit class target).
+    """
+    patterns = []
+    for predicate, template in TARGETS.items():
+        for target in sorted(shapes.objects(shape, predicate), key=str):
+            if not isinstance(target, rdflib.URIRef | rdflib.Literal):
+                raise ValueError(f"{shape}: a blank node cannot be a target")
+            patterns.append(template.format(target.n3()))
+    if isinstance(shape, rdflib.URIRef) and (shape, R_RDF.type, R_RDFS.Class) in shapes:
+        patterns.append(TARGETS[R_SH.targetClass].format(shape.n3()))
+    return patterns
+
+
+def focus_select(patterns: list[str]) -> str:
+    """A sub-query binding ``?this`` once for every node one of ``patterns`` binds."""
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(patterns) + " } }"
+
+
+def focus_exists(patterns: list[str]) -> str:
+    """An expression true when the bound ``?this`` is one of the nodes ``patterns`` bind."""
+    return "EXISTS { " + " UNION ".join(patterns) + " }"
 
 
 @dataclass(frozen=True)
@@ -59,16 +86,12 @@ def collect(shapes: rdflib.Graph) -> list[SparqlConstraint]:
             raise ValueError(f"{shape}: sh:sparql is supported on node shapes only")
         if shapes.value(constraint, R_SH.deactivated) == rdflib.Literal(True):
             continue
-        targets = [
-            template.format(str(o))
-            for predicate, template in TARGETS.items()
-            for o in sorted(str(x) for x in shapes.objects(shape, predicate))
-        ]
+        targets = target_patterns(shapes, shape)
         if not targets:
             continue
         select = str(shapes.value(constraint, R_SH.select))
         brace = outer_where_brace(select)
-        focus = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(targets) + " } }"
+        focus = focus_select(targets)
         query = (
             _prefix_block(shapes, constraint)
             + select[: brace + 1]

@@ -17,6 +17,7 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
@@ -81,6 +82,15 @@ class OxigraphStore:
 
     def load_nquads_text(self, text: str) -> None:
         self._store.load(text, format=RdfFormat.N_QUADS)
+
+    def quads(
+        self,
+        subject: NamedNode | None = None,
+        predicate: NamedNode | None = None,
+        graph: NamedNode | None = None,
+    ) -> Iterator[Quad]:
+        """The stored quads matching a pattern (any graph when ``graph`` is None)."""
+        return iter(self._store.quads_for_pattern(subject, predicate, None, graph))
 
     def optimize(self) -> None:
         self._store.optimize()

@@ -8,8 +8,8 @@ A report prints as a table, as JSON, or as a SHACL validation report in Turtle.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import rdflib
@@ -38,6 +38,11 @@ class Finding:
     message: str
     source: str
     value: str = ""
+
+
+def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+    """How SHACL findings are listed: by severity, then shape, focus node and value."""
+    return (SEVERITIES.index(finding.severity), finding.source, finding.focus, finding.value)
 
 
 @dataclass
@@ -142,9 +147,16 @@ def _label(data: rdflib.Graph, node: rdflib.term.Node) -> str:
 
 def shacl_findings(data: rdflib.Graph, shapes: rdflib.Graph, store: GraphStore) -> list[Finding]:
     """SHACL Core by pyshacl on ``data``; SHACL-SPARQL constraints on ``store`` (same triples)."""
+    findings = core_findings(data, shacl_sparql.without_sparql(shapes))
+    findings += sparql_constraint_findings(shapes, store, lambda iri: _label(data, iri))
+    return sorted(findings, key=finding_order)
+
+
+def core_findings(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
+    """SHACL Core by pyshacl (``shapes`` without sh:sparql constraints) on ``data``."""
     _conforms, results, _text = shacl_validate(
         data,
-        shacl_graph=shacl_sparql.without_sparql(shapes),
+        shacl_graph=shapes,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
@@ -173,7 +185,21 @@ def shacl_findings(data: rdflib.Graph, shapes: rdflib.Graph, store: GraphStore) 
                 value=str(value) if value is not None else "",
             )
         )
+    return findings
+
+
+def sparql_constraint_findings(
+    shapes: rdflib.Graph,
+    store: GraphStore,
+    label: Callable[[rdflib.URIRef], str] | None = None,
+    *,
+    skip: Collection[str] = (),
+) -> list[Finding]:
+    """The shapes' sh:sparql constraints (but those in ``skip``), each run once on the store."""
+    findings = []
     for constraint in shacl_sparql.collect(shapes):
+        if constraint.constraint in skip:
+            continue
         for row in shacl_sparql.evaluate(store, constraint):
             focus_term = row.get("this")
             value_term = row.get("value")
@@ -183,16 +209,21 @@ def shacl_findings(data: rdflib.Graph, shapes: rdflib.Graph, store: GraphStore) 
                 Finding(
                     severity=constraint.severity,
                     focus=focus_iri,
-                    focus_label=_label(data, rdflib.URIRef(focus_iri)) if focus_iri else "",
+                    focus_label="",
                     path=getattr(path_term, "value", "") or constraint.path,
                     message=shacl_sparql.fill(constraint.message, row),
                     source=constraint.constraint,
                     value=getattr(value_term, "value", ""),
                 )
             )
-    return sorted(
-        findings, key=lambda f: (SEVERITIES.index(f.severity), f.source, f.focus, f.value)
-    )
+    if label is None:
+        from nhskg.graph.shacl_compile import focus_labels  # it builds on this module
+
+        labels = focus_labels(store, {f.focus for f in findings})
+        return [replace(f, focus_label=labels.get(f.focus, "")) for f in findings]
+    return [
+        replace(f, focus_label=label(rdflib.URIRef(f.focus)) if f.focus else "") for f in findings
+    ]
 
 
 def check_findings(store: GraphStore, checks: Iterable[QueryFile]) -> list[Finding]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from nhskg.graph.build import build
 from nhskg.graph.cli import main
+from nhskg.graph.dump import Batch, write_dump
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
@@ -31,12 +33,13 @@ def break_trust_name(data: Path, code: str) -> None:
 
 
 def test_build_of_the_mini_fixture_matches_the_golden_dump(mini: Settings) -> None:
+    """The golden file holds the quads sorted; the dump holds them batch by batch."""
     outcome = build(mini)
     assert outcome.published
-    dump = current(mini.build).dump.read_text(encoding="utf-8")
+    lines = current(mini.build).dump.read_text(encoding="utf-8").splitlines(keepends=True)
     if os.environ.get("NHSKG_UPDATE_GOLDEN"):
-        GOLDEN.write_text(dump, encoding="utf-8")
-    assert dump == GOLDEN.read_text(encoding="utf-8"), (
+        GOLDEN.write_text("".join(sorted(lines)), encoding="utf-8")
+    assert "".join(sorted(lines)) == GOLDEN.read_text(encoding="utf-8"), (
         "run with NHSKG_UPDATE_GOLDEN=1 after a deliberate change"
     )
 
@@ -48,14 +51,35 @@ def test_same_input_builds_the_same_dump_twice(mini: Settings) -> None:
     assert first.build_id != second.build_id
     assert current(mini.build).dump.read_bytes() == first_dump
     manifest = current(mini.build).read_manifest()
-    assert manifest["validation"] == {"conforms": True, "Violation": 0, "Warning": 0, "Info": 0}
+    assert manifest["validation"] == {
+        "conforms": True,
+        "Violation": 0,
+        "Warning": 0,
+        "Info": 0,
+        "mode": "whole graph",
+        "pyshacl_triples": manifest["quads"],
+        "pyshacl_batches": 0,
+        "batches_left_for_later_builds": 0,
+    }
 
 
-def test_dump_is_sorted_n_quads_without_blank_nodes(mini: Settings) -> None:
+def test_dump_is_n_quads_sorted_within_each_batch_without_blank_nodes(mini: Settings) -> None:
     build(mini)
-    lines = current(mini.build).dump.read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines)
+    dump = current(mini.build).dump
+    text = dump.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    batches = [b for b in _summary_batches(mini)]
+    assert "".join(b.read(dump) for b in batches) == text
+    for batch in batches:
+        part = batch.read(dump).splitlines()
+        assert part == sorted(part) and len(part) == batch.quads
+    assert len(set(line.rsplit(" <", 1)[0] for line in lines)) == len(lines)  # each triple once
     assert all(line.endswith(" .") and "_:" not in line.split('"')[0] for line in lines)
+
+
+def _summary_batches(settings: Settings) -> list[Batch]:
+    with tempfile.TemporaryDirectory() as folder:
+        return write_dump(settings, Path(folder) / "graph.nq").batches
 
 
 def test_failed_validation_keeps_the_last_good_graph_published(
@@ -148,7 +172,7 @@ def test_old_builds_are_pruned_but_current_is_kept(mini: Settings) -> None:
 
 
 def test_a_broken_shapes_or_ontology_file_is_named_in_the_error(tmp_path: Path) -> None:
-    from nhskg.graph.build import add_ontology
+    from nhskg.graph.dump import add_ontology
     from nhskg.graph.emit import QuadSink
     from nhskg.graph.errors import RdfFileError
     from nhskg.graph.validate import load_shapes

@@ -11,6 +11,7 @@ from loopback import free_port, running, venv_command
 
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import QueryFailed
+from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.remote_store import RemoteStore
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
@@ -115,3 +116,38 @@ def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
         with pytest.raises(Exception, match="000_ab1d5f3ab4a972f1"):
             build(settings)
         assert len(remote) == outcome.quads, "the remote store keeps the last good graph"
+
+
+def test_a_large_build_is_staged_in_chunks_and_switched_in_one_update(
+    national: Settings, tmp_path: Path
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        venv_command("oxigraph"),
+        "serve",
+        "--location",
+        str(tmp_path / "remote"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    dump = current(national.build).dump
+    quads = sum(1 for line in dump.open(encoding="utf-8") if line.strip())
+    with running(command, base + "/query?query=ASK%7B%7D", quiet=True):
+        stale = "<urn:x:old> <urn:x:p> <urn:x:o> <urn:x:graph> .\n"
+        publish_remote(_file(tmp_path / "old.nq", stale), base + "/update")
+        sent = publish_remote(dump, base + "/update", build_id="b1", chunk_quads=30_000)
+        remote = RemoteStore(base + "/query", timeout_s=30)
+        assert sent == quads == len(remote)
+        graphs = remote.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        names = {row[0].value for row in graphs}  # type: ignore[union-attr]
+        assert "urn:x:graph" not in names
+        assert not any(name.startswith("urn:nhskg:staging:") for name in names)
+        assert names == {
+            line.rstrip(" .\n").rsplit(" <", 1)[1][:-1] for line in dump.open(encoding="utf-8")
+        }
+
+
+def _file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

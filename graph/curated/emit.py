@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Collection, Iterable, Iterator
+from functools import cached_property
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
@@ -21,6 +23,7 @@ from pyoxigraph import Literal, NamedNode
 from nhskg.graph import mint
 from nhskg.graph.curated.loader import Context, Curated, Record, ref_target
 from nhskg.graph.curated.schema import COMMON, ENTITY_KINDS, STATEMENTS, FieldSpec
+from nhskg.graph.curated.sources import SourceDocument
 from nhskg.graph.dates import VagueDate, day
 from nhskg.graph.emit import GraphWriter, QuadSink
 from nhskg.graph.namespaces import (
@@ -73,10 +76,45 @@ def entity_iri(kind: str, key: str) -> NamedNode:
 
 
 class CuratedEmitter:
-    def __init__(self, curated: Curated, ctx: Context, sink: QuadSink) -> None:
+    """Emits the records of the documents in ``stems`` (all documents when None).
+
+    References resolve against the whole of ``curated`` whichever documents are
+    emitted, so emitting documents batch by batch gives the same quads as all at once.
+    """
+
+    def __init__(
+        self,
+        curated: Curated,
+        ctx: Context,
+        sink: QuadSink,
+        stems: Collection[str] | None = None,
+    ) -> None:
         self.curated = curated
         self.ctx = ctx
         self.sink = sink
+        self.stems = stems
+        self._by_id: dict[tuple[Any, Any], NamedNode] | None = None
+
+    def wanted(self, doc: SourceDocument) -> bool:
+        return self.stems is None or doc.stem in self.stems
+
+    @cached_property
+    def _records_by_stem(self) -> dict[str, list[Record]]:
+        """Every entity, alias and statement record under the stem of its document."""
+        out: dict[str, list[Record]] = {}
+        records = [r for rs in self.curated.entities.values() for r in rs]
+        for record in records + self.curated.aliases + self.curated.statements:
+            out.setdefault(record.document.stem, []).append(record)
+        return out
+
+    def _wanted_records(self, section: str) -> list[Record]:
+        if self.stems is None:
+            stems: Iterable[str] = self._records_by_stem
+        else:
+            stems = sorted(self.stems)
+        return [
+            r for stem in stems for r in self._records_by_stem.get(stem, []) if r.section == section
+        ]
 
     # -- references and values ----------------------------------------------------
 
@@ -133,6 +171,8 @@ class CuratedEmitter:
 
     def documents(self) -> None:
         for doc in self.curated.documents.values():
+            if not self.wanted(doc):
+                continue
             w = self.sink.graph(curated_graph(doc.stem))
             node = mint.document(doc.identifier)
             w.types(node, NHSKG.SourceDocument)
@@ -164,7 +204,9 @@ class CuratedEmitter:
     # -- entities -------------------------------------------------------------------
 
     def entities(self) -> None:
-        for key, records in sorted(self.curated.entities.items()):
+        keys = sorted({r.get("key") for r in self._wanted_records("entity")})
+        for key in keys:
+            records = self.curated.entities[key]
             kind = records[0].type
             node = entity_iri(kind, key)
             first = records[0]
@@ -180,6 +222,8 @@ class CuratedEmitter:
                 max(e.last for e in ends) if ends else max(r.document.period[1] for r in records),
             )
             for record in records:
+                if not self.wanted(record.document):
+                    continue
                 w = self.sink.graph(curated_graph(record.document.stem))
                 evidence = self.evidence(w, record)
                 w.add_all(node, PROV.wasDerivedFrom, evidence)
@@ -263,7 +307,7 @@ class CuratedEmitter:
     # -- aliases --------------------------------------------------------------------
 
     def aliases(self) -> None:
-        for record in self.curated.aliases:
+        for record in self._wanted_records("alias"):
             doc = record.document
             w = self.sink.graph(curated_graph(doc.stem))
             org = self.iri(record.get("org"))
@@ -294,13 +338,14 @@ class CuratedEmitter:
         return mint.hashed(record.type, stem, canonical)
 
     def statements(self) -> None:
-        by_id = {
-            (r.path, r.get("id")): self.statement_iri(r)
-            for r in self.curated.statements
-            if r.get("id")
-        }
-        for record in self.curated.statements:
-            self._statement(record, by_id)
+        if self._by_id is None:
+            self._by_id = {
+                (r.path, r.get("id")): self.statement_iri(r)
+                for r in self.curated.statements
+                if r.get("id")
+            }
+        for record in self._wanted_records("statement"):
+            self._statement(record, self._by_id)
 
     def _statement(self, record: Record, by_id: dict[tuple[Any, Any], NamedNode]) -> None:
         doc = record.document
@@ -379,4 +424,18 @@ def _add_duration(start: VagueDate, duration: str) -> VagueDate:
 
 
 def emit_curated(curated: Curated, ctx: Context, sink: QuadSink) -> None:
+    """The quads of every curated document and record."""
     CuratedEmitter(curated, ctx, sink).emit()
+
+
+def emit_curated_batches(
+    curated: Curated, ctx: Context, documents_per_batch: int
+) -> Iterator[tuple[list[str], QuadSink]]:
+    """The curated quads batch by batch: (document stems, their quads), stems in order."""
+    emitter = CuratedEmitter(curated, ctx, QuadSink())
+    stems = sorted(doc.stem for doc in curated.documents.values())
+    for i in range(0, len(stems), documents_per_batch):
+        batch = stems[i : i + documents_per_batch]
+        emitter.sink, emitter.stems = QuadSink(), frozenset(batch)
+        emitter.emit()
+        yield batch, emitter.sink

@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it: the same nodes and marks, ~10x faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LINE = "__line__"
 LINES = "__lines__"
 
@@ -52,7 +55,7 @@ def load_with_lines(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise CuratedFileError(f"{path}: not UTF-8 (byte {exc.start})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -1,0 +1,208 @@
+"""Write a build's N-Quads dump batch by batch, never holding the whole graph in memory.
+
+The curated layer is emitted a batch of documents at a time (``batch_documents``),
+its quads sorted within the batch and written at once; the ontology and reference
+layers, small and fixed in size, are held and written last as one batch. The same
+input gives the same bytes.
+
+Each triple lives in exactly one named graph, the one whose IRI sorts first (see
+:class:`~nhskg.graph.emit.QuadSink`). Curated graphs (``graph/curated/<stem>``) sort
+before the ontology and reference graphs and are emitted in stem order, so the first
+curated graph to write a triple is the one that keeps it: a set of 16-byte
+fingerprints of the triples written so far stands in for the whole graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from nhskg.graph import mint
+from nhskg.graph.closure import ClosureTracker
+from nhskg.graph.curated.context import build_context
+from nhskg.graph.curated.emit import emit_curated_batches
+from nhskg.graph.curated.loader import Context, Curated, load_curated
+from nhskg.graph.emit import QuadSink
+from nhskg.graph.errors import RdfFileError
+from nhskg.graph.namespaces import RDF, RDFS
+from nhskg.graph.reference.catalog import Catalog
+from nhskg.graph.reference.emit import emit_reference
+from nhskg.graph.reference.landscape import load_landscape
+from nhskg.graph.reference.model import Landscape
+from nhskg.graph.settings import Settings
+
+Progress = Callable[[str], None]
+ONTOLOGY_GRAPH = mint.named_graph("ontology")
+CURATED_GRAPHS = mint.named_graph("curated").value + "/"
+REFERENCE_BATCH = "ontology and reference"
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Quads written together: the reference layer, or a run of curated documents."""
+
+    name: str
+    digest: str  # sha256 of the batch's lines
+    quads: int
+    graphs: tuple[str, ...]
+    offset: int  # where its lines start in the dump, in bytes
+    size: int  # how many bytes they take
+
+    def read(self, dump: Path) -> str:
+        """The batch's lines, read back from the dump."""
+        with dump.open("rb") as f:
+            f.seek(self.offset)
+            return f.read(self.size).decode("utf-8")
+
+
+@dataclass
+class DumpSummary:
+    quads: int = 0
+    digest: str = ""
+    graphs: Counter[str] = field(default_factory=Counter)
+    batches: list[Batch] = field(default_factory=list)
+    counts: dict[str, str] = field(default_factory=dict)  # layer -> what it held
+    closure: ClosureTracker = field(default_factory=ClosureTracker)
+
+
+def add_ontology(sink: QuadSink, ontology_dir: Path) -> None:
+    w = sink.graph(ONTOLOGY_GRAPH)
+    for path in sorted(ontology_dir.glob("*.ttl")):
+        try:
+            quads = list(parse(path=str(path), format=RdfFormat.TURTLE))
+        except SyntaxError as error:
+            raise RdfFileError(path, error) from error
+        for quad in quads:
+            if not isinstance(quad.subject, NamedNode) or not isinstance(
+                quad.object, NamedNode | Literal
+            ):
+                raise RdfFileError(path, "blank nodes are not allowed in the ontology")
+            w.add(quad.subject, quad.predicate, quad.object)
+
+
+def superclass_closure(sink: QuadSink) -> dict[str, set[str]]:
+    """Every class of the ontology graph with all its superclasses."""
+    parents: dict[str, set[str]] = {}
+    for q in sink:
+        if q.graph_name == ONTOLOGY_GRAPH and q.predicate == RDFS.subClassOf:
+            assert isinstance(q.subject, NamedNode) and isinstance(q.object, NamedNode)
+            parents.setdefault(q.subject.value, set()).add(q.object.value)
+
+    def ancestors(cls: str, seen: set[str]) -> set[str]:
+        for parent in parents.get(cls, ()):
+            if parent not in seen:
+                seen.add(parent)
+                ancestors(parent, seen)
+        return seen
+
+    return {cls: ancestors(cls, set()) for cls in parents}
+
+
+def materialise_superclasses(sink: QuadSink, closure: dict[str, set[str]]) -> int:
+    """Give every typed node all superclasses of its types; return how many were added."""
+    added = 0
+    for q in [q for q in sink if q.predicate == RDF.type and q.graph_name != ONTOLOGY_GRAPH]:
+        assert isinstance(q.object, NamedNode)
+        for sup in closure.get(q.object.value, ()):
+            before = len(sink)
+            sink.add(q.subject, RDF.type, NamedNode(sup), q.graph_name)  # type: ignore[arg-type]
+            added += len(sink) - before
+    return added
+
+
+def read_curated(
+    settings: Settings, catalog: Catalog, land: Landscape
+) -> tuple[Context, Curated] | None:
+    """The curated records of data/curated/, checked against the landscape; None if absent."""
+    curated_dir = settings.data / "curated"
+    if not curated_dir.is_dir():
+        return None
+    ctx = build_context(catalog, land, settings.ontology_dir)
+    return ctx, load_curated(settings.data / "sources", curated_dir, ctx)
+
+
+class DumpWriter:
+    """Appends sorted batches of quads to one N-Quads file, each triple once."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.summary = DumpSummary()
+        self._digest = hashlib.sha256()
+        self._written: set[bytes] = set()
+        self._offset = 0
+
+    def write(self, name: str, quads: Iterable[tuple[Triple, NamedNode]]) -> Batch:
+        lines = []
+        graphs: Counter[str] = Counter()
+        for triple, graph in quads:
+            text = str(triple)
+            mark = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            if mark in self._written:
+                continue
+            self._written.add(mark)
+            self.summary.closure.see(triple)
+            lines.append(f"{text} {graph} .\n")
+            graphs[graph.value] += 1
+        lines.sort()
+        encoded = "".join(lines).encode("utf-8")
+        self.out.write(encoded)
+        self._digest.update(encoded)
+        batch = Batch(
+            name,
+            hashlib.sha256(encoded).hexdigest(),
+            len(lines),
+            tuple(sorted(graphs)),
+            self._offset,
+            len(encoded),
+        )
+        self._offset += len(encoded)
+        self.summary.batches.append(batch)
+        self.summary.graphs.update(graphs)
+        self.summary.quads += len(lines)
+        self.summary.digest = self._digest.hexdigest()
+        return batch
+
+
+def write_dump(settings: Settings, path: Path, progress: Progress = _quiet) -> DumpSummary:
+    """Every layer into ``path`` (N-Quads); what was written, batch by batch."""
+    held = QuadSink()
+    add_ontology(held, settings.ontology_dir)
+    closure = superclass_closure(held)
+    catalog, land = load_landscape(settings.reference_dir)
+    emit_reference(catalog, land, held)
+    loaded = read_curated(settings, catalog, land)
+    with path.open("wb") as out:
+        writer = DumpWriter(out)
+        if loaded is not None:
+            ctx, curated = loaded
+            for stems, sink in emit_curated_batches(curated, ctx, settings.batch_documents):
+                materialise_superclasses(sink, closure)
+                own = []
+                for triple, graph in sink.triples.items():
+                    if graph.value.startswith(CURATED_GRAPHS):
+                        own.append((triple, graph))
+                    else:  # evidence citing a reference row lives in the dataset's graph
+                        held.add(triple.subject, triple.predicate, triple.object, graph)  # type: ignore[arg-type]
+                writer.write(f"curated {stems[0]} to {stems[-1]}", own)
+                progress(f"  {'curated':<10} {writer.summary.quads:,} quads written")
+            writer.summary.counts["curated"] = (
+                f"{len(curated.documents)} documents, {len(curated.entities)} entities, "
+                f"{len(curated.statements)} statements, {len(curated.aliases)} aliases"
+            )
+        materialise_superclasses(held, closure)
+        writer.write(REFERENCE_BATCH, held.triples.items())
+    writer.summary.counts["reference"] = (
+        f"{len(land.organisations):,} organisations, {len(land.placements):,} placements, "
+        f"{len(land.changes):,} change events"
+    )
+    return writer.summary
