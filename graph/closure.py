@@ -53,15 +53,16 @@ class ClosureTracker:
             self.mentioned.add(subject)
         if predicate.startswith(DEF):
             self.used_terms.add(predicate)
-        if isinstance(obj, NamedNode):
-            if obj.value.startswith(ID):
-                self.mentioned.add(obj.value)
-            elif obj.value.startswith(DEF):
-                self.used_terms.add(obj.value)
-        if predicate == RDF_TYPE:
-            self.typed.add(subject)
-            if obj.value in DECLARING:
-                self.declared.add(subject)
+        if type(obj) is NamedNode:
+            value = obj.value
+            if value.startswith(ID):
+                self.mentioned.add(value)
+            elif value.startswith(DEF):
+                self.used_terms.add(value)
+            if predicate == RDF_TYPE:
+                self.typed.add(subject)
+                if value in DECLARING:
+                    self.declared.add(subject)
 
     def undeclared_terms(self) -> list[str]:
         return sorted(self.used_terms - self.declared)

@@ -110,14 +110,17 @@ def superclass_closure(sink: QuadSink) -> dict[str, set[str]]:
 
 def materialise_superclasses(sink: QuadSink, closure: dict[str, set[str]]) -> int:
     """Give every typed node all superclasses of its types; return how many were added."""
-    added = 0
-    for q in [q for q in sink if q.predicate == RDF.type and q.graph_name != ONTOLOGY_GRAPH]:
-        assert isinstance(q.object, NamedNode)
-        for sup in closure.get(q.object.value, ()):
-            before = len(sink)
-            sink.add(q.subject, RDF.type, NamedNode(sup), q.graph_name)  # type: ignore[arg-type]
-            added += len(sink) - before
-    return added
+    rdf_type = RDF.type
+    typed = [
+        (t.subject, t.object, graph)
+        for t, graph in sink.triples.items()
+        if t.predicate == rdf_type and graph != ONTOLOGY_GRAPH and t.object.value in closure
+    ]
+    before = len(sink)
+    for subject, cls, graph in typed:
+        for sup in closure[cls.value]:
+            sink.add(subject, rdf_type, NamedNode(sup), graph)  # type: ignore[arg-type]
+    return len(sink) - before
 
 
 def read_curated(
