@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyoxigraph import RdfFormat, parse
+
 from nhskg.graph.dump import DumpSummary, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
@@ -35,14 +37,12 @@ def _quiet(_message: str) -> None:
 
 
 def assemble(settings: Settings) -> QuadSink:
-    """Every quad of a build in memory (for small graphs: tests and notebooks)."""
+    """Every quad of a build in memory, as written (for small graphs: tests and notebooks)."""
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / "graph.nq"
         write_dump(settings, dump)
         sink = QuadSink()
-        store = OxigraphStore.create()
-        store.load_nquads_text(dump.read_text(encoding="utf-8"))
-        for q in store.quads():
+        for q in parse(path=str(dump), format=RdfFormat.N_QUADS):
             sink.add(q.subject, q.predicate, q.object, q.graph_name)  # type: ignore[arg-type]
     return sink
 

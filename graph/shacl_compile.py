@@ -2,18 +2,24 @@
 
 pyshacl checks SHACL Core focus node by focus node in Python (about 0.14 ms a
 triple, over twenty minutes at ten million triples). Here each constraint of each
-node shape and property shape becomes one SPARQL SELECT over all its focus nodes,
-run on the Oxigraph store; every row is one violation, with ``?this`` (the focus
-node), ``?value`` where the component reports a value and ``?path`` for
-``sh:closed``. The targets become the sub-query of :mod:`nhskg.graph.shacl_sparql`
-(a property shape's focus nodes are those of the node shapes that hold it);
-``sh:minCount``, ``sh:maxCount`` and the qualified counts use GROUP BY/HAVING (a
-minimum of one is a FILTER NOT EXISTS); value-level tests are the expressions of
-:mod:`nhskg.graph.shacl_expressions`. Class targets and ``sh:class`` match
-``rdf:type`` alone: the build writes every superclass type explicitly. The
-``sh:sparql`` constraints are left to :mod:`nhskg.graph.shacl_sparql`. A shape that
-uses a component this module does not implement raises ValueError naming the shape
-and the component: nothing is skipped silently.
+node shape and property shape becomes one SPARQL SELECT over the whole store; every
+row is one violation, with ``?this`` (the focus node), ``?value`` where the
+component reports a value and ``?path`` for ``sh:closed``. The targets are the
+patterns of :mod:`nhskg.graph.shacl_sparql` (a property shape's focus nodes are
+those of the node shapes that hold it); counts use GROUP BY/HAVING or MINUS;
+value-level tests are the expressions of :mod:`nhskg.graph.shacl_expressions`.
+Class targets and ``sh:class`` match ``rdf:type`` alone: the build writes every
+superclass type explicitly. The ``sh:sparql`` constraints are left to
+:mod:`nhskg.graph.shacl_sparql`. A shape that uses a component this module does not
+implement raises ValueError naming the shape and the component: nothing is skipped.
+
+Where the results can differ from pyshacl's on the same triples: Oxigraph stores
+``"5"^^xsd:nonNegativeInteger`` (and the other integer-derived types) as an
+``xsd:integer``, so an ``xsd:integer`` in range meets such a ``sh:datatype`` here;
+``sh:datatype`` checks the lexical form of every XSD type SPARQL can cast to, where
+pyshacl checks a few (it accepts ``"20"^^xsd:gYear``); and a ``sh:lessThan`` pair
+SPARQL cannot compare (an ``xsd:date`` and an ``xsd:gYearMonth``) is a violation,
+as SHACL says, where pyshacl orders the two by their datatype IRIs.
 """
 
 from __future__ import annotations
@@ -153,8 +159,8 @@ def compile_shape(
     A minimum count, sh:closed and a node shape's own constraints start from the
     focus nodes. The other queries start from the path's triples, find the failures,
     and only then keep those whose subject is a focus node: when the data conforms,
-    that is never asked. Joins go through sub-queries or MINUS, which Oxigraph runs
-    as hash joins, instead of a lookup per row (a disk seek on a store on disk).
+    that is never asked. Joins go through sub-queries or MINUS rather than a lookup
+    per row, which on a store on disk is a seek (measured several times slower).
     """
     focus, member = focus_select(patterns), focus_exists(patterns)
     shape_path = shapes.value(shape, SH.path)
