@@ -40,9 +40,12 @@ run: build
 	$(BIN)/nhskg serve
 
 # Speed and memory figures (not part of `make test`): writes benchmarks/results/.
+# scale.py builds synthetic landscapes up to ten million quads in /tmp/nhskg-bench
+# (hours; `$(BIN)/python -P benchmarks/scale.py --quick` is a smoke run of minutes).
 bench: build
 	$(BIN)/python -P benchmarks/network.py
 	$(BIN)/python -P benchmarks/api.py
+	$(BIN)/python -P benchmarks/scale.py
 
 lint: setup
 	$(BIN)/ruff check graph api tests benchmarks

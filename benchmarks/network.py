@@ -3,7 +3,8 @@
 Run with `make bench` (or `.venv/bin/python benchmarks/network.py`) after a build.
 Times every analysis on the one-mode view of all organisations with reference
 footprints (all trusts, CCGs, STPs and ICBs, plus the curated partnerships), all
-dates, and writes the figures to benchmarks/results/network.json.
+dates, and writes the figures to benchmarks/results/network.json. `measure` does
+the timing for any settings (benchmarks/scale.py runs it on each graph size).
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def timed(name: str, figures: dict[str, float], fn: Callable[[], Any], repeat: i
     return result
 
 
-def main() -> None:
-    settings = Settings()
+def measure(settings: Settings, *, outputs: bool = True, repeat: int = 3) -> dict[str, Any]:
+    """Time each analysis on the graph ``settings`` points at: the network's size and
+    the best of ``repeat`` runs in seconds (one run for the slow ones); with
+    ``outputs``, also the exports and the drawing."""
     service = QueryService(settings)
     figures: dict[str, float] = {}
     data = timed(
@@ -54,48 +57,53 @@ def main() -> None:
         lambda: load_network_data(service.store, settings.queries_dir),
         repeat=1,
     )
+    close = getattr(service.store, "close", None)
+    if close is not None:  # the query workers: everything else works on `data`
+        close()
     filters = NetworkFilters(footprints=True)
-    two = timed("two-mode view, all, with footprints", figures, lambda: two_mode(data, filters))
-    one = timed("one-mode projection", figures, lambda: one_mode(two))
-    timed("ego RC1, 2 hops", figures, lambda: analysis.ego(one, "RC1", 2))
+    two = timed(
+        "two-mode view, all, with footprints", figures, lambda: two_mode(data, filters), repeat
+    )
+    one = timed("one-mode projection", figures, lambda: one_mode(two), repeat)
+    timed("ego RC1, 2 hops", figures, lambda: analysis.ego(one, "RC1", 2), repeat)
     timed(
         "every shortest path 04C to RC1",
         figures,
         lambda: analysis.shortest_connections(one, "04C", "RC1", every=True),
+        repeat,
     )
     timed("centrality (exact betweenness)", figures, lambda: analysis.centrality(one), repeat=1)
     saved = analysis.EXACT_BETWEENNESS_NODES
     analysis.EXACT_BETWEENNESS_NODES = 0
-    timed(
-        f"centrality (betweenness, {analysis.BETWEENNESS_SAMPLE} samples)",
-        figures,
-        lambda: analysis.centrality(one),
-        repeat=1,
-    )
-    analysis.EXACT_BETWEENNESS_NODES = saved
-    timed("communities (Louvain, seed 42)", figures, lambda: analysis.communities(one, two))
-    timed("brokers", figures, lambda: analysis.brokers(two))
-    timed("interlocks", figures, lambda: analysis.interlocks(two))
+    try:
+        timed(
+            f"centrality (betweenness, {analysis.BETWEENNESS_SAMPLE} samples)",
+            figures,
+            lambda: analysis.centrality(one),
+            repeat=1,
+        )
+    finally:
+        analysis.EXACT_BETWEENNESS_NODES = saved
+    timed("communities (Louvain, seed 42)", figures, lambda: analysis.communities(one, two), repeat)
+    timed("brokers", figures, lambda: analysis.brokers(two), repeat)
+    timed("interlocks", figures, lambda: analysis.interlocks(two), repeat)
     timed(
         "diff 2019-04-01 to 2021-04-01",
         figures,
         lambda: analysis.diff(data, filters, date(2019, 4, 1), date(2021, 4, 1)),
         repeat=1,
     )
-    with tempfile.TemporaryDirectory() as folder:
-        for fmt in ("graphml", "gexf", "json", "csv"):
-            timed(
-                f"export {fmt}",
-                figures,
-                lambda fmt=fmt: export(one, fmt, Path(folder) / f"net.{fmt}"),
-                repeat=1,
-            )
-        timed("draw PNG + SVG", figures, lambda: draw(one, Path(folder) / "net"), repeat=1)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = {
-        "measured": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, networkx {nx.__version__}",
+    if outputs:
+        with tempfile.TemporaryDirectory() as folder:
+            for fmt in ("graphml", "gexf", "json", "csv"):
+                timed(
+                    f"export {fmt}",
+                    figures,
+                    lambda fmt=fmt: export(one, fmt, Path(folder) / f"net.{fmt}"),
+                    repeat=1,
+                )
+            timed("draw PNG + SVG", figures, lambda: draw(one, Path(folder) / "net"), repeat=1)
+    return {
         "network": {
             "organisations": one.number_of_nodes(),
             "links": one.number_of_edges(),
@@ -103,6 +111,17 @@ def main() -> None:
             "ties": two.number_of_edges(),
         },
         "seconds": figures,
+    }
+
+
+def main() -> None:
+    measured = measure(Settings())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {
+        "measured": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, networkx {nx.__version__}",
+        **measured,
         "peak_memory_mb": round(peak_mb, 1),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,333 @@
+"""How cost grows with the size of the graph: build, named queries, API, network analyses.
+
+Run with `make bench`, or `.venv/bin/python -P benchmarks/scale.py` with options:
+`--scales real,20,100,300,1000` (the default; `real` is the data/ folder, a number N a
+synthetic landscape of 5·N papers written by `nhskg synth --scale N`; scale 20 made
+299,393 quads, about 10,700 a unit over the reference data's 86,000, so 1000 should
+pass ten million), `--quick`
+(`real,20`, a smoke run of a few minutes), `--work DIR` (where landscapes and builds
+go, /tmp/nhskg-bench by default), `--plot-only` (redraw the plots from scale.json).
+For each scale, in this order:
+
+1. build: `nhskg build` as a child process on the scale's data, wall time and peak
+   memory (the synthesis is timed apart), quads and whatever else the manifest holds;
+2. named queries: every query in queries/ with parameter values that exist at that
+   scale (scale_queries.py), p50/p99 on the embedded store in process, on rdflib in
+   memory (skipped above `--rdflib-limit` quads) and on `oxigraph serve-read-only`;
+3. API: `nhskg serve` with 16 keep-alive clients, organisation lookups cold and warm,
+   and `/sparql` against Oxigraph's own `/query` with the same queries (scale_api.py);
+4. network: the analyses of benchmarks/network.py (without exports and drawing).
+
+Writes benchmarks/results/scale.json after each scale (machine, options, per-scale
+figures, and `targets`: pass or fail of each target at the largest scale), then the
+plots and a table (scale_report.py). The API and the network analyses run with the
+query time limit raised to `--query-timeout` so that slow queries at large scales are
+measured rather than stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph
+import rdflib
+
+from nhskg.graph.publish import current
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+from nhskg.graph.store import OxigraphStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import free_port, serving, venv_command
+from procs import run_measured, tail
+from scale_api import measure_api
+from scale_queries import choose, time_embedded, time_rdflib, time_served
+from scale_report import check_targets, draw_plots, table
+
+RESULTS = Path(__file__).parent / "results"
+DEFAULT_SCALES = "real,20,100,300,1000"
+QUICK_SCALES = "real,20"
+TIMING = {"runs": 20, "budget": 10.0, "rdflib_timeout": 30.0}
+QUICK_TIMING = {"runs": 10, "budget": 2.0, "rdflib_timeout": 10.0}
+CODES_WANTED = 60
+API_QUERIES = ("organisation", "partners", "stp-footprint", "partnership-members")
+STORE_VARIABLES = ("NHSKG_STORE_URL", "NHSKG_STORE_UPDATE_URL", "NHSKG_STORE_USER")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
+    model = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "")
+    total_kb = next((int(x.split()[1]) for x in meminfo if x.startswith("MemTotal:")), 0)
+    server = subprocess.run(
+        [venv_command("oxigraph"), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cores": os.cpu_count(),
+        "ram_gb": round(total_kb / 1024**2, 1),
+        "cpu": model or platform.processor(),
+        "arch": platform.machine(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "networkx": nx.__version__,
+        "oxigraph_server": server,
+    }
+
+
+def child_env(data: Path, build: Path, **extra: str) -> dict[str, str]:
+    """This environment pointed at one scale's data and build (never at a remote store)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(STORE_VARIABLES)}
+    return env | {"NHSKG_DATA_DIR": str(data), "NHSKG_BUILD_DIR": str(build)} | extra
+
+
+def stage(entry: dict[str, Any], name: str, fn: Callable[[], Any]) -> Any:
+    """Run one stage; a failure is recorded under ``name`` and the scale goes on."""
+    log(f"  {name} ...")
+    started = time.perf_counter()
+    try:
+        return fn()
+    except Exception as error:
+        entry.setdefault("errors", {})[name] = f"{type(error).__name__}: {error}"[:500]
+        log(traceback.format_exc())
+        return None
+    finally:
+        log(f"  {name}: {time.perf_counter() - started:.1f} s")
+
+
+def synthesise(label: str, folder: Path, *, reuse: bool) -> dict[str, Any]:
+    marker = folder / "synth.json"
+    if reuse and marker.exists() and (folder / "data").is_dir():
+        return json.loads(marker.read_text(encoding="utf-8")) | {"reused": True}
+    shutil.rmtree(folder / "data", ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = run_measured(
+        [venv_command("nhskg"), "synth", "--scale", label, "--output", str(folder)],
+        log=folder / "synth.log",
+    )
+    if run.returncode != 0:
+        raise RuntimeError(
+            f"nhskg synth failed (exit {run.returncode}): {tail(folder / 'synth.log')}"
+        )
+    figures = {"seconds": run.seconds, "peak_mb": run.peak_mb}
+    marker.write_text(json.dumps(figures), encoding="utf-8")
+    return figures
+
+
+def build(data: Path, build_dir: Path, folder: Path) -> dict[str, Any]:
+    shutil.rmtree(build_dir, ignore_errors=True)
+    build_dir.mkdir(parents=True)
+    run = run_measured(
+        [venv_command("nhskg"), "build"],
+        env=child_env(data, build_dir),
+        log=folder / "build.log",
+    )
+    if run.returncode != 0:
+        raise RuntimeError(
+            f"nhskg build failed (exit {run.returncode}): {tail(folder / 'build.log')}"
+        )
+    manifest = current(build_dir).read_manifest()
+    graphs = manifest.pop("graphs", {})
+    manifest["named_graphs"] = len(graphs) if isinstance(graphs, dict) else graphs
+    return {"seconds": run.seconds, "peak_mb": run.peak_mb, "manifest": manifest}
+
+
+def network_child(data: str, build_dir: str, timeout_s: float) -> dict[str, Any]:
+    """In a process of its own (spawned): the analyses and that process's peak memory."""
+    from network import measure
+
+    settings = Settings(data_dir=Path(data), build_dir=Path(build_dir), query_timeout_s=timeout_s)
+    figures = measure(settings, outputs=False)
+    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["query_workers_peak_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+    )
+    return figures
+
+
+def measure_network(data: Path, build_dir: Path, timeout_s: float) -> dict[str, Any]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(network_child, str(data), str(build_dir), timeout_s).result()
+
+
+def api_codes(service: QueryService) -> list[str]:
+    """About CODES_WANTED trust, CCG and STP codes, spread over the sorted list."""
+    codes = sorted(c for c in set(service.index.code_of.values()) if len(c) == 3 and c[0] in "R0Q")
+    return codes[:: max(1, len(codes) // CODES_WANTED)][:CODES_WANTED]
+
+
+def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
+    entry: dict[str, Any] = {"scale": label}
+    if label == "real":
+        folder, data = args.work / "real", Settings().data
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = args.work / f"scale-{label}"
+        data = folder / "data"
+        entry["synth"] = stage(
+            entry, "synth", lambda: synthesise(label, folder, reuse=args.reuse_synth)
+        )
+        if entry["synth"] is None:
+            return entry
+    entry["papers"] = len(list((data / "sources").glob("*.txt")))
+    build_dir = folder / "build"
+    entry["build"] = stage(entry, "build", lambda: build(data, build_dir, folder))
+    if entry["build"] is None:
+        return entry
+    entry["quads"] = entry["build"]["manifest"].get("quads")
+    log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
+    published = current(build_dir)
+
+    settings = Settings(data_dir=data, build_dir=build_dir)
+    store = OxigraphStore.open_read_only(published.store)
+    service = QueryService(settings, store=store)
+    chosen = stage(entry, "choose parameters", lambda: choose(service, store))
+    queries, texts = chosen if chosen else ({}, {})
+    entry["queries"] = queries
+    timing = {"runs": args.runs, "budget_s": args.budget}
+    embedded = stage(entry, "embedded", lambda: time_embedded(store, texts, **timing)) or {}
+    rdf = stage(
+        entry,
+        "rdflib",
+        lambda: time_rdflib(
+            published.dump,
+            texts,
+            quads=entry["quads"],
+            limit=args.rdflib_limit,
+            timeout_s=args.rdflib_timeout,
+            work=folder,
+            **timing,
+        ),
+    ) or {"error": "see errors"}
+    rdf_queries = rdf.pop("queries", {})
+    entry["rdflib"] = rdf
+
+    port = free_port()
+    server = [
+        venv_command("oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(published.store),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    served: dict[str, Any] = {}
+    with serving(server, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
+        served = stage(entry, "oxigraph serve", lambda: time_served(port, texts, **timing)) or {}
+        org = service.index.resolve("org", "RC1").value
+        sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50"]
+        sparql += [texts[name] for name in API_QUERIES if name in texts]
+        env = child_env(
+            data,
+            build_dir,
+            NHSKG_QUERY_WORKERS="2",
+            NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
+        )
+        entry["api"] = stage(
+            entry, "api", lambda: measure_api(env, port, api_codes(service), sparql)
+        )
+        entry["api_sparql_queries"] = [
+            "neighbourhood of RC1",
+            *(n for n in API_QUERIES if n in texts),
+        ]
+    for name, figures in queries.items():
+        if name in texts:
+            figures["embedded"] = embedded.get(name, {"error": "not measured"})
+            figures["rdflib"] = rdf_queries.get(
+                name, {"skipped": rdf.get("skipped", "not measured")}
+            )
+            figures["oxigraph_serve"] = served.get(name, {"error": "not measured"})
+    entry["network"] = stage(
+        entry, "network", lambda: measure_network(data, build_dir, args.query_timeout)
+    )
+    return entry
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    results["targets"] = check_targets(results["scales"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def order(entry: dict[str, Any]) -> tuple[int, int]:
+    label = entry["scale"]
+    return (0, 0) if label == "real" else (1, int(label))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scales", default=DEFAULT_SCALES, help=f"default {DEFAULT_SCALES}")
+    p.add_argument("--quick", action="store_true", help=f"a smoke run: --scales {QUICK_SCALES}")
+    p.add_argument("--work", type=Path, default=Path("/tmp/nhskg-bench"))
+    p.add_argument("--results", type=Path, default=RESULTS, help="where scale.json and plots go")
+    p.add_argument("--plot-only", action="store_true", help="redraw the plots from scale.json")
+    p.add_argument("--merge", action="store_true", help="keep scales of scale.json not rerun")
+    p.add_argument(
+        "--reuse-synth", action="store_true", help="keep synthetic data already in --work"
+    )
+    p.add_argument("--runs", type=int, help="most timed runs per query and engine (20; quick 10)")
+    p.add_argument("--budget", type=float, help="seconds per query and engine (10; quick 2)")
+    p.add_argument("--rdflib-limit", type=int, default=1_500_000, help="most quads for rdflib")
+    p.add_argument("--rdflib-timeout", type=float, help="seconds per rdflib run (30; quick 10)")
+    p.add_argument("--query-timeout", type=float, default=120.0, help="API and network limit")
+    args = p.parse_args(argv)
+    for name, value in (QUICK_TIMING if args.quick else TIMING).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    path = args.results / "scale.json"
+    if args.plot_only:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        log("\n".join(str(f) for f in draw_plots(results, args.results)))
+        print(table(results))
+        return 0
+    labels = (QUICK_SCALES if args.quick else args.scales).split(",")
+    if any(label != "real" and not label.isdigit() for label in labels):
+        p.error("--scales: 'real' or whole numbers, separated by commas")
+    args.work = args.work.resolve()
+    options = {
+        k: (str(v) if isinstance(v, Path) else v)
+        for k, v in vars(args).items()
+        if k not in ("plot_only", "merge", "results")
+    }
+    results: dict[str, Any] = {"machine": machine(), "options": options, "scales": []}
+    if args.merge and path.exists():
+        kept = json.loads(path.read_text(encoding="utf-8"))["scales"]
+        results["scales"] = [s for s in kept if s["scale"] not in labels]
+    for label in labels:
+        log(f"scale {label}")
+        started = time.perf_counter()
+        entry = measure_scale(label, args)
+        entry["seconds"] = round(time.perf_counter() - started, 1)
+        results["scales"] = sorted(
+            [s for s in results["scales"] if s["scale"] != label] + [entry], key=order
+        )
+        write(results, path)
+    log("\n".join(str(f) for f in draw_plots(results, args.results)))
+    print(table(results))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

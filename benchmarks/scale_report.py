@@ -1,0 +1,304 @@
+"""Read what benchmarks/scale.py measured: the targets, the plots and a table.
+
+Everything here works from the results dictionary as written to scale.json, so
+`python -P benchmarks/scale.py --plot-only` redraws without measuring. The plots
+(matplotlib, Agg) put cost against quads on log-log axes, one PNG per family, with
+the targets drawn as horizontal lines.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Scale = dict[str, Any]
+
+LOOKUP_P50_MS = 5.0
+NAMED_QUERY_P50_MS = 100.0
+BUILD_S = 600.0
+PEAK_MB = 8 * 1024.0
+SPARQL_RATIO = 1.5
+ENGINES = {"embedded": "embedded Oxigraph", "oxigraph_serve": "oxigraph serve", "rdflib": "rdflib"}
+
+
+def _get(entry: Scale, *keys: str) -> Any:
+    value: Any = entry
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def query_p50s(entry: Scale, engine: str) -> dict[str, float]:
+    """Each named query's p50 in ms on one engine (only the queries measured there)."""
+    return {
+        name: figures[engine]["p50_ms"]
+        for name, figures in (entry.get("queries") or {}).items()
+        if "p50_ms" in (figures.get(engine) or {})
+    }
+
+
+def _check(value: float | None, target: float, ok: Callable[[float], bool]) -> dict[str, Any]:
+    return {"target": target, "value": value, "pass": None if value is None else ok(value)}
+
+
+def check_targets(scales: list[Scale]) -> dict[str, Any]:
+    """Pass or fail of each target at the largest scale built (by quads)."""
+    built = [s for s in scales if s.get("quads")]
+    if not built:
+        return {"error": "no scale was built"}
+    top = max(built, key=lambda s: s["quads"])
+    p50s = query_p50s(top, "embedded")
+    wanted = [n for n, f in (top.get("queries") or {}).items()]
+    unmeasured = sorted(set(wanted) - set(p50s))
+    slowest = max(p50s.values()) if p50s else None
+    queries = _check(slowest, NAMED_QUERY_P50_MS, lambda v: v < NAMED_QUERY_P50_MS)
+    queries["over"] = sorted(n for n, v in p50s.items() if v >= NAMED_QUERY_P50_MS)
+    if unmeasured:
+        queries["not_measured"] = unmeasured
+        queries["pass"] = False
+    checks = {
+        "lookup_p50_ms": _check(
+            _get(top, "api", "lookup", "p50_ms"), LOOKUP_P50_MS, lambda v: v < LOOKUP_P50_MS
+        ),
+        "named_query_p50_ms_embedded": queries,
+        "build_s": _check(_get(top, "build", "seconds"), BUILD_S, lambda v: v < BUILD_S),
+        "build_peak_mb": _check(_get(top, "build", "peak_mb"), PEAK_MB, lambda v: v < PEAK_MB),
+        "sparql_p50_ratio_to_oxigraph_serve": _check(
+            _get(top, "api", "sparql_ratio_p50"), SPARQL_RATIO, lambda v: v <= SPARQL_RATIO
+        ),
+    }
+    return {
+        "scale": top["scale"],
+        "quads": top["quads"],
+        "checks": checks,
+        "all_pass": all(c["pass"] is True for c in checks.values()),
+    }
+
+
+# -- plots ------------------------------------------------------------------------
+
+
+def _series(scales: list[Scale], value: Callable[[Scale], float | None]) -> tuple[list, list]:
+    xs, ys = [], []
+    for entry in scales:
+        y = value(entry)
+        if entry.get("quads") and y is not None and y > 0:
+            xs.append(entry["quads"])
+            ys.append(y)
+    return xs, ys
+
+
+def _axes(ax: Any, scales: list[Scale], ylabel: str, title: str) -> None:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("quads")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="both", alpha=0.25)
+    for entry in scales:
+        if entry.get("quads"):
+            ax.axvline(entry["quads"], color="0.85", lw=0.8, zorder=0)
+            ax.annotate(
+                str(entry["scale"]),
+                (entry["quads"], 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -10),
+                textcoords="offset points",
+                fontsize=7,
+                color="0.4",
+            )
+
+
+def _target(ax: Any, y: float, label: str) -> None:
+    ax.axhline(y, color="crimson", ls=":", lw=1.2, label=label)
+
+
+def _line(
+    ax: Any, scales: list[Scale], value: Callable[[Scale], Any], label: str, **kw: Any
+) -> None:
+    xs, ys = _series(scales, value)
+    if xs:
+        ax.plot(xs, ys, marker="o", ms=4, label=label, **kw)
+
+
+def _agg(entry: Scale, engine: str, how: Callable[[list[float]], float]) -> float | None:
+    values = list(query_p50s(entry, engine).values())
+    return how(values) if values else None
+
+
+def draw_plots(results: dict[str, Any], folder: Path) -> list[Path]:
+    """One PNG per family of figures; returns the files written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = [s for s in results["scales"] if s.get("quads")]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(fig: Any, name: str) -> None:
+        fig.tight_layout()
+        path = folder / name
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    _line(left, scales, lambda s: _get(s, "build", "seconds"), "nhskg build")
+    _line(left, scales, lambda s: _get(s, "synth", "seconds"), "nhskg synth", ls="--")
+    _target(left, BUILD_S, f"target {BUILD_S:.0f} s")
+    _axes(left, scales, "seconds", "Build wall time")
+    _line(right, scales, lambda s: _get(s, "build", "peak_mb"), "nhskg build")
+    _line(right, scales, lambda s: _get(s, "rdflib", "peak_mb"), "rdflib load + queries", ls="--")
+    _line(right, scales, lambda s: _get(s, "network", "peak_mb"), "network analyses", ls="-.")
+    _target(right, PEAK_MB, "target 8 GB")
+    _axes(right, scales, "peak resident memory, MB", "Peak memory")
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+    save(fig, "scale-build.png")
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for n, (engine, name) in enumerate(ENGINES.items()):
+        colour = f"C{n}"
+        _line(
+            ax,
+            scales,
+            lambda s, e=engine: _agg(s, e, statistics.median),
+            f"{name}: median",
+            color=colour,
+        )
+        _line(
+            ax,
+            scales,
+            lambda s, e=engine: _agg(s, e, max),
+            f"{name}: slowest",
+            color=colour,
+            ls="--",
+        )
+    _target(ax, NAMED_QUERY_P50_MS, f"target {NAMED_QUERY_P50_MS:.0f} ms")
+    _axes(ax, scales, "p50 per query, ms", "Named queries: p50 over the queries, by engine")
+    ax.legend(fontsize=8)
+    save(fig, "scale-queries.png")
+
+    fig, ax = plt.subplots(figsize=(11, 6))
+    names = sorted({n for s in scales for n in query_p50s(s, "embedded")})
+    styles = ["-", "--", "-.", ":"]
+    for i, name in enumerate(names):
+        _line(
+            ax,
+            scales,
+            lambda s, n=name: query_p50s(s, "embedded").get(n),
+            name,
+            color=f"C{i % 10}",
+            ls=styles[(i // 10) % len(styles)],
+        )
+    _target(ax, NAMED_QUERY_P50_MS, f"target {NAMED_QUERY_P50_MS:.0f} ms")
+    _axes(ax, scales, "p50, ms", "Each named query on embedded Oxigraph")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    save(fig, "scale-queries-embedded.png")
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    _line(left, scales, lambda s: _get(s, "api", "lookup", "p50_ms"), "lookup, warm")
+    _line(left, scales, lambda s: _get(s, "api", "lookup_cold", "p50_ms"), "lookup, cold", ls="--")
+    _line(left, scales, lambda s: _get(s, "api", "sparql", "p50_ms"), "API /sparql")
+    _line(left, scales, lambda s: _get(s, "api", "oxigraph_serve", "p50_ms"), "oxigraph /query")
+    _line(
+        left,
+        scales,
+        lambda s: _get(s, "api", "sparql_cached", "p50_ms"),
+        "API /sparql, repeated URL (cached)",
+        ls=":",
+    )
+    _target(left, LOOKUP_P50_MS, f"lookup target {LOOKUP_P50_MS:.0f} ms")
+    _axes(left, scales, "p50, ms", "API, 16 clients: latency")
+    _line(right, scales, lambda s: _get(s, "api", "lookup", "rps"), "lookup, warm")
+    _line(right, scales, lambda s: _get(s, "api", "sparql", "rps"), "API /sparql")
+    _line(right, scales, lambda s: _get(s, "api", "oxigraph_serve", "rps"), "oxigraph /query")
+    _line(
+        right,
+        scales,
+        lambda s: _get(s, "api", "sparql_cached", "rps"),
+        "API /sparql, repeated URL (cached)",
+        ls=":",
+    )
+    _axes(right, scales, "requests per second", "API, 16 clients: throughput")
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+    save(fig, "scale-api.png")
+
+    fig, ax = plt.subplots(figsize=(11, 5))
+    analyses = list(dict.fromkeys(n for s in scales for n in _get(s, "network", "seconds") or {}))
+    for i, name in enumerate(analyses):
+        _line(
+            ax,
+            scales,
+            lambda s, n=name: (_get(s, "network", "seconds") or {}).get(n),
+            name,
+            color=f"C{i % 10}",
+            ls=styles[(i // 10) % len(styles)],
+        )
+    _axes(ax, scales, "seconds (best of runs)", "Network analyses")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    save(fig, "scale-network.png")
+    return written
+
+
+# -- table ------------------------------------------------------------------------
+
+
+def _fmt(value: Any, spec: str = ",.0f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table(results: dict[str, Any]) -> str:
+    """One line per scale, then the targets."""
+    head = (
+        "scale", "papers", "quads", "build s", "peak MB", "embedded p50 ms med/max",
+        "serve p50 med/max", "rdflib p50 med/max", "lookup p50", "lookup rps",
+        "/sparql p50 api/oxi", "network load s",
+    )  # fmt: skip
+    rows = [head]
+    for s in results["scales"]:
+        pair = {
+            e: f"{_fmt(_agg(s, e, statistics.median), '.1f')}/{_fmt(_agg(s, e, max), '.1f')}"
+            for e in ENGINES
+        }
+        if "skipped" in (s.get("rdflib") or {}):
+            pair["rdflib"] = "skipped"
+        net = _get(s, "network", "seconds") or {}
+        rows.append(
+            (
+                str(s["scale"]),
+                _fmt(s.get("papers")),
+                _fmt(s.get("quads")),
+                _fmt(_get(s, "build", "seconds"), ".1f"),
+                _fmt(_get(s, "build", "peak_mb")),
+                pair["embedded"],
+                pair["oxigraph_serve"],
+                pair["rdflib"],
+                _fmt(_get(s, "api", "lookup", "p50_ms"), ".2f"),
+                _fmt(_get(s, "api", "lookup", "rps")),
+                f"{_fmt(_get(s, 'api', 'sparql', 'p50_ms'), '.1f')}/"
+                f"{_fmt(_get(s, 'api', 'oxigraph_serve', 'p50_ms'), '.1f')}",
+                _fmt(next((v for k, v in net.items() if k.startswith("load")), None), ".2f"),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    targets = results.get("targets") or {}
+    if "checks" in targets:
+        lines.append(f"\ntargets at scale {targets['scale']} ({targets['quads']:,} quads):")
+        for name, check in targets["checks"].items():
+            verdict = {True: "pass", False: "FAIL", None: "not measured"}[check["pass"]]
+            extra = f" over: {', '.join(check['over'])}" if check.get("over") else ""
+            lines.append(f"  {name:<36} {_fmt(check['value'], '.2f'):>10}  {verdict}{extra}")
+    for s in results["scales"]:
+        for stage, error in (s.get("errors") or {}).items():
+            lines.append(f"scale {s['scale']}, {stage}: {error[:200]}")
+    return "\n".join(lines)
