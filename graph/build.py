@@ -43,7 +43,7 @@ def assemble(settings: Settings) -> QuadSink:
         write_dump(settings, dump)
         sink = QuadSink()
         for q in parse(path=str(dump), format=RdfFormat.N_QUADS):
-            sink.add(q.subject, q.predicate, q.object, q.graph_name)  # type: ignore[arg-type]
+            sink.add(q.subject, q.predicate, q.object, q.graph_name)
     return sink
 
 

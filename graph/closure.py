@@ -46,7 +46,7 @@ class ClosureTracker:
     typed: set[str] = field(default_factory=set)
 
     def see(self, triple: Triple) -> None:
-        subject = triple.subject.value
+        subject = triple.subject.value  # type: ignore[union-attr]  # our graph has no RDF-star
         predicate = triple.predicate.value
         obj = triple.object
         if subject.startswith(ID):

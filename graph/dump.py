@@ -112,13 +112,16 @@ def materialise_superclasses(sink: QuadSink, closure: dict[str, set[str]]) -> in
     """Give every typed node all superclasses of its types; return how many were added."""
     rdf_type = RDF.type
     typed = [
-        (t.subject, t.object, graph)
+        (t.subject, t.object.value, graph)
         for t, graph in sink.triples.items()
-        if t.predicate == rdf_type and graph != ONTOLOGY_GRAPH and t.object.value in closure
+        if t.predicate == rdf_type
+        and graph != ONTOLOGY_GRAPH
+        and isinstance(t.object, NamedNode)
+        and t.object.value in closure
     ]
     before = len(sink)
     for subject, cls, graph in typed:
-        for sup in closure[cls.value]:
+        for sup in closure[cls]:
             sink.add(subject, rdf_type, NamedNode(sup), graph)  # type: ignore[arg-type]
     return len(sink) - before
 

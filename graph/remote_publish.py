@@ -113,7 +113,7 @@ def publish_remote(
         return len(first)
     staging = f"{STAGING}{build_id}:"
     _send(update_url, _drop_staging(), timeout_s)
-    sent, graphs = 0, set()
+    sent, graphs = 0, set[str]()
     for chunk in (first, second, *chunks):
         _send(update_url, _insert_data(chunk, rename=staging), timeout_s)
         sent += len(chunk)
