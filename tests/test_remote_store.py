@@ -95,16 +95,7 @@ def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
 ) -> None:
     from nhskg.graph.build import build
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        venv_command("oxigraph"),
-        "serve",
-        "--location",
-        str(tmp_path / "remote"),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
+    base, command = _writable_store(tmp_path / "remote")
     with running(command, base + "/query?query=ASK%7B%7D", quiet=True):
         settings = mini.model_copy(update={"store_update_url": base + "/update"})
         outcome = build(settings)
@@ -121,16 +112,7 @@ def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
 def test_a_large_build_is_staged_in_chunks_and_switched_in_one_update(
     national: Settings, tmp_path: Path
 ) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        venv_command("oxigraph"),
-        "serve",
-        "--location",
-        str(tmp_path / "remote"),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
+    base, command = _writable_store(tmp_path / "remote")
     dump = current(national.build).dump
     quads = sum(1 for line in dump.open(encoding="utf-8") if line.strip())
     with running(command, base + "/query?query=ASK%7B%7D", quiet=True):
@@ -146,6 +128,20 @@ def test_a_large_build_is_staged_in_chunks_and_switched_in_one_update(
         assert names == {
             line.rstrip(" .\n").rsplit(" <", 1)[1][:-1] for line in dump.open(encoding="utf-8")
         }
+
+
+def _writable_store(location: Path) -> tuple[str, list[str]]:
+    """The base URL and command line of an `oxigraph serve` that accepts updates."""
+    port = free_port()
+    command = [
+        venv_command("oxigraph"),
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    return f"http://127.0.0.1:{port}", command
 
 
 def _file(path: Path, text: str) -> Path:
