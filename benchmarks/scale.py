@@ -3,10 +3,10 @@
 Run with `make bench`, or `.venv/bin/python -P benchmarks/scale.py` with options:
 `--scales real,20,100,300,1000` (the default; `real` is the data/ folder, a number N a
 synthetic landscape of 5·N papers written by `nhskg synth --scale N`; scale 20 made
-299,393 quads, about 10,700 a unit over the reference data's 86,000, so 1000 should
-pass ten million), `--quick`
-(`real,20`, a smoke run of a few minutes), `--work DIR` (where landscapes and builds
-go, /tmp/nhskg-bench by default), `--plot-only` (redraw the plots from scale.json).
+about 300,000 quads, some 10,700 a unit over the reference data's 86,000, so 1000
+should pass ten million), `--quick` (`real,20` with fewer runs and shorter limits, a
+smoke run), `--work DIR` (where landscapes and builds go, /tmp/nhskg-bench by
+default), `--plot-only` (redraw the plots and the table from scale.json).
 For each scale, in this order:
 
 1. build: `nhskg build` as a child process on the scale's data, wall time and peak
@@ -66,7 +66,7 @@ TIMING = {"runs": 20, "budget": 10.0, "rdflib_timeout": 30.0}
 QUICK_TIMING = {"runs": 10, "budget": 2.0, "rdflib_timeout": 10.0}
 CODES_WANTED = 60
 API_QUERIES = ("organisation", "partners", "stp-footprint", "partnership-members")
-STORE_VARIABLES = ("NHSKG_STORE_URL", "NHSKG_STORE_UPDATE_URL", "NHSKG_STORE_USER")
+STORE_VARIABLES = "NHSKG_STORE_"  # a remote store's URLs and credentials
 
 
 def log(message: str) -> None:
@@ -156,7 +156,9 @@ def network_child(data: str, build_dir: str, timeout_s: float) -> dict[str, Any]
     """In a process of its own (spawned): the analyses and that process's peak memory."""
     from network import measure
 
-    settings = Settings(data_dir=Path(data), build_dir=Path(build_dir), query_timeout_s=timeout_s)
+    settings = Settings(
+        data_dir=Path(data), build_dir=Path(build_dir), query_timeout_s=timeout_s, store_url=None
+    )
     figures = measure(settings, outputs=False)
     figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     figures["query_workers_peak_mb"] = round(
@@ -177,6 +179,8 @@ def api_codes(service: QueryService) -> list[str]:
 
 
 def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Every stage at one scale; a stage that fails is recorded and the rest go on
+    where they can (nothing after a failed synthesis or build)."""
     entry: dict[str, Any] = {"scale": label}
     if label == "real":
         folder, data = args.work / "real", Settings().data
@@ -196,21 +200,39 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
         return entry
     entry["quads"] = entry["build"]["manifest"].get("quads")
     log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
-    published = current(build_dir)
-
     settings = Settings(data_dir=data, build_dir=build_dir)
-    store = OxigraphStore.open_read_only(published.store)
+    store = OxigraphStore.open_read_only(current(build_dir).store)
     service = QueryService(settings, store=store)
+    texts = measure_queries(entry, args, service, store, folder)
+    measure_served(entry, args, service, texts)
+    entry["network"] = stage(
+        entry, "network", lambda: measure_network(data, build_dir, args.query_timeout)
+    )
+    return entry
+
+
+def measure_queries(
+    entry: dict[str, Any],
+    args: argparse.Namespace,
+    service: QueryService,
+    store: OxigraphStore,
+    folder: Path,
+) -> dict[str, str]:
+    """Choose parameters, time the named queries in process and on rdflib; returns the
+    bound texts (their `oxigraph serve` figures are added by `measure_served`)."""
     chosen = stage(entry, "choose parameters", lambda: choose(service, store))
     queries, texts = chosen if chosen else ({}, {})
     entry["queries"] = queries
     timing = {"runs": args.runs, "budget_s": args.budget}
-    embedded = stage(entry, "embedded", lambda: time_embedded(store, texts, **timing)) or {}
+    first_s = {n: q["first_ms"] / 1000 for n, q in queries.items() if "first_ms" in q}
+    embedded = stage(
+        entry, "embedded", lambda: time_embedded(store, texts, first_s=first_s, **timing)
+    )
     rdf = stage(
         entry,
         "rdflib",
         lambda: time_rdflib(
-            published.dump,
+            current(service.settings.build).dump,
             texts,
             quads=entry["quads"],
             limit=args.rdflib_limit,
@@ -219,49 +241,52 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
             **timing,
         ),
     ) or {"error": "see errors"}
-    rdf_queries = rdf.pop("queries", {})
+    on_rdflib = rdf.pop("queries", {})
     entry["rdflib"] = rdf
+    for name in texts:
+        queries[name]["embedded"] = (embedded or {}).get(name, {"error": "not measured"})
+        queries[name]["rdflib"] = on_rdflib.get(
+            name, {"skipped": rdf.get("skipped", "not measured")}
+        )
+    return texts
 
+
+def measure_served(
+    entry: dict[str, Any], args: argparse.Namespace, service: QueryService, texts: dict[str, str]
+) -> None:
+    """With `oxigraph serve-read-only` on the store: the named queries over HTTP, then
+    the API against it."""
+    settings = service.settings
     port = free_port()
     server = [
         venv_command("oxigraph"),
         "serve-read-only",
         "--location",
-        str(published.store),
+        str(current(settings.build).store),
         "--bind",
         f"127.0.0.1:{port}",
         "--union-default-graph",
     ]
-    served: dict[str, Any] = {}
+    timing = {"runs": args.runs, "budget_s": args.budget}
     with serving(server, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
-        served = stage(entry, "oxigraph serve", lambda: time_served(port, texts, **timing)) or {}
+        served = stage(entry, "oxigraph serve", lambda: time_served(port, texts, **timing))
+        for name in texts:
+            entry["queries"][name]["oxigraph_serve"] = (served or {}).get(
+                name, {"error": "not measured"}
+            )
         org = service.index.resolve("org", "RC1").value
-        sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50"]
-        sparql += [texts[name] for name in API_QUERIES if name in texts]
+        names = [n for n in API_QUERIES if n in texts]
+        sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50", *(texts[n] for n in names)]
+        entry["api_sparql_queries"] = ["neighbourhood of RC1", *names]
         env = child_env(
-            data,
-            build_dir,
+            settings.data,
+            settings.build,
             NHSKG_QUERY_WORKERS="2",
             NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
         )
         entry["api"] = stage(
             entry, "api", lambda: measure_api(env, port, api_codes(service), sparql)
         )
-        entry["api_sparql_queries"] = [
-            "neighbourhood of RC1",
-            *(n for n in API_QUERIES if n in texts),
-        ]
-    for name, figures in queries.items():
-        if name in texts:
-            figures["embedded"] = embedded.get(name, {"error": "not measured"})
-            figures["rdflib"] = rdf_queries.get(
-                name, {"skipped": rdf.get("skipped", "not measured")}
-            )
-            figures["oxigraph_serve"] = served.get(name, {"error": "not measured"})
-    entry["network"] = stage(
-        entry, "network", lambda: measure_network(data, build_dir, args.query_timeout)
-    )
-    return entry
 
 
 def write(results: dict[str, Any], path: Path) -> None:
@@ -317,7 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     for label in labels:
         log(f"scale {label}")
         started = time.perf_counter()
-        entry = measure_scale(label, args)
+        try:
+            entry = measure_scale(label, args)
+        except Exception as error:  # e.g. a server that would not start
+            log(traceback.format_exc())
+            entry = {"scale": label, "errors": {"scale": f"{type(error).__name__}: {error}"}}
         entry["seconds"] = round(time.perf_counter() - started, 1)
         results["scales"] = sorted(
             [s for s in results["scales"] if s["scale"] != label] + [entry], key=order

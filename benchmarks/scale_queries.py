@@ -10,12 +10,15 @@ the graph. It tries the candidates in turn and keeps the first that gives rows o
 embedded store; a query no candidate can be bound for is recorded as skipped, with the
 reason. Then each query is timed, after one warm-up run, on the embedded store in this
 process (`time_embedded`), on `oxigraph serve-read-only` over HTTP (`time_served`) and
-on rdflib's in-memory store parsed from the build's N-Quads dump (`time_rdflib`).
+on rdflib's in-memory store parsed from the build's N-Quads dump (`time_rdflib`): up
+to a number of runs within a time budget per query and engine, at least three (one
+when the warm-up alone took the budget).
 
 Run as a script (`python -P benchmarks/scale_queries.py rdflib SPEC OUT`) this module
 is the rdflib child: rdflib holds about 2.5 KB a triple, so it loads in its own
-process, whose peak memory is measured and then given back, and each of its query
-runs is stopped at a time limit.
+process, whose peak memory is measured and then given back; each of its query runs
+is stopped at a time limit (recorded as `timeout_s`), and a query rdflib cannot answer
+is recorded with its error.
 """
 
 from __future__ import annotations
@@ -127,8 +130,9 @@ def _candidates(param: Param, pools: Mapping[str, list[str]]) -> list[str]:
 def choose(
     service: QueryService, store: OxigraphStore
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """For every named query: what it was given and how many rows it gave on the
-    embedded store (or why it was skipped); and the bound text of each query kept."""
+    """For every named query: what it was given, how many rows it gave on the embedded
+    store and how long that first run took (or why it was skipped); and the bound text
+    of each query kept."""
     pools = candidate_pools(service, store)
     entries: dict[str, dict[str, Any]] = {}
     texts: dict[str, str] = {}
@@ -148,9 +152,11 @@ def choose(
             except ParameterError as error:
                 refusals.append(str(error))
                 continue
+            started = time.perf_counter()
             rows = _rows(store.query(text))
+            seconds = time.perf_counter() - started
             if kept is None or (rows and not kept["rows"]):
-                kept = {"params": params, "rows": rows}
+                kept = {"params": params, "rows": rows, "first_ms": round(seconds * 1000, 2)}
                 texts[query.name] = text
             if rows:
                 break
@@ -167,12 +173,23 @@ def choose(
 
 
 def time_embedded(
-    store: OxigraphStore, texts: Mapping[str, str], *, runs: int, budget_s: float
+    store: OxigraphStore,
+    texts: Mapping[str, str],
+    *,
+    runs: int,
+    budget_s: float,
+    first_s: Mapping[str, float] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Each query in this process on the embedded store (rows materialised)."""
+    """Each query in this process on the embedded store (rows materialised); ``first_s``
+    are first runs already made (by `choose`), which serve as the warm-up."""
     out = {}
     for name, text in texts.items():
-        out[name] = sample(lambda text=text: store.query(text), runs=runs, budget_s=budget_s)
+        out[name] = sample(
+            lambda text=text: store.query(text),
+            runs=runs,
+            budget_s=budget_s,
+            first_s=(first_s or {}).get(name),
+        )
         print(f"    embedded {name:<26} p50 {out[name]['p50_ms']:>9} ms", file=sys.stderr)
     return out
 
