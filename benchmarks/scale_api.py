@@ -82,4 +82,8 @@ def measure_api(
     served_p50 = out["oxigraph_serve"].get("p50_ms")
     if api_p50 and served_p50:
         out["sparql_ratio_p50"] = round(api_p50 / served_p50, 2)
+    api_rps = out["sparql"].get("rps")
+    served_rps = out["oxigraph_serve"].get("rps")
+    if api_rps and served_rps:  # the p50 also says how the requests queue; this does not
+        out["sparql_ratio_rps"] = round(api_rps / served_rps, 2)
     return out

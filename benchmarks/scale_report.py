@@ -217,32 +217,28 @@ def draw_plots(results: dict[str, Any], folder: Path) -> list[Path]:
     save(fig, "scale-queries-embedded.png")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    _line(left, scales, lambda s: _get(s, "api", "lookup", "p50_ms"), "lookup, warm")
-    _line(left, scales, lambda s: _get(s, "api", "lookup_cold", "p50_ms"), "lookup, cold", ls="--")
-    _line(left, scales, lambda s: _get(s, "api", "sparql", "p50_ms"), "API /sparql")
-    _line(left, scales, lambda s: _get(s, "api", "oxigraph_serve", "p50_ms"), "oxigraph /query")
-    _line(
-        left,
-        scales,
-        lambda s: _get(s, "api", "sparql_cached", "p50_ms"),
-        "API /sparql, repeated URL (cached)",
-        ls=":",
+    series = (  # (figures in "api", label, style), the same colours in both panels
+        ("lookup", "lookup, warm", "-"),
+        ("lookup_cold", "lookup, cold (each code once)", "--"),
+        ("sparql", "API /sparql (each URL new)", "-"),
+        ("oxigraph_serve", "oxigraph /query (the same)", "-"),
+        ("sparql_cached", "API /sparql, repeated URL (cached)", ":"),
     )
+    for n, (key, label, style) in enumerate(series):
+        for ax, figure in ((left, "p50_ms"), (right, "rps")):
+            _line(
+                ax,
+                scales,
+                lambda s, k=key, f=figure: _get(s, "api", k, f),
+                label,
+                color=f"C{n}",
+                ls=style,
+            )
     _target(left, LOOKUP_P50_MS, f"lookup target {LOOKUP_P50_MS:.0f} ms")
     _axes(left, scales, "p50, ms", "API, 16 clients: latency")
-    _line(right, scales, lambda s: _get(s, "api", "lookup", "rps"), "lookup, warm")
-    _line(right, scales, lambda s: _get(s, "api", "sparql", "rps"), "API /sparql")
-    _line(right, scales, lambda s: _get(s, "api", "oxigraph_serve", "rps"), "oxigraph /query")
-    _line(
-        right,
-        scales,
-        lambda s: _get(s, "api", "sparql_cached", "rps"),
-        "API /sparql, repeated URL (cached)",
-        ls=":",
-    )
     _axes(right, scales, "requests per second", "API, 16 clients: throughput")
     for ax in (left, right):
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
     save(fig, "scale-api.png")
 
     fig, ax = plt.subplots(figsize=(11, 5))
