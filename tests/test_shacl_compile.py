@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from test_shapes import CASES, is_value_shape
 
 from nhskg.graph.build import assemble
+from nhskg.graph.layered_validation import rdflib_graph
 from nhskg.graph.settings import Settings
 from nhskg.graph.shacl_compile import compile_shapes, compiled_findings, run
 from nhskg.graph.shacl_expressions import INTEGER_RANGES
@@ -159,12 +160,6 @@ def compiled_rows(store: OxigraphStore, shapes: rdflib.Graph) -> set[Row]:
     return rows
 
 
-def rdflib_graph(lines: list[str]) -> rdflib.Graph:
-    """N-Quads lines as one rdflib graph (the union of their named graphs)."""
-    triples = "".join(line.rsplit(" <", 1)[0] + " .\n" for line in lines)
-    return rdflib.Graph().parse(data=triples, format="nt")
-
-
 def store_of(data: rdflib.Graph) -> OxigraphStore:
     store = OxigraphStore.create()
     store.load_nquads_text(data.serialize(format="nt"))
@@ -252,7 +247,7 @@ def test_the_real_graph_gives_the_findings_pyshacl_gives(
     shapes: rdflib.Graph, real_lines: list[str], real_store: OxigraphStore
 ) -> None:
     compiled = compiled_rows(real_store, shapes)
-    assert not assert_matches_pyshacl(compiled, rdflib_graph(real_lines), shapes)
+    assert not assert_matches_pyshacl(compiled, rdflib_graph("".join(real_lines)), shapes)
     started = time.perf_counter()
     findings = compiled_findings(shapes, real_store)
     assert time.perf_counter() - started < 10
@@ -479,7 +474,7 @@ def neighbourhood(
     assert isinstance(near, SelectResult)
     subjects = {str(focus)} | {str(row[0]) for row in near.rows}
     lines = [line for subject in sorted(subjects) for line in by_subject.get(subject, [])]
-    return rdflib.URIRef(focus.value), rdflib_graph(lines)
+    return rdflib.URIRef(focus.value), rdflib_graph("".join(lines))
 
 
 @pytest.mark.parametrize("mutation", [pytest.param(m, id=m.name) for m in MUTATIONS])
