@@ -89,10 +89,12 @@ def _send(update_url: str, update: str, timeout_s: float) -> None:
         ) from error
 
 
-def _drop_staging() -> str:
+def _delete_graphs(*, staging: bool) -> str:
+    """An update deleting every quad inside (or, if not ``staging``, outside) staging graphs."""
+    test = "" if staging else "!"
     return (
         "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER (STRSTARTS(STR(?g), "{STAGING}")) }}'
+        f'FILTER ({test}STRSTARTS(STR(?g), "{STAGING}")) }}'
     )
 
 
@@ -112,17 +114,14 @@ def publish_remote(
         _send(update_url, "DROP SILENT ALL ;\n" + _insert_data(first), timeout_s)
         return len(first)
     staging = f"{STAGING}{build_id}:"
-    _send(update_url, _drop_staging(), timeout_s)
+    _send(update_url, _delete_graphs(staging=True), timeout_s)
     sent, graphs = 0, set[str]()
     for chunk in (first, second, *chunks):
         _send(update_url, _insert_data(chunk, rename=staging), timeout_s)
         sent += len(chunk)
         graphs.update(graph for graph, _ in chunk)
-    switch = [
-        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER (!STRSTARTS(STR(?g), "{STAGING}")) }} ;'
-    ]
+    switch = [_delete_graphs(staging=False) + " ;"]
     switch += [f"MOVE SILENT GRAPH <{staging}{g}> TO GRAPH <{g}> ;" for g in sorted(graphs)]
-    switch.append(_drop_staging())
+    switch.append(_delete_graphs(staging=True))
     _send(update_url, "\n".join(switch), timeout_s)
     return sent
