@@ -25,6 +25,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.dates import DateError, parse_date
 from nhskg.graph.namespaces import ORGTYPE, XSD
+from nhskg.graph.sparql_text import keyword_at, syntax_positions
 
 Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -275,41 +276,13 @@ def outer_where_brace(text: str) -> int:
 def where_braces(text: str) -> list[int]:
     """Indexes of every '{' that opens a WHERE group, skipping comments, strings, IRIs."""
     found: list[int] = []
-    i, n = 0, len(text)
     seen_where = False
-    while i < n:
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-            continue
-        if c in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
-                end = text.find(quote, end + 1)
-            if end < 0:
-                break
-            i = end + len(quote)
-            continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            i = text.find(">", i) + 1
-            continue
-        if not seen_where and text[i : i + 5].upper() == "WHERE" and _keyword_at(text, i, 5):
+    for i in syntax_positions(text):
+        if text[i] in "wW" and keyword_at(text, i, "WHERE"):
             seen_where = True
-            i += 5
-            continue
-        if c == "{" and seen_where:
+        elif text[i] == "{" and seen_where:
             found.append(i)
             seen_where = False
-        i += 1
     if not found:
         raise QueryFileError("the query has no 'WHERE {' to bind parameters into")
     return found
-
-
-def _keyword_at(text: str, i: int, length: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + length] if i + length < len(text) else " "
-    return not (before.isalnum() or before in "?$_:") and not (after.isalnum() or after == "_")

@@ -16,6 +16,8 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from nhskg.graph.sparql_text import syntax_positions
+
 MAX_QUERY_BYTES = 100_000
 MAX_NESTING = 64
 FORMS = {
@@ -50,26 +52,12 @@ def decode(raw: bytes) -> str:
 def nesting_depth(text: str) -> int:
     """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
     depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-            continue
-        if c in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and text[j : j + len(quote)] != quote:
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c in "({[":
+    for i in syntax_positions(text):
+        if text[i] in "({[":
             depth += 1
             deepest = max(deepest, depth)
-        elif c in ")}]":
+        elif text[i] in ")}]":
             depth -= 1
-        i += 1
     return deepest
 
 

@@ -26,6 +26,8 @@ from pyoxigraph import (
     Triple,
 )
 
+from nhskg.graph.sparql_text import lateral_groups
+
 Term = NamedNode | BlankNode | Literal
 
 
@@ -106,11 +108,17 @@ class OxigraphStore:
         timeout_s: float | None = None,
         guard: bool = False,
     ) -> QueryOutcome:
-        """In-process: no time limit of its own (``timeout_s`` is for stores that have one)."""
+        """In-process: no time limit of its own (``timeout_s`` is for stores that have one).
+
+        A user's query (``guard``) runs as written. The product's own queries run
+        planned for Oxigraph (:func:`~nhskg.graph.sparql_text.lateral_groups`).
+        """
         if guard:
             from nhskg.graph.sparql_guard import check_query
 
             check_query(sparql)
+        else:
+            sparql = lateral_groups(sparql)
         return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
 
 
