@@ -48,9 +48,9 @@ import pyoxigraph
 import rdflib
 
 from nhskg.graph.publish import current
+from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, serving, venv_command
@@ -65,7 +65,9 @@ QUICK_SCALES = "real,20"
 TIMING = {"runs": 20, "budget": 10.0, "rdflib_timeout": 30.0}
 QUICK_TIMING = {"runs": 10, "budget": 2.0, "rdflib_timeout": 10.0}
 CODES_WANTED = 60
-API_QUERIES = ("organisation", "partners", "stp-footprint", "partnership-members")
+# SPARQL sent to /sparql runs as written (the plan is for the product's own queries), so
+# these are lookups that stay quick unplanned.
+API_QUERIES = ("organisation", "stp-footprint", "placements", "names")
 STORE_VARIABLES = "NHSKG_STORE_"  # a remote store's URLs and credentials
 
 
@@ -201,9 +203,12 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     entry["quads"] = entry["build"]["manifest"].get("quads")
     log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
     settings = Settings(data_dir=data, build_dir=build_dir)
-    store = OxigraphStore.open_read_only(current(build_dir).store)
+    store = TimeLimitedStore(current(build_dir).store, timeout_s=args.query_timeout)
     service = QueryService(settings, store=store)
-    texts = measure_queries(entry, args, service, store, folder)
+    try:
+        texts = measure_queries(entry, args, service, store, folder)
+    finally:
+        store.close()
     measure_served(entry, args, service, texts)
     entry["network"] = stage(
         entry, "network", lambda: measure_network(data, build_dir, args.query_timeout)
@@ -215,7 +220,7 @@ def measure_queries(
     entry: dict[str, Any],
     args: argparse.Namespace,
     service: QueryService,
-    store: OxigraphStore,
+    store: TimeLimitedStore,
     folder: Path,
 ) -> dict[str, str]:
     """Choose parameters, time the named queries in process and on rdflib; returns the
@@ -224,9 +229,15 @@ def measure_queries(
     queries, texts = chosen if chosen else ({}, {})
     entry["queries"] = queries
     timing = {"runs": args.runs, "budget_s": args.budget}
-    first_s = {n: q["first_ms"] / 1000 for n, q in queries.items() if "first_ms" in q}
+    first_s = {  # None: the first run overran the time limit
+        n: q["first_ms"] / 1000 if "first_ms" in q else None
+        for n, q in queries.items()
+        if "first_ms" in q or "timeout_s" in q
+    }
     embedded = stage(
-        entry, "embedded", lambda: time_embedded(store, texts, first_s=first_s, **timing)
+        entry,
+        "embedded",
+        lambda: time_embedded(store, texts, first_s=first_s, limit_s=args.query_timeout, **timing),
     )
     rdf = stage(
         entry,
@@ -269,7 +280,11 @@ def measure_served(
     ]
     timing = {"runs": args.runs, "budget_s": args.budget}
     with serving(server, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
-        served = stage(entry, "oxigraph serve", lambda: time_served(port, texts, **timing))
+        served = stage(
+            entry,
+            "oxigraph serve",
+            lambda: time_served(port, texts, timeout_s=args.query_timeout, **timing),
+        )
         for name in texts:
             entry["queries"][name]["oxigraph_serve"] = (served or {}).get(
                 name, {"error": "not measured"}

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         "a larger dump is staged in chunks and switched in one last request.",
     )
     batch_documents: int = Field(
-        default=500, ge=1, description="Curated documents emitted and validated as one batch."
+        default=50, ge=1, description="Curated documents emitted and validated as one batch."
     )
     shacl_max_triples: int = Field(
         default=300_000,
