@@ -19,7 +19,7 @@ import urllib.request
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.sparql_guard import check_query
+from nhskg.graph.sparql_guard import QueryRefused, check_query
 from nhskg.graph.store import QueryOutcome, outcome
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -71,6 +71,8 @@ class RemoteStore:
             raise QueryTimeout(f"the store did not answer within {limit:g} s") from error
         except urllib.error.HTTPError as error:
             detail = error.read(2000).decode("utf-8", "replace").strip()
+            if guard and error.code == 400:  # the user's query: the store's word on it
+                raise QueryRefused(f"the store refused the query: {detail}") from error
             raise QueryFailed(f"the store answered {error.code}: {detail}") from error
         except urllib.error.URLError as error:
             raise QueryFailed(

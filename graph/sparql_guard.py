@@ -2,30 +2,33 @@
 
 Only read-only queries pass: SELECT, ASK, CONSTRUCT or DESCRIBE, within a size and
 nesting limit, strict UTF-8, and with no ``SERVICE`` clause and no ``FROM`` /
-``FROM NAMED`` dataset clause (either could make an engine fetch a URL). The checks
-run on a real parse (rdflib's SPARQL grammar), not a regular expression over the
-text, so a label that says "service" is no reason to refuse a query.
+``FROM NAMED`` dataset clause (either could make an engine fetch a URL).
+
+The checks read the keywords of the query's syntax: the words outside strings, IRIs
+and comments (:mod:`nhskg.graph.sparql_text`), not a pattern over the raw text, so a
+label that says "service" is no reason to refuse a query. They read the text both as
+sent and with its ``\\uXXXX`` escapes decoded (SPARQL allows them anywhere, and an
+engine may or may not decode them), and refuse what either reading refuses. Whether
+the rest is well-formed SPARQL is for the engine to say: its syntax error, with line
+and column, is the answer (400). A parse in Python took 135 ms for a one-organisation
+lookup that Oxigraph answers in 3 ms.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from nhskg.graph.sparql_text import syntax_positions
 
 MAX_QUERY_BYTES = 100_000
 MAX_NESTING = 64
-FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+PROLOGUE = ("PREFIX", "BASE")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 class QueryRefused(ValueError):
@@ -61,17 +64,40 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _walk(node: Any, found: set[str]) -> None:
-    if isinstance(node, CompValue):
-        found.add(node.name)
-        for value in node.values():
-            _walk(value, found)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _walk(value, found)
-    elif isinstance(node, list | tuple) or hasattr(node, "asList"):
-        for value in node:
-            _walk(value, found)
+def keywords(text: str) -> Iterator[str]:
+    """The words of the query's syntax, upper-cased: not variables, prefixed names,
+    language tags or anything inside strings, IRIs and comments."""
+    last = -1
+    for i in syntax_positions(text):
+        if i <= last or not text[i].isalpha():
+            continue
+        word = _WORD.match(text, i)
+        assert word is not None
+        last = word.end() - 1
+        before = text[i - 1] if i else " "
+        after = text[last + 1] if last + 1 < len(text) else " "
+        if before.isalnum() or before in "?$_:@-." or after in ":_" or after.isdigit():
+            continue
+        yield word.group().upper()
+
+
+def _decoded(text: str) -> str:
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def _form(words: list[str]) -> str:
+    if "SERVICE" in words:
+        raise QueryRefused("SERVICE is not allowed: queries run only on this graph", status=403)
+    if "FROM" in words:
+        raise QueryRefused(
+            "FROM and FROM NAMED are not allowed: queries run only on this graph", status=403
+        )
+    first = next((w for w in words if w not in PROLOGUE), None)
+    if first in UPDATES:
+        raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
+    if first not in FORMS:
+        raise QueryRefused("only SELECT, ASK, CONSTRUCT and DESCRIBE queries are allowed")
+    return first
 
 
 def check_query(text: str, *, max_bytes: int = MAX_QUERY_BYTES) -> CheckedQuery:
@@ -82,38 +108,24 @@ def check_query(text: str, *, max_bytes: int = MAX_QUERY_BYTES) -> CheckedQuery:
         raise QueryRefused("the query is empty")
     if "\x00" in text:
         raise QueryRefused("the query contains a NUL character")
-    depth = nesting_depth(text)
+    decoded = _decoded(text)
+    depth = max(nesting_depth(text), nesting_depth(decoded))
     if depth > MAX_NESTING:
         raise QueryRefused(f"the query nests brackets {depth} deep; the limit is {MAX_NESTING}")
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        if _is_update(text):
-            raise QueryRefused(
-                "updates are not allowed: this endpoint is read-only", status=403
-            ) from None
-        raise QueryRefused(
-            f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise QueryRefused("the query is nested too deeply to parse") from None
-    found: set[str] = set()
-    _walk(parsed, found)
-    if "ServiceGraphPattern" in found:
-        raise QueryRefused("SERVICE is not allowed: queries run only on this graph", status=403)
-    if "DatasetClause" in found:
-        raise QueryRefused(
-            "FROM and FROM NAMED are not allowed: queries run only on this graph", status=403
-        )
-    form = next((FORMS[name] for name in FORMS if name in found), None)
-    if form is None:
-        raise QueryRefused("only SELECT, ASK, CONSTRUCT and DESCRIBE queries are allowed")
+    form = _form(list(keywords(text)))
+    if decoded != text:
+        _form(list(keywords(decoded)))
     return CheckedQuery(text, form)
 
 
-def _is_update(text: str) -> bool:
-    try:
-        parseUpdate(text)
-    except (ParseException, RecursionError):
-        return False
-    return True
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+def syntax_refusal(error: SyntaxError) -> QueryRefused:
+    """An engine's syntax error as the answer to the user, with line and column."""
+    message = str(error)
+    where = _POSITION.search(message)
+    if where:
+        line, column = where.groups()
+        message = f"at line {line}, column {column}: {message[where.end() :]}"
+    return QueryRefused(f"syntax error {message}")

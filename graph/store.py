@@ -113,13 +113,17 @@ class OxigraphStore:
         A user's query (``guard``) runs as written. The product's own queries run
         planned for Oxigraph (:func:`~nhskg.graph.sparql_text.lateral_groups`).
         """
-        if guard:
-            from nhskg.graph.sparql_guard import check_query
-
-            check_query(sparql)
-        else:
+        if not guard:
             sparql = lateral_groups(sparql)
-        return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
+            return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
+        from nhskg.graph.sparql_guard import check_query, syntax_refusal
+
+        check_query(sparql)
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise syntax_refusal(error) from None
+        return outcome(result, max_rows)
 
 
 def outcome(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from answers import answers
 from test_named_queries import SAMPLE, SAMPLE_FOR
 
 from nhskg.graph.named_queries import load_query_file
@@ -12,7 +13,7 @@ from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_text import lateral_groups, matching_braces, syntax_positions
-from nhskg.graph.store import OxigraphStore, SelectResult
+from nhskg.graph.store import OxigraphStore
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 OWN_QUERIES = sorted(
@@ -46,16 +47,6 @@ def test_a_query_with_neither_is_left_as_it_is() -> None:
     assert lateral_groups(text) == text
 
 
-def _answers(result: object) -> list[tuple[str, ...]]:
-    """Rows as sorted tuples, each value as its sorted characters: a GROUP_CONCAT of the
-    same parts gives the same characters in whatever order an engine joins them."""
-    assert isinstance(result, SelectResult)
-    return sorted(
-        tuple("".join(sorted(term.value)) if term is not None else "" for term in row)
-        for row in result.rows
-    )
-
-
 @pytest.mark.parametrize("path", OWN_QUERIES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_planned_query_gives_the_same_answers_as_written(
     path: Path, national: Settings, service: QueryService
@@ -67,6 +58,6 @@ def test_planned_query_gives_the_same_answers_as_written(
     store = OxigraphStore.open_read_only(current(national.build).store)
     as_written = store.query(text, guard=True)  # a user's query runs as written
     planned = store.query(text)
-    assert _answers(planned) == _answers(as_written)
+    assert answers(planned) == answers(as_written)
     if path.parent == QUERIES:
         assert as_written.rows, f"{query.name} gave no rows to compare"  # type: ignore[union-attr]
