@@ -197,7 +197,12 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
             return entry
     entry["papers"] = len(list((data / "sources").glob("*.txt")))
     build_dir = folder / "build"
-    entry["build"] = stage(entry, "build", lambda: build(data, build_dir, folder))
+    earlier = args.earlier.get(label, {}).get("build")
+    if args.reuse_build and earlier and (build_dir / "current").exists():
+        entry["build"] = earlier | {"reused": True}  # its figures, from the results file
+        log("  build: reused, with the figures measured when it was made")
+    else:
+        entry["build"] = stage(entry, "build", lambda: build(data, build_dir, folder))
     if entry["build"] is None:
         return entry
     entry["quads"] = entry["build"]["manifest"].get("quads")
@@ -329,6 +334,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--reuse-synth", action="store_true", help="keep synthetic data already in --work"
     )
+    p.add_argument(
+        "--reuse-build",
+        action="store_true",
+        help="with --merge: keep a scale's build in --work and its figures in the results",
+    )
     p.add_argument("--runs", type=int, help="most timed runs per query and engine (20; quick 10)")
     p.add_argument("--budget", type=float, help="seconds per query and engine (10; quick 2)")
     p.add_argument("--rdflib-limit", type=int, default=1_500_000, help="most quads for rdflib")
@@ -354,9 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         if k not in ("plot_only", "merge", "results")
     }
     results: dict[str, Any] = {"machine": machine(), "options": options, "scales": []}
+    args.earlier = {}
     if args.merge and path.exists():
         kept = json.loads(path.read_text(encoding="utf-8"))["scales"]
         results["scales"] = [s for s in kept if s["scale"] not in labels]
+        args.earlier = {s["scale"]: s for s in kept}
     for label in labels:
         log(f"scale {label}")
         started = time.perf_counter()
