@@ -67,7 +67,7 @@ QUICK_TIMING = {"runs": 10, "budget": 2.0, "rdflib_timeout": 10.0}
 CODES_WANTED = 60
 # SPARQL sent to /sparql runs as written (the plan is for the product's own queries), so
 # these are lookups that stay quick unplanned.
-API_QUERIES = ("organisation", "stp-footprint", "placements", "names")
+API_QUERIES = ("organisation", "stp-footprint", "trusts-in-stp", "names", "history")
 STORE_VARIABLES = "NHSKG_STORE_"  # a remote store's URLs and credentials
 
 
