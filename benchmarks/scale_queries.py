@@ -8,11 +8,12 @@ copies; partnerships (healthier-together in the real data, synth-0 in synthetic 
 then the bodies the most source documents concern) and document file names found in
 the graph. It tries the candidates in turn and keeps the first that gives rows on the
 embedded store; a query no candidate can be bound for is recorded as skipped, with the
-reason. Then each query is timed, after one warm-up run, on the embedded store in this
-process (`time_embedded`), on `oxigraph serve-read-only` over HTTP (`time_served`) and
-on rdflib's in-memory store parsed from the build's N-Quads dump (`time_rdflib`): up
-to a number of runs within a time budget per query and engine, at least three (one
-when the warm-up alone took the budget).
+reason. Then each query is timed, after one warm-up run, on the embedded store through
+the product's query worker (`time_embedded`; planned, and stopped at the time limit),
+on `oxigraph serve-read-only` over HTTP with the same planned text (`time_served`) and
+on rdflib's in-memory store parsed from the build's N-Quads dump, as written
+(`time_rdflib`): up to a number of runs within a time budget per query and engine, at
+least three (one when the warm-up alone took the budget).
 
 Run as a script (`python -P benchmarks/scale_queries.py rdflib SPEC OUT`) this module
 is the rdflib child: rdflib holds about 2.5 KB a triple, so it loads in its own
@@ -188,8 +189,10 @@ def time_embedded(
     first_s: Mapping[str, float | None] | None = None,
     limit_s: float | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Each query in this process on the embedded store (rows materialised); ``first_s``
-    are first runs already made (by `choose`), which serve as the warm-up."""
+    """Each query on the embedded store through ``store`` (the product's query worker in
+    the benchmark, so a run stops at the time limit; rows materialised); ``first_s``
+    are first runs already made (by `choose`), which serve as the warm-up (None: it
+    overran the limit, and so is not run again)."""
     out: dict[str, dict[str, Any]] = {}
     for name, text in texts.items():
         first = (first_s or {}).get(name)

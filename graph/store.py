@@ -26,6 +26,7 @@ from pyoxigraph import (
     Triple,
 )
 
+from nhskg.graph.sparql_guard import check_query, syntax_refusal
 from nhskg.graph.sparql_text import lateral_groups
 
 Term = NamedNode | BlankNode | Literal
@@ -116,8 +117,6 @@ class OxigraphStore:
         if not guard:
             sparql = lateral_groups(sparql)
             return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
-        from nhskg.graph.sparql_guard import check_query, syntax_refusal
-
         check_query(sparql)
         try:
             result = self._store.query(sparql, use_default_graph_as_union=True)
