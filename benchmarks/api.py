@@ -35,7 +35,7 @@ from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, load, serving, summary, venv_command
+from loadgen import free_port, load, oxigraph_read_only, serving, summary, venv_command
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 REQUESTS_PER_CLIENT = {1: 400, 16: 250}
@@ -79,15 +79,7 @@ def main() -> None:
 
     api_port, anchor_port = free_port(), free_port()
     api = [venv_command("nhskg"), "serve", "--port", str(api_port)]
-    anchor = [
-        venv_command("oxigraph"),
-        "serve-read-only",
-        "--location",
-        str(store_path),
-        "--bind",
-        f"127.0.0.1:{anchor_port}",
-        "--union-default-graph",
-    ]
+    anchor = oxigraph_read_only(store_path, anchor_port)
     env = os.environ | {"NHSKG_QUERY_WORKERS": "2"}
     report: dict[str, Any] = {}
     with (

@@ -4,8 +4,8 @@
 (one connection each) and summarises requests per second and p50/p99 latency;
 `each_once` sends every path exactly once, shared out over the clients (a cold
 pass). Servers are started and awaited with the test suite's own helpers
-(tests/loopback.py: `free_port`, `running`, `venv_command`), so the benchmarks and
-the tests wait for a server in one way.
+(tests/loopback.py: `free_port`, `running`, `venv_command`, `oxigraph_read_only`), so
+the benchmarks and the tests start and wait for a server in one way.
 """
 
 from __future__ import annotations
@@ -22,9 +22,17 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from loopback import free_port, running, venv_command
+from loopback import free_port, oxigraph_read_only, running, venv_command
 
-__all__ = ["each_once", "free_port", "load", "serving", "summary", "venv_command"]
+__all__ = [
+    "each_once",
+    "free_port",
+    "load",
+    "oxigraph_read_only",
+    "serving",
+    "summary",
+    "venv_command",
+]
 
 HOST = "127.0.0.1"
 

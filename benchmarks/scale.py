@@ -53,7 +53,7 @@ from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, serving, venv_command
+from loadgen import free_port, oxigraph_read_only, serving, venv_command
 from procs import run_measured, tail
 from scale_api import measure_api
 from scale_queries import choose, time_embedded, time_rdflib, time_served
@@ -274,15 +274,7 @@ def measure_served(
     with the server started afresh, the API against it."""
     settings = service.settings
     port = free_port()
-    server = [
-        venv_command("oxigraph"),
-        "serve-read-only",
-        "--location",
-        str(current(settings.build).store),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
+    server = oxigraph_read_only(current(settings.build).store, port)
     timing = {"runs": args.runs, "budget_s": args.budget}
     ready = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
     with serving(server, ready):

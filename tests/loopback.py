@@ -27,6 +27,20 @@ def venv_command(name: str) -> str:
     return shutil.which(name, path=str(Path(sys.executable).parent)) or name
 
 
+def oxigraph_read_only(store: Path, port: int) -> list[str]:
+    """The command for `oxigraph serve-read-only` on ``store`` at 127.0.0.1:``port``,
+    whose default graph is the union of the named graphs (as the product's)."""
+    return [
+        venv_command("oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(store),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+
+
 @contextmanager
 def running(
     args: Sequence[str],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from answers import answers
-from loopback import free_port, running, venv_command
+from loopback import free_port, oxigraph_read_only, running, venv_command
 
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import QueryFailed
@@ -24,15 +24,7 @@ from nhskg.graph.store import SelectResult
 def endpoint(national: Settings) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/query"
-    command = [
-        venv_command("oxigraph"),
-        "serve-read-only",
-        "--location",
-        str(current(national.build).store),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
+    command = oxigraph_read_only(current(national.build).store, port)
     with running(command, url + "?query=ASK%7B%7D", quiet=True):
         yield url
 
