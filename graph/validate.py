@@ -152,8 +152,9 @@ def shacl_findings(data: rdflib.Graph, shapes: rdflib.Graph, store: GraphStore) 
     return sorted(findings, key=finding_order)
 
 
-def core_findings(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
-    """SHACL Core by pyshacl (``shapes`` without sh:sparql constraints) on ``data``."""
+def pyshacl_report(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl's validation report graph for ``data``, as the build runs it: no
+    inference, every result, warnings allowed, SHACL Core only (no advanced features)."""
     _conforms, results, _text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -164,6 +165,12 @@ def core_findings(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
         advanced=False,
     )
     assert isinstance(results, rdflib.Graph)
+    return results
+
+
+def core_findings(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
+    """SHACL Core by pyshacl (``shapes`` without sh:sparql constraints) on ``data``."""
+    results = pyshacl_report(data, shapes)
     findings = []
     for r in results.subjects(R_RDF.type, R_SH.ValidationResult):
         focus = results.value(r, R_SH.focusNode)

@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 import pytest
 import rdflib
-from pyshacl import validate as shacl_validate
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from test_shapes import CASES, is_value_shape
 
@@ -32,7 +31,7 @@ from nhskg.graph.shacl_compile import compile_shapes, compiled_findings, run
 from nhskg.graph.shacl_expressions import INTEGER_RANGES
 from nhskg.graph.shacl_sparql import without_sparql
 from nhskg.graph.store import OxigraphStore, SelectResult
-from nhskg.graph.validate import finding_order, load_shapes
+from nhskg.graph.validate import finding_order, load_shapes, pyshacl_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE = rdflib.Namespace("https://w3id.org/nhskg/shapes#")
@@ -62,16 +61,7 @@ def _message(shapes: rdflib.Graph, source: str, message: str) -> str:
 
 
 def pyshacl_rows(data: rdflib.Graph, shapes: rdflib.Graph) -> set[Row]:
-    _conforms, results, _text = shacl_validate(
-        data,
-        shacl_graph=without_sparql(shapes),
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        meta_shacl=False,
-        advanced=False,
-    )
-    assert isinstance(results, rdflib.Graph)
+    results = pyshacl_report(data, without_sparql(shapes))
     rows = set()
     # Top-level results only: pyshacl nests the results behind sh:node under sh:detail.
     for r in results.objects(None, SH.result):
