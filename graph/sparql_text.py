@@ -8,7 +8,7 @@ literal, an IRI or a comment is never taken for syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
@@ -48,11 +48,12 @@ def keyword_at(text: str, i: int, keyword: str) -> bool:
     return not (before.isalnum() or before in "?$_:") and not (after.isalnum() or after == "_")
 
 
-def matching_braces(text: str) -> dict[int, int]:
-    """For each '{' of the syntax, the index of the '}' that closes it."""
+def matching_braces(text: str, positions: Iterable[int] | None = None) -> dict[int, int]:
+    """For each '{' of the syntax, the index of the '}' that closes it (``positions``:
+    the text's :func:`syntax_positions`, when the caller has them already)."""
     pairs: dict[int, int] = {}
     opened: list[int] = []
-    for i in syntax_positions(text):
+    for i in syntax_positions(text) if positions is None else positions:
         if text[i] == "{":
             opened.append(i)
         elif text[i] == "}" and opened:
@@ -75,7 +76,7 @@ def lateral_groups(text: str) -> str:
     store runs them this way.
     """
     positions = list(syntax_positions(text))
-    braces = matching_braces(text)
+    braces = matching_braces(text, positions)
     words = [p for p in positions if not text[p].isspace()]
     after = {p: words[n + 1] for n, p in enumerate(words[:-1])}
     before = {p: words[n - 1] for n, p in enumerate(words) if n}
