@@ -1,78 +1,37 @@
 """Write query results as a table, CSV, TSV or SPARQL 1.1 Query Results JSON, and as
 Python values for notebooks.
 
-CSV and TSV follow the SPARQL 1.1 Query Results CSV and TSV formats (CSV: plain
-values; TSV: terms in Turtle syntax); JSON follows the SPARQL 1.1 Query Results
-JSON format.
+CSV, TSV and JSON are the SPARQL endpoint's writers (:mod:`nhskg.graph.result_formats`)
+applied to a :class:`SelectResult`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from decimal import Decimal
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
 from nhskg.graph.namespaces import XSD, compact
+from nhskg.graph.result_formats import csv_results, json_boolean, json_results, tsv_results
 from nhskg.graph.store import SelectResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
 
 
-def term_json(term: Term) -> dict[str, str]:
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype != XSD.string:
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def to_json(result: SelectResult | bool) -> str:
     if isinstance(result, bool):
-        return json.dumps({"head": {}, "boolean": result})
-    bindings = [
-        {v: term_json(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-        for row in result.rows
-    ]
-    doc: dict[str, Any] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    if result.truncated:
-        doc["head"]["link"] = ["urn:nhskg:truncated"]
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+        return json_boolean(result)
+    return json_results(result.variables, result.rows, truncated=result.truncated)
 
 
 def to_csv(result: SelectResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else t.value for t in row])
-    return out.getvalue()
+    return csv_results(result.variables, result.rows)
 
 
 def to_tsv(result: SelectResult) -> str:
-    lines = ["\t".join("?" + v for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))
-    return "\n".join(lines) + "\n"
-
-
-def _tsv_term(term: Term) -> str:
-    if (
-        isinstance(term, Literal)
-        and term.datatype in (XSD.integer, XSD.decimal, XSD.boolean)
-        and not term.language
-    ):
-        return term.value
-    return str(term).replace("\t", "\\t")
+    return tsv_results(result.variables, result.rows)
 
 
 def display(term: Term | None) -> str:
