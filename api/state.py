@@ -34,9 +34,10 @@ class PublishedGraph:
         )
         self.service = QueryService(settings)
         # Users' SPARQL runs on workers of its own: runaway queries cannot starve lookups,
-        # and at a lower priority (nice 10): lookups first when the CPU is scarce.
+        # and at a lower priority (nice 10 by default): lookups first when CPU is scarce.
         self.sparql_service = QueryService(
-            settings, default_store(settings, settings.sparql_workers, niceness=10)
+            settings,
+            default_store(settings, settings.sparql_workers, niceness=settings.sparql_niceness),
         )
         self._results: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], SelectResult] = (
             OrderedDict()

@@ -2,27 +2,42 @@
 
 Oxigraph cannot interrupt a query, and a query that aggregates or sorts yields its
 first row only when it has finished, so checking the clock between rows is no limit
-at all. :class:`TimeLimitedStore` therefore runs each query in a separate worker
-process that holds the published store open read-only; when a query overruns, the
-worker is killed and a fresh one takes its place on the next query. Results (terms
-are picklable) come back over a pipe.
+at all. :class:`TimeLimitedStore` therefore runs queries in separate worker processes
+that hold the published store open read-only, and kills a worker whose query overruns.
+
+Each worker runs up to ``threads`` queries at once, one a thread, on one store (one
+RocksDB cache): pyoxigraph lets go of the GIL while it evaluates, so the queries share
+the cores the way a multi-threaded server shares them, and a short query is not held
+up behind a long one. Requests and replies are numbered and share the worker's pipe.
+Killing a worker for one query's overrun stops the others it was running: they are
+sent again to a fresh worker, within their own time limits, and a query that was on
+a worker that died of itself is tried once more and then fails with a clear error
+(:class:`QueryFailed`); no caller waits past its own limit. Replies are plain values
+(terms are picklable) or, for the SPARQL endpoint, the answer already written as
+bytes (:class:`~nhskg.graph.query_answer.Answer`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
+import itertools
 import os
-import queue
 import resource
 import subprocess
 import sys
 import threading
+import time
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
+from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
 from nhskg.graph.sparql_guard import QueryRefused
+from nhskg.graph.sparql_text import lateral_groups
 from nhskg.graph.store import OxigraphStore, QueryOutcome
 
 
@@ -34,7 +49,22 @@ class QueryFailed(RuntimeError):
     """The store refused or failed to evaluate a query."""
 
 
+class WorkerLost(Exception):
+    """The worker stopped before it answered: ``retry`` unless the store was closed;
+    ``crashed`` when it died of itself rather than being killed for another's overrun."""
+
+    def __init__(self, reason: str, *, retry: bool, crashed: bool = False) -> None:
+        super().__init__(reason)
+        self.retry = retry
+        self.crashed = crashed
+
+    def again(self) -> WorkerLost:
+        """The same news for one more caller (an exception is raised in one thread)."""
+        return WorkerLost(str(self), retry=self.retry, crashed=self.crashed)
+
+
 CLONE_NEWNET = 0x40000000
+Request = tuple[str, int | None, bool, bool, Formats | None]  # sparql, rows, guard, planned
 
 
 def isolate(memory_mb: int) -> bool:
@@ -57,41 +87,75 @@ def isolate(memory_mb: int) -> bool:
         return False
 
 
-def _serve(store_path: str, conn: Connection, memory_mb: int, niceness: int = 0) -> None:
-    """Worker loop: answer (sparql, max_rows, guard) requests until the pipe closes.
+def evaluate(store: OxigraphStore, request: Request) -> tuple[str, object]:
+    """One request's reply: ("ok", values), ("answer", bytes written), or why not."""
+    sparql, max_rows, guard, planned, formats = request
+    try:
+        if formats is None:
+            return "ok", store.query(sparql, max_rows=max_rows, guard=guard, planned=planned)
+        return "answer", store.answer(sparql, formats, max_rows=max_rows)
+    except QueryRefused as refusal:
+        return "refused", (refusal.status, str(refusal))
+    except NotAcceptable as refusal:
+        return "not-acceptable", str(refusal)
+    except Exception as error:
+        return "error", f"{type(error).__name__}: {error}"
 
-    With ``guard``, the query is first checked by :func:`check_query` here, in the
-    worker and under the time limit: the parser itself must not be able to hang the
-    server.
+
+def _serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, threads: int) -> None:
+    """Worker loop: each numbered request on a thread of its own, until the pipe closes.
+
+    With ``guard``, the query is first checked by the SPARQL guard here, in the worker
+    and under the time limit: the parser itself must not be able to hang the server.
     """
     isolate(memory_mb)
     if niceness:
         os.nice(niceness)  # yield the CPU to other work (the lookups) when it is scarce
     store = OxigraphStore.open_read_only(Path(store_path))
+    sending = threading.Lock()
+
+    def reply(request_id: int, request: Request) -> None:
+        status, payload = evaluate(store, request)
+        with sending:
+            try:
+                conn.send((request_id, status, payload))
+            except OSError:
+                os._exit(0)  # the server has gone
+            except Exception as error:  # a value that does not pickle
+                conn.send((request_id, "error", f"{type(error).__name__}: {error}"))
+
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
     while True:
         try:
-            request = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if request is None:
-            return
-        sparql, max_rows, guard = request
-        try:
-            conn.send(("ok", store.query(sparql, max_rows=max_rows, guard=guard)))
-        except QueryRefused as refusal:
-            conn.send(("refused", (refusal.status, str(refusal))))
-        except Exception as error:
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            message = None
+        if message is None:
+            os._exit(0)  # queries still running are of no use to anyone
+        pool.submit(reply, *message)
+
+
+def _settle(future: Future[tuple[str, object]], outcome: tuple[str, object] | Exception) -> None:
+    """Hand a caller its reply, unless it has stopped waiting (an event loop's wait for
+    it was cancelled)."""
+    try:
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+    except InvalidStateError:
+        pass
 
 
 class _Worker:
-    """One worker: ``python -m nhskg.graph.query_worker STORE FD`` on a socket pair.
+    """One worker: ``python -m nhskg.graph.query_worker STORE FD ...`` on a socket pair,
+    and a thread here that hands each reply to the caller waiting for it.
 
     A fresh interpreter rather than multiprocessing's spawn, which would re-run the
     caller's main script (a notebook or a user's script) in every worker.
     """
 
-    def __init__(self, store_path: Path, memory_mb: int, niceness: int = 0) -> None:
+    def __init__(self, store_path: Path, memory_mb: int, niceness: int, threads: int) -> None:
         self.conn, child = Pipe()
         self.process = subprocess.Popen(
             [
@@ -102,24 +166,72 @@ class _Worker:
                 str(child.fileno()),
                 str(memory_mb),
                 str(niceness),
+                str(threads),
             ],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
         )
         child.close()
+        self._lock = threading.Lock()  # the waiting callers and why the worker was lost
+        self._sending = threading.Lock()
+        self._waiting: dict[int, Future[tuple[str, object]]] = {}
+        self._numbers = itertools.count()
+        self.lost: WorkerLost | None = None
+        threading.Thread(target=self._read, daemon=True, name="query-replies").start()
 
-    def stop(self) -> None:
+    def submit(self, request: Request) -> Future[tuple[str, object]]:
+        future: Future[tuple[str, object]] = Future()
+        with self._lock:
+            if self.lost is not None:
+                raise self.lost.again()
+            number = next(self._numbers)
+            self._waiting[number] = future
+        try:
+            with self._sending:
+                self.conn.send((number, request))
+        except OSError as error:
+            stopped = f"the query worker stopped unexpectedly ({error})"
+            self.kill(WorkerLost(stopped, retry=True, crashed=True))
+        return future
+
+    def _read(self) -> None:
+        try:
+            while True:
+                number, status, payload = self.conn.recv()
+                with self._lock:
+                    future = self._waiting.pop(number, None)
+                if future is not None:
+                    _settle(future, (status, payload))
+        except (EOFError, OSError):
+            pass
+        code = self.process.wait()
+        with self._lock:
+            if self.lost is None:
+                self.lost = WorkerLost(
+                    f"the query worker stopped unexpectedly (exit status {code})",
+                    retry=True,
+                    crashed=True,
+                )
+            lost, waiting, self._waiting = self.lost, self._waiting, {}
+        for future in waiting.values():
+            _settle(future, lost.again())
+        self.conn.close()
+
+    def kill(self, reason: WorkerLost) -> None:
+        """Stop the worker; the queries it was running fail with ``reason``."""
+        with self._lock:
+            if self.lost is None:
+                self.lost = reason
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait(timeout=5)
-        self.conn.close()
 
 
 class TimeLimitedStore:
     """A read-only :class:`GraphStore` whose queries stop after ``timeout_s`` seconds.
 
-    Up to ``workers`` queries run at once (callers may be threads); more wait their
-    turn, and the wait counts towards nobody's limit.
+    Up to ``workers`` worker processes, each running up to ``threads`` queries at once
+    (callers may be threads); more wait their turn, and the wait counts towards nobody's
+    limit. A worker starts on first use.
     """
 
     def __init__(
@@ -128,6 +240,7 @@ class TimeLimitedStore:
         *,
         timeout_s: float,
         workers: int = 1,
+        threads: int = 1,
         memory_mb: int = 0,
         niceness: int = 0,
     ) -> None:
@@ -135,9 +248,10 @@ class TimeLimitedStore:
         self.store_path = store_path
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
-        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
-        for _ in range(workers):
-            self._idle.put(None)  # a slot; its worker starts on first use
+        self.threads = threads
+        self._slots: list[_Worker | None] = [None] * workers
+        self._running = [0] * workers
+        self._turn = threading.Condition(threading.RLock())
         self._size: int | None = None
         self._lock = threading.Lock()
 
@@ -148,30 +262,110 @@ class TimeLimitedStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         guard: bool = False,
+        planned: bool = False,
     ) -> QueryOutcome:
         """Answer within ``timeout_s`` (at most the store's limit, never more)."""
-        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
-        worker = self._idle.get() or _Worker(self.store_path, self.memory_mb, self.niceness)
-        reply: tuple[str, object] | None = None
-        try:
-            worker.conn.send((sparql, max_rows, guard))
-            if worker.conn.poll(limit):
-                reply = worker.conn.recv()
-        except (EOFError, OSError) as error:
-            raise QueryFailed(f"the query worker stopped unexpectedly ({error})") from error
-        finally:
-            if reply is None:  # overran or broke: never reuse it
-                worker.stop()
-            self._idle.put(None if reply is None else worker)
-        if reply is None:
-            raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
-        status, payload = reply
-        if status == "refused":
-            code, message = cast(tuple[int, str], payload)
-            raise QueryRefused(message, status=code)
-        if status == "error":
-            raise QueryFailed(str(payload))
-        return cast(QueryOutcome, payload)
+        return cast(QueryOutcome, self._call((sparql, max_rows, guard, planned, None), timeout_s))
+
+    def answer(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """A user's query (guarded, as written), answered as bytes by the worker."""
+        return cast(Answer, self._call((sparql, max_rows, True, False, formats), timeout_s))
+
+    async def answer_async(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """:meth:`answer` for an event loop: it waits for the reply without a thread."""
+        attempts = _Attempts(self, (sparql, max_rows, True, False, formats), timeout_s)
+        while True:
+            turn = self._try_turn()
+            while turn is None:  # every thread of every worker is busy: rare, and short
+                await asyncio.sleep(0.002)
+                turn = self._try_turn()
+            try:
+                future, wait_s = attempts.send(turn[1])
+                try:
+                    reply: _Reply = await asyncio.wait_for(asyncio.wrap_future(future), wait_s)
+                except TimeoutError:
+                    reply = None
+                except WorkerLost as lost:
+                    reply = lost
+            finally:
+                self._end_turn(turn[0])
+            done, value = attempts.settle(turn, reply)
+            if done:
+                return cast(Answer, value)
+
+    def plan(self, sparql: str) -> str:
+        return lateral_groups(sparql)
+
+    def _call(self, request: Request, timeout_s: float | None) -> object:
+        attempts = _Attempts(self, request, timeout_s)
+        while True:
+            turn = self._take_turn()
+            try:
+                future, wait_s = attempts.send(turn[1])
+                try:
+                    reply: _Reply = future.result(timeout=wait_s)
+                except FutureTimeout:
+                    reply = None
+                except WorkerLost as lost:
+                    reply = lost
+            finally:
+                self._end_turn(turn[0])
+            done, value = attempts.settle(turn, reply)
+            if done:
+                return value
+
+    def _try_turn(self) -> tuple[int, _Worker] | None:
+        """The least busy slot with a free thread (its worker, started if need be)."""
+        with self._turn:
+            slot = min(range(len(self._slots)), key=self._running.__getitem__)
+            if self._running[slot] >= self.threads:
+                return None
+            worker = self._slots[slot]
+            if worker is None or worker.lost is not None:
+                worker = _Worker(self.store_path, self.memory_mb, self.niceness, self.threads)
+                self._slots[slot] = worker
+            self._running[slot] += 1
+            return slot, worker
+
+    def _take_turn(self) -> tuple[int, _Worker]:
+        """A turn as :meth:`_try_turn` gives it, waiting for one if need be."""
+        with self._turn:
+            while True:
+                turn = self._try_turn()  # the condition's lock is re-entrant
+                if turn is not None:
+                    return turn
+                self._turn.wait()
+
+    def _end_turn(self, slot: int) -> None:
+        with self._turn:
+            self._running[slot] -= 1
+            self._turn.notify()
+
+    def discard(self, slot: int, worker: _Worker, reason: WorkerLost) -> None:
+        """Kill ``worker`` (in ``slot``); the slot's next query starts a fresh one."""
+        with self._turn:
+            if self._slots[slot] is worker:
+                self._slots[slot] = None  # the next query there starts a fresh worker
+        worker.kill(reason)
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers now running (for monitoring)."""
+        with self._turn:
+            return [w.process.pid for w in self._slots if w is not None and w.lost is None]
 
     def __len__(self) -> int:
         with self._lock:
@@ -180,18 +374,75 @@ class TimeLimitedStore:
             return self._size
 
     def close(self) -> None:
-        """Stop the idle workers; their slots start a fresh worker if used again."""
-        slots: list[_Worker | None] = []
-        while True:
-            try:
-                slots.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in slots:
-            if worker is not None:
-                worker.stop()
-            self._idle.put(None)
+        """Stop the workers (queries still running fail); a later query starts afresh."""
+        with self._turn:
+            workers = [w for w in self._slots if w is not None]
+            self._slots = [None] * len(self._slots)
+        for worker in workers:
+            worker.kill(WorkerLost("the store was closed", retry=False))
+            worker.process.wait(timeout=5)
+
+
+_Reply = tuple[str, object] | WorkerLost | None  # None: no reply within the time limit
+
+
+class _Attempts:
+    """One query's tries: each on a worker's turn, until it is answered, overruns its
+    time limit (which counts from the first try) or fails for good."""
+
+    def __init__(self, store: TimeLimitedStore, request: Request, timeout_s: float | None):
+        self.store = store
+        self.request = request
+        self.limit = store.timeout_s if timeout_s is None else min(timeout_s, store.timeout_s)
+        self.deadline: float | None = None
+        self.crashes = 0
+
+    def send(self, worker: _Worker) -> tuple[Future[tuple[str, object]], float]:
+        """The reply to come, and how long to wait for it."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.limit
+        try:
+            future = worker.submit(self.request)
+        except WorkerLost as lost:
+            future = Future()
+            future.set_exception(lost)
+        return future, max(0.0, self.deadline - time.monotonic())
+
+    def settle(self, turn: tuple[int, _Worker], reply: _Reply) -> tuple[bool, object]:
+        """(True, the answer), or (False, None) to try again; raises the query's error."""
+        slot, worker = turn
+        overran = f"the query ran longer than {self.limit:g} s and was stopped"
+        if reply is None:
+            other = "another query on the same worker ran past its time limit"
+            self.store.discard(slot, worker, WorkerLost(other, retry=True))
+            raise QueryTimeout(overran)
+        if isinstance(reply, WorkerLost):
+            self.store.discard(slot, worker, reply)
+            self.crashes += reply.crashed
+            if not reply.retry or self.crashes > 1:
+                raise QueryFailed(str(reply))
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise QueryTimeout(overran)
+            return False, None  # on a fresh worker, within what is left of the limit
+        return True, _unwrap(*reply)
+
+
+def _unwrap(status: str, payload: Any) -> object:
+    if status == "refused":
+        code, message = cast(tuple[int, str], payload)
+        raise QueryRefused(message, status=code)
+    if status == "not-acceptable":
+        raise NotAcceptable(str(payload))
+    if status == "error":
+        raise QueryFailed(str(payload))
+    return payload
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], Connection(int(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4]))
+    _serve(
+        sys.argv[1],
+        Connection(int(sys.argv[2])),
+        int(sys.argv[3]),
+        int(sys.argv[4]),
+        int(sys.argv[5]),
+    )

@@ -4,13 +4,16 @@
 with a SPARQL 1.1 query endpoint (Oxigraph server, Apache Jena Fuseki, GraphDB,
 Virtuoso, QLever): POST ``application/sparql-query``, results read back as SPARQL JSON
 (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) into the same Python values as the
-embedded store gives. The time limit is the HTTP timeout; with ``guard``, the query is
+embedded store gives (for the SPARQL endpoint, written again in the format asked for,
+at the row cap). Queries go as written: the plan for the embedded engine is not for
+other stores. The time limit is the HTTP timeout; with ``guard``, the query is
 checked here before it is sent. Credentials come from the environment
 (``NHSKG_STORE_USER``, ``NHSKG_STORE_PASSWORD``) and are never logged or shown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import urllib.error
@@ -18,6 +21,7 @@ import urllib.request
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
+from nhskg.graph.query_answer import Answer, Formats, write_answer
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.sparql_guard import QueryRefused, check_query
 from nhskg.graph.store import QueryOutcome, outcome
@@ -51,6 +55,7 @@ class RemoteStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         guard: bool = False,
+        planned: bool = False,
     ) -> QueryOutcome:
         if guard:
             check_query(sparql)
@@ -83,6 +88,32 @@ class RemoteStore:
         if media in ("application/sparql-results+json", "application/json"):
             return outcome(parse_query_results(body, format=QueryResultsFormat.JSON), max_rows)
         raise QueryFailed(f"the store answered in {media or 'an unknown format'}")
+
+    def answer(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        result = self.query(sparql, max_rows=max_rows, timeout_s=timeout_s, guard=True)
+        return write_answer(result, formats, max_rows=max_rows)
+
+    async def answer_async(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        return await asyncio.to_thread(
+            self.answer, sparql, formats, max_rows=max_rows, timeout_s=timeout_s
+        )
+
+    def plan(self, sparql: str) -> str:
+        return sparql
 
     def __len__(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

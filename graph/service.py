@@ -1,13 +1,17 @@
 """Run named queries and read-only SPARQL against the published graph.
 
-:class:`QueryService` is what the CLI, notebooks and (later) the API share: it opens
-the published store read-only in time-limited worker processes, knows the query
-library in queries/, resolves organisation parameters through an
-:class:`OrganisationIndex`, and applies the row cap from the settings.
+:class:`QueryService` is what the CLI, notebooks and the API share: it opens the
+published store read-only in time-limited worker processes, knows the query library
+in queries/, resolves organisation parameters through an :class:`OrganisationIndex`,
+and applies the row cap from the settings. Each named query is planned for the store
+once (:meth:`GraphStore.plan`) and its parameters bound into the planned text: planning
+commutes with binding, since the bound ``VALUES`` block holds no OPTIONAL or UNION.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -15,6 +19,7 @@ from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
 from nhskg.graph.publish import current
+from nhskg.graph.query_answer import Answer, Formats
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.remote_store import RemoteStore
 from nhskg.graph.settings import Settings
@@ -29,6 +34,7 @@ def default_store(settings: Settings, workers: int, niceness: int = 0) -> GraphS
         current(settings.build).store,
         timeout_s=settings.query_timeout_s,
         workers=workers,
+        threads=settings.query_threads,
         memory_mb=settings.query_memory_mb,
         niceness=niceness,
     )
@@ -42,6 +48,8 @@ class QueryService:
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
         self.settings = settings
         self.store: GraphStore = store or default_store(settings, settings.query_workers)
+        self._planned: dict[str, QueryFile] = {}
+        self._planning = threading.Lock()
 
     @cached_property
     def library(self) -> dict[str, QueryFile]:
@@ -64,14 +72,26 @@ class QueryService:
             raise UnknownQuery(f"no named query {name!r} (known: {known})") from None
 
     def bound_text(self, name: str, params: Mapping[str, str]) -> str:
+        """The named query as written, with its parameters bound."""
         return bind(self.query_file(name), params, self.index.resolve, self.orgtypes)
+
+    def planned_file(self, name: str) -> QueryFile:
+        """The named query as the store runs it, planned once."""
+        with self._planning:
+            planned = self._planned.get(name)
+        if planned is None:
+            query = self.query_file(name)
+            planned = dataclasses.replace(query, text=self.store.plan(query.text))
+            with self._planning:
+                self._planned[name] = planned
+        return planned
 
     def run(
         self, name: str, params: Mapping[str, str] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
         """Run a named query with string parameters (validated and bound as typed terms)."""
-        text = self.bound_text(name, params or {})
-        result = self.store.query(text, max_rows=self._cap(max_rows))
+        text = bind(self.planned_file(name), params or {}, self.index.resolve, self.orgtypes)
+        result = self.store.query(text, max_rows=self._cap(max_rows), planned=True)
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"
         return result
 
@@ -80,6 +100,29 @@ class QueryService:
     ) -> QueryOutcome:
         """Run any read-only query; the guard checks it first, in the worker."""
         return self.store.query(text, max_rows=self._cap(max_rows), timeout_s=timeout_s, guard=True)
+
+    def answer(
+        self,
+        text: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """Like :meth:`sparql`, answered as the bytes of a response in ``formats``."""
+        return self.store.answer(text, formats, max_rows=self._cap(max_rows), timeout_s=timeout_s)
+
+    async def answer_async(
+        self,
+        text: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """:meth:`answer` for an event loop (the API's /sparql)."""
+        cap = self._cap(max_rows)
+        return await self.store.answer_async(text, formats, max_rows=cap, timeout_s=timeout_s)
 
     def _cap(self, requested: int | None) -> int:
         cap = self.settings.max_rows

@@ -60,12 +60,25 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
     query_workers: int = Field(
-        default=2, ge=1, description="Queries that may run at once, each in its own process."
+        default=2, ge=1, description="Worker processes that run the product's queries."
     )
     sparql_workers: int = Field(
         default=2,
         ge=1,
-        description="Workers for the SPARQL endpoint, apart from the lookups' workers.",
+        description="Worker processes for the SPARQL endpoint, apart from the lookups' workers.",
+    )
+    sparql_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Niceness of the SPARQL endpoint's workers (10: the lookups go first "
+        "when the CPU is scarce; 0: the same priority as everything else).",
+    )
+    query_threads: int = Field(
+        default=8,
+        ge=1,
+        description="Queries each worker process runs at once, one a thread, sharing the "
+        "cores and the store's cache.",
     )
     query_memory_mb: int = Field(
         default=4096, ge=0, description="Address-space cap of each query worker (0: none)."

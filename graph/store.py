@@ -1,17 +1,21 @@
 """The triple store behind one small interface.
 
 :class:`GraphStore` is what the rest of the product uses: run a read-only SPARQL
-query and get a :class:`SelectResult`, a boolean or triples back. The embedded
-:class:`OxigraphStore` is the default; a remote SPARQL 1.1 store can implement the
-same interface. Queries see the union of all named graphs as their default graph.
+query and get a :class:`SelectResult`, a boolean or triples back, or (for the SPARQL
+endpoint) the answer already written as bytes (:mod:`nhskg.graph.query_answer`). The
+embedded :class:`OxigraphStore` is the default; a remote SPARQL 1.1 store can implement
+the same interface. Queries see the union of all named graphs as their default graph.
+The product's own queries may be planned for the store once (:meth:`GraphStore.plan`)
+and then sent with ``planned=True`` each time they run.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -28,6 +32,9 @@ from pyoxigraph import (
 
 from nhskg.graph.sparql_guard import check_query, syntax_refusal
 from nhskg.graph.sparql_text import lateral_groups
+
+if TYPE_CHECKING:
+    from nhskg.graph.query_answer import Answer, Formats
 
 Term = NamedNode | BlankNode | Literal
 
@@ -58,8 +65,36 @@ class GraphStore(Protocol):
         max_rows: int | None = None,
         timeout_s: float | None = None,
         guard: bool = False,
+        planned: bool = False,
     ) -> QueryOutcome:
-        """Run a query; with ``guard``, first refuse what the SPARQL guard refuses."""
+        """Run a query; with ``guard``, first refuse what the SPARQL guard refuses (a
+        user's query, run as written); ``planned``: the text is already :meth:`plan`'s."""
+        ...
+
+    def answer(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """A user's query (guarded, as written) answered as the bytes of a response."""
+        ...
+
+    async def answer_async(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        """:meth:`answer` for an event loop."""
+        ...
+
+    def plan(self, sparql: str) -> str:
+        """One of the product's own queries as this store runs it best."""
         ...
 
     def __len__(self) -> int: ...
@@ -101,6 +136,24 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
+    def plan(self, sparql: str) -> str:
+        """Each OPTIONAL and UNION inside LATERAL (:func:`.sparql_text.lateral_groups`)."""
+        return lateral_groups(sparql)
+
+    def results(
+        self, sparql: str, *, guard: bool = False, planned: bool = False
+    ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """pyoxigraph's results, as they stream. A user's query (``guard``) runs as
+        written; the product's own are planned for Oxigraph unless already ``planned``."""
+        if not guard:
+            text = sparql if planned else lateral_groups(sparql)
+            return self._store.query(text, use_default_graph_as_union=True)
+        check_query(sparql)
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise syntax_refusal(error) from None
+
     def query(
         self,
         sparql: str,
@@ -108,21 +161,32 @@ class OxigraphStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         guard: bool = False,
+        planned: bool = False,
     ) -> QueryOutcome:
-        """In-process: no time limit of its own (``timeout_s`` is for stores that have one).
+        """In-process: no time limit of its own (``timeout_s`` is for stores that have one)."""
+        return outcome(self.results(sparql, guard=guard, planned=planned), max_rows)
 
-        A user's query (``guard``) runs as written. The product's own queries run
-        planned for Oxigraph (:func:`~nhskg.graph.sparql_text.lateral_groups`).
-        """
-        if not guard:
-            sparql = lateral_groups(sparql)
-            return outcome(self._store.query(sparql, use_default_graph_as_union=True), max_rows)
-        check_query(sparql)
-        try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise syntax_refusal(error) from None
-        return outcome(result, max_rows)
+    def answer(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        from nhskg.graph.query_answer import write_answer  # it reads this module's types
+
+        return write_answer(self.results(sparql, guard=True), formats, max_rows=max_rows)
+
+    async def answer_async(
+        self,
+        sparql: str,
+        formats: Formats,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> Answer:
+        return await asyncio.to_thread(self.answer, sparql, formats, max_rows=max_rows)
 
 
 def outcome(

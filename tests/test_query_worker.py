@@ -83,3 +83,77 @@ def test_a_worker_cannot_reach_the_network_even_for_service(limited: TimeLimited
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()
+
+
+# Each subject's triples against its other triples: about a second on the national graph.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?x }"
+
+
+def _count(result: object) -> int:
+    assert isinstance(result, SelectResult)
+    return int(result.rows[0][0].value)
+
+
+@pytest.fixture
+def one_worker(national: Settings) -> TimeLimitedStore:
+    """One worker process that runs up to four queries at once."""
+    store = TimeLimitedStore(current(national.build).store, timeout_s=30, workers=1, threads=4)
+    yield store
+    store.close()
+
+
+def test_queries_at_once_share_one_worker_process(one_worker: TimeLimitedStore) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(lambda _: _count(one_worker.query(COUNT)), range(8)))
+    assert set(counts) == {len(one_worker)}
+    assert len(one_worker.worker_pids()) == 1
+
+
+def test_a_query_beside_one_that_overruns_is_answered_on_a_fresh_worker(
+    one_worker: TimeLimitedStore,
+) -> None:
+    expected = _count(one_worker.query(SLOW))
+    (first,) = one_worker.worker_pids()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(one_worker.query, SLOW)
+        time.sleep(0.3)  # the slow query is running when the runaway is stopped
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match=r"longer than 0\.5 s"):
+            one_worker.query(RUNAWAY, timeout_s=0.5)
+        assert time.monotonic() - started < 3
+        assert _count(slow.result(timeout=60)) == expected
+    assert first not in one_worker.worker_pids()
+
+
+def test_a_query_on_a_worker_that_dies_is_tried_again(one_worker: TimeLimitedStore) -> None:
+    import os
+    import signal
+
+    expected = _count(one_worker.query(SLOW))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(one_worker.query, SLOW)
+        time.sleep(0.3)
+        for pid in one_worker.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        assert _count(slow.result(timeout=60)) == expected
+
+
+def test_a_worker_that_cannot_run_fails_the_query_clearly_and_never_hangs(
+    national: Settings,
+) -> None:
+    """64 MB of address space is too little for the store: every worker dies at once."""
+    store = TimeLimitedStore(current(national.build).store, timeout_s=30, memory_mb=64)
+    started = time.monotonic()
+    with pytest.raises(QueryFailed, match="stopped unexpectedly"):
+        store.query(COUNT)
+    assert time.monotonic() - started < 10
+    store.close()
+
+
+def test_closing_the_store_fails_the_queries_still_running(one_worker: TimeLimitedStore) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(one_worker.query, RUNAWAY)
+        time.sleep(0.3)
+        one_worker.close()
+        with pytest.raises(QueryFailed, match="closed"):
+            slow.result(timeout=10)

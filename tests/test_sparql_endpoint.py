@@ -218,6 +218,39 @@ def test_a_request_may_lower_the_time_limit_but_not_raise_it(base: str) -> None:
     assert raised.status_code == 503 and f"longer than {TIMEOUT_S:g} s" in raised.text
 
 
+def test_queries_running_beside_a_timed_out_one_are_still_answered(base: str) -> None:
+    """Queries share worker processes; one that overruns takes its worker down, and the
+    others it was running are answered on a fresh one."""
+    expected = count_of(httpx.get(base + "/sparql", params={"query": COUNT}))
+    stop = threading.Event()
+    answers: list[tuple[int, int | None]] = []
+
+    def ask() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1  # a new URL each time: not answered from the cache
+            query = f"{COUNT} # {threading.get_ident()} {n}"
+            response = httpx.get(base + "/sparql", params={"query": query}, timeout=30)
+            ok = response.status_code == 200
+            answers.append((response.status_code, count_of(response) if ok else None))
+
+    askers = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in askers:
+        thread.start()
+    try:
+        time.sleep(0.2)
+        runaway = httpx.get(
+            base + "/sparql", params={"query": RUNAWAY, "timeout": "0.5"}, timeout=30
+        )
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in askers:
+            thread.join(timeout=30)
+    assert runaway.status_code == 503 and "longer than 0.5 s" in runaway.text
+    assert answers and set(answers) == {(200, expected)}
+
+
 def test_lookups_keep_answering_while_runaway_queries_run(base: str) -> None:
     stop = threading.Event()
 

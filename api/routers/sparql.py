@@ -10,21 +10,31 @@ endpoint describes itself (SPARQL 1.1 Service Description).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 
-from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
-from nhskg.api.sparql_formats import NotAcceptable, choose, write_graph, write_results
+from nhskg.api.sparql_formats import NotAcceptable, negotiate
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
-from nhskg.graph.store import QueryOutcome, SelectResult
 
-router = APIRouter(tags=["sparql"])
-Graph = Annotated[PublishedGraph, Depends(published)]
+
+class DirectRoute(APIRoute):
+    """A route documented like any other whose endpoint takes the request itself: no
+    dependencies to solve and no parameters to validate, since the endpoint reads
+    the SPARQL protocol's parameters on its own (a lookup takes a few milliseconds,
+    and FastAPI's machinery was a large part of the server's share)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        endpoint: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
+        return endpoint
+
+
+router = APIRouter(tags=["sparql"], route_class=DirectRoute)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -106,27 +116,25 @@ def _timeout(params: dict[str, str]) -> float | None:
     return value
 
 
-async def sparql(request: Request, graph: Graph) -> Response:
+async def sparql(request: Request) -> Response:
     """Run a read-only SPARQL query (``query``); optional ``format`` (json, xml, csv, tsv,
     turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit)."""
+    graph: PublishedGraph = request.app.state.graph
     text, params = await _read_query(request)
     if text is None:
         return Response(_description(request), media_type="text/turtle")
     timeout = _timeout(params)
-    accept = request.headers.get("accept", "")
-    outcome = await _run(graph, text, timeout)
+    formats = negotiate(request.headers.get("accept", ""), params.get("format"))
     try:
-        if isinstance(outcome, list):
-            body, media = write_graph(outcome, choose(accept, params.get("format"), graph=True))
-            return Response(body, media_type=media)
-        text_body, media = write_results(outcome, choose(accept, params.get("format"), graph=False))
+        # Awaited on the event loop: the reply comes from the worker without a thread here.
+        answer = await graph.sparql_service.answer_async(text, formats, timeout_s=timeout)
     except NotAcceptable as error:
         raise ApiError(406, "not acceptable", str(error), parameter="format") from None
     headers = {}
-    if isinstance(outcome, SelectResult) and outcome.truncated:
+    if answer.truncated:
         headers["X-Nhskg-Truncated"] = "true"
         headers["X-Nhskg-Row-Cap"] = str(graph.settings.max_rows)
-    return Response(text_body, media_type=media, headers=headers)
+    return Response(answer.body, media_type=answer.media, headers=headers)
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -154,8 +162,3 @@ for _method in ("GET", "POST"):
         summary=f"SPARQL 1.1 query endpoint, {_method} (read-only)",
         responses=RESPONSES,
     )
-
-
-async def _run(graph: PublishedGraph, text: str, timeout: float | None) -> QueryOutcome:
-    """In a thread: the worker's wait must not block the event loop."""
-    return await run_in_threadpool(graph.sparql_service.sparql, text, timeout_s=timeout)
