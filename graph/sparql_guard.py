@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nhskg.graph.sparql_text import syntax_positions
+from nhskg.graph.sparql_text import syntax_spans
 
 MAX_QUERY_BYTES = 100_000
 MAX_NESTING = 64
@@ -28,7 +28,9 @@ FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 PROLOGUE = ("PREFIX", "BASE")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_WORD = re.compile(r"[A-Za-z]+")
+# A word of the syntax: not part of a longer name, a variable, a prefixed name or a tag.
+_WORD = re.compile(r"(?<![\w?$:@\-.])[A-Za-z]++")
+_BRACKET = re.compile(r"[(){}\[\]]")
 
 
 class QueryRefused(ValueError):
@@ -55,30 +57,25 @@ def decode(raw: bytes) -> str:
 def nesting_depth(text: str) -> int:
     """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
     depth = deepest = 0
-    for i in syntax_positions(text):
-        if text[i] in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif text[i] in ")}]":
-            depth -= 1
+    for start, end in syntax_spans(text):
+        for bracket in _BRACKET.finditer(text, start, end):
+            if bracket.group() in "({[":
+                depth += 1
+                deepest = max(deepest, depth)
+            else:
+                depth -= 1
     return deepest
 
 
 def keywords(text: str) -> Iterator[str]:
     """The words of the query's syntax, upper-cased: not variables, prefixed names,
     language tags or anything inside strings, IRIs and comments."""
-    last = -1
-    for i in syntax_positions(text):
-        if i <= last or not text[i].isalpha():
-            continue
-        word = _WORD.match(text, i)
-        assert word is not None
-        last = word.end() - 1
-        before = text[i - 1] if i else " "
-        after = text[last + 1] if last + 1 < len(text) else " "
-        if before.isalnum() or before in "?$_:@-." or after in ":_" or after.isdigit():
-            continue
-        yield word.group().upper()
+    for start, end in syntax_spans(text):
+        for word in _WORD.finditer(text, start, end):
+            after = text[word.end()] if word.end() < len(text) else " "
+            if after in ":_" or after.isdigit():
+                continue  # a prefix, or the start of a longer name
+            yield word.group().upper()
 
 
 def _decoded(text: str) -> str:
@@ -109,7 +106,9 @@ def check_query(text: str, *, max_bytes: int = MAX_QUERY_BYTES) -> CheckedQuery:
     if "\x00" in text:
         raise QueryRefused("the query contains a NUL character")
     decoded = _decoded(text)
-    depth = max(nesting_depth(text), nesting_depth(decoded))
+    depth = nesting_depth(text)
+    if decoded != text:
+        depth = max(depth, nesting_depth(decoded))
     if depth > MAX_NESTING:
         raise QueryRefused(f"the query nests brackets {depth} deep; the limit is {MAX_NESTING}")
     form = _form(list(keywords(text)))

@@ -13,29 +13,43 @@ from collections.abc import Iterable, Iterator
 _IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
 
+_OPENER = re.compile(r"[#\"'<]")
+_SKIPPED = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\[\s\S]?|'(?!''))*(?:'''|\Z)"
+    r'|"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)'
+    r"|'(?:[^'\\]|\\[\s\S]?)*(?:'|\Z)"
+    r"|" + _IRI.pattern
+)
+
+
+def syntax_spans(text: str) -> list[tuple[int, int]]:
+    """The runs ``(start, end)`` of ``text`` outside comments, strings and IRIs.
+
+    A comment runs to the end of its line, a string to its closing quote (a backslash
+    escapes the next character), an IRI is ``<...>`` without spaces; a ``<`` that opens
+    no IRI is syntax (less than). What is not closed runs to the end of the text.
+    """
+    spans: list[tuple[int, int]] = []
+    start = search = 0
+    while (opener := _OPENER.search(text, search)) is not None:
+        skipped = _SKIPPED.match(text, opener.start())
+        if skipped is None:  # a '<' that is not an IRI
+            search = opener.start() + 1
+            continue
+        if opener.start() > start:
+            spans.append((start, opener.start()))
+        start = search = skipped.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
 def syntax_positions(text: str) -> Iterator[int]:
     """Indexes of the characters of ``text`` outside comments, strings and IRIs."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-            continue
-        if c in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and text[j : j + len(quote)] != quote:
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            iri = _IRI.match(text, i)
-            if iri:
-                i = iri.end()
-                continue
-        yield i
-        i += 1
+    for start, end in syntax_spans(text):
+        yield from range(start, end)
 
 
 def keyword_at(text: str, i: int, keyword: str) -> bool:

@@ -8,11 +8,16 @@ import pytest
 from answers import answers
 from test_named_queries import SAMPLE, SAMPLE_FOR
 
-from nhskg.graph.named_queries import load_query_file
+from nhskg.graph.named_queries import bind, load_query_file
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_text import lateral_groups, matching_braces, syntax_positions
+from nhskg.graph.sparql_text import (
+    lateral_groups,
+    matching_braces,
+    syntax_positions,
+    syntax_spans,
+)
 from nhskg.graph.store import OxigraphStore
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -61,3 +66,27 @@ def test_planned_query_gives_the_same_answers_as_written(
     assert answers(planned) == answers(as_written)
     if path.parent == QUERIES:
         assert as_written.rows, f"{query.name} gave no rows to compare"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.stem)
+def test_planning_before_binding_gives_the_text_planning_after_binding_gives(
+    path: Path, service: QueryService
+) -> None:
+    """The service plans each named query once and binds into the plan: the same text."""
+    query = load_query_file(path)
+    sample = SAMPLE | SAMPLE_FOR.get(query.name, {})
+    params = {p.name: sample[p.name] for p in query.header.params if sample[p.name] is not None}
+    bound_then_planned = lateral_groups(service.bound_text(query.name, params))
+    planned_then_bound = bind(
+        service.planned_file(query.name), params, service.index.resolve, service.orgtypes
+    )
+    assert planned_then_bound == bound_then_planned
+
+
+def test_the_scanner_reads_unclosed_strings_escapes_and_less_than_as_the_engine_does() -> None:
+    text = "SELECT * WHERE { ?s ?p ?o FILTER (?o < 3 && ?o != \"a\\\"}\" ) } # {\n'''x"
+    spans = syntax_spans(text)
+    syntax = "".join(text[a:b] for a, b in spans)
+    assert syntax.count("{") == 1 and syntax.count("}") == 1 and "<" in syntax
+    assert spans[-1][1] < len(text)  # the unclosed ''' runs to the end
+    assert list(syntax_positions(text)) == [i for a, b in spans for i in range(a, b)]
