@@ -3,26 +3,21 @@
 `load` sends GET requests from a number of concurrent HTTP/1.1 keep-alive clients
 (one connection each) and summarises requests per second and p50/p99 latency;
 `each_once` sends every path exactly once, shared out over the clients (a cold
-pass). Servers are started and awaited with the test suite's own helpers
-(tests/loopback.py: `free_port`, `running`, `venv_command`, `oxigraph_read_only`), so
-the benchmarks and the tests start and wait for a server in one way.
+pass). Servers are started and awaited as the tests start them
+(:mod:`nhskg.graph.loopback`: `free_port`, `running`, `venv_command`,
+`oxigraph_read_only`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import statistics
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from loopback import free_port, oxigraph_read_only, running, venv_command
+from nhskg.graph.loopback import HOST, free_port, oxigraph_read_only, running, venv_command
 
 __all__ = [
     "each_once",
@@ -34,20 +29,15 @@ __all__ = [
     "venv_command",
 ]
 
-HOST = "127.0.0.1"
-
 
 @contextmanager
 def serving(
     args: Sequence[str], ready_url: str, *, env: Mapping[str, str] | None = None
 ) -> Iterator[int]:
-    """`running` from the tests, quiet, with a RuntimeError (not a test failure) when
-    the server does not answer; yields the server's process id."""
-    try:
-        with running(args, ready_url, env=env, quiet=True) as process:
-            yield process.pid
-    except pytest.fail.Exception as failure:
-        raise RuntimeError(str(failure)) from None
+    """`running`, quiet (ServerDidNotStart, a RuntimeError, when the server does not
+    answer); yields the server's process id."""
+    with running(args, ready_url, env=env, quiet=True) as process:
+        yield process.pid
 
 
 async def _one_client(
