@@ -25,7 +25,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.dates import DateError, parse_date
 from nhskg.graph.namespaces import ORGTYPE, XSD
-from nhskg.graph.sparql_text import keyword_at, syntax_positions
+from nhskg.graph.sparql_text import keyword_at, parameter_unions, syntax_positions
 
 Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -248,22 +248,27 @@ def bind(
             raise ParameterError(
                 f"query '{query.name}' needs parameter '{param.name}' ({param.type})"
             )
-    return inject_values(query.text, terms)
+    return inject_values(query.text, terms, parameters=[p.variable for p in query.header.params])
 
 
-def inject_values(text: str, terms: Mapping[str, Term]) -> str:
+def inject_values(text: str, terms: Mapping[str, Term], *, parameters: Collection[str] = ()) -> str:
     """Insert ``VALUES (?a ?b) { (t1 t2) }`` at the start of every WHERE group.
 
     The outer group and each sub-SELECT's group get the block: SPARQL evaluates a
     sub-SELECT on its own, so a parameter bound only outside it would be unbound
-    inside (and a FILTER on it there would keep everything).
+    inside (and a FILTER on it there would keep everything). So does each branch of a
+    UNION whose every branch mentions one of the query's ``parameters`` (outside any
+    OPTIONAL, MINUS or EXISTS: :func:`~nhskg.graph.sparql_text.parameter_unions`): a
+    union is evaluated on its own, and with the values in each branch it is small. The
+    block binds values that every solution of the query has, so it changes no answer.
     """
     if not terms:
         return text
     names = sorted(terms)
     row = " ".join(str(terms[n]) for n in names)
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
-    for at in reversed(where_braces(text)):
+    branches = [b[0] for run in parameter_unions(text, parameters) for b in run]
+    for at in sorted({*where_braces(text), *branches}, reverse=True):
         text = text[: at + 1] + block + text[at + 1 :]
     return text
 

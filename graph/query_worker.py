@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Collection
 from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing import Pipe
@@ -307,8 +308,8 @@ class TimeLimitedStore:
             if done:
                 return cast(Answer, value)
 
-    def plan(self, sparql: str) -> str:
-        return lateral_groups(sparql)
+    def plan(self, sparql: str, *, parameters: Collection[str] = ()) -> str:
+        return lateral_groups(sparql, parameters=parameters)
 
     def _call(self, request: Request, timeout_s: float | None) -> object:
         attempts = _Attempts(self, request, timeout_s)

@@ -18,6 +18,7 @@ import base64
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Collection
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
@@ -112,7 +113,7 @@ class RemoteStore:
             self.answer, sparql, formats, max_rows=max_rows, timeout_s=timeout_s
         )
 
-    def plan(self, sparql: str) -> str:
+    def plan(self, sparql: str, *, parameters: Collection[str] = ()) -> str:
         return sparql
 
     def __len__(self) -> int:

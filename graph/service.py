@@ -75,13 +75,19 @@ class QueryService:
         """The named query as written, with its parameters bound."""
         return bind(self.query_file(name), params, self.index.resolve, self.orgtypes)
 
+    def planned_text(self, name: str, params: Mapping[str, str]) -> str:
+        """The named query as the store runs it (planned once), with its parameters bound."""
+        return bind(self.planned_file(name), params, self.index.resolve, self.orgtypes)
+
     def planned_file(self, name: str) -> QueryFile:
         """The named query as the store runs it, planned once."""
         with self._planning:
             planned = self._planned.get(name)
         if planned is None:
             query = self.query_file(name)
-            planned = dataclasses.replace(query, text=self.store.plan(query.text))
+            variables = [p.variable for p in query.header.params]
+            text = self.store.plan(query.text, parameters=variables)
+            planned = dataclasses.replace(query, text=text)
             with self._planning:
                 self._planned[name] = planned
         return planned
@@ -90,7 +96,7 @@ class QueryService:
         self, name: str, params: Mapping[str, str] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
         """Run a named query with string parameters (validated and bound as typed terms)."""
-        text = bind(self.planned_file(name), params or {}, self.index.resolve, self.orgtypes)
+        text = self.planned_text(name, params or {})
         result = self.store.query(text, max_rows=self._cap(max_rows), planned=True)
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"
         return result

@@ -8,7 +8,7 @@ literal, an IRI or a comment is never taken for syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 _IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
@@ -75,7 +75,95 @@ def matching_braces(text: str, positions: Iterable[int] | None = None) -> dict[i
     return pairs
 
 
-def lateral_groups(text: str) -> str:
+Branch = tuple[int, int]  # the '{' and '}' of a group
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_]+)")
+_SCOPES = ("OPTIONAL", "MINUS", "EXISTS")  # groups whose parameters must not be rebound
+
+
+class _Syntax:
+    """One scan of a query: its syntax positions, braces and the word before and after
+    each word (a word is a non-space syntax character)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = syntax_spans(text)
+        self.positions = [i for start, end in self.spans for i in range(start, end)]
+        self.braces = matching_braces(text, self.positions)
+        words = [p for p in self.positions if not text[p].isspace()]
+        self.after = {p: words[n + 1] for n, p in enumerate(words[:-1])}
+        self.before = {p: words[n - 1] for n, p in enumerate(words) if n}
+
+    def union_at(self, i: int | None) -> bool:
+        return i is not None and i >= 0 and keyword_at(self.text, i, "UNION")
+
+    def union_runs(self) -> list[list[Branch]]:
+        """Each run of UNION branches, as the braces of its groups, in order."""
+        runs: list[list[Branch]] = []
+        for i in self.positions:
+            if self.text[i] != "{" or not self.union_at(self.after.get(self.braces.get(i, -1))):
+                continue
+            if self.union_at(self.before.get(i, 0) - 4):
+                continue  # a later branch of a run already found
+            run = [(i, self.braces[i])]
+            while self.union_at(self.after.get(run[-1][1])):
+                opening = self.after[self.after[run[-1][1]] + 4]
+                run.append((opening, self.braces[opening]))
+            runs.append(run)
+        return runs
+
+    def variables(self, branch: Branch) -> set[str]:
+        """The names of the variables a group mentions (outside strings and comments)."""
+        names: set[str] = set()
+        for start, end in self.spans:
+            if end > branch[0] and start < branch[1]:
+                piece = self.text[max(start, branch[0]) : min(end, branch[1])]
+                names.update(m.group(1) for m in _VARIABLE.finditer(piece))
+        return names
+
+    def scoped(self, at: int) -> bool:
+        """Whether the brace at ``at`` is inside an OPTIONAL, MINUS or EXISTS group."""
+        for opening, closing in self.braces.items():
+            if opening < at < closing:
+                word = self.before.get(opening, -1)
+                if any(word >= 0 and _keyword_ending(self.text, word, k) for k in _SCOPES):
+                    return True
+        return False
+
+    def parameter_unions(self, parameters: Collection[str]) -> list[list[Branch]]:
+        """The UNION runs that bound ``parameters`` make selective on their own: every
+        branch mentions one of them, and no OPTIONAL, MINUS or EXISTS, nor a run that
+        is not one of these (it will be inside LATERAL), encloses the run."""
+        wanted = set(parameters)
+        if not wanted:
+            return []
+        runs = self.union_runs()
+
+        def selective(run: list[Branch]) -> bool:
+            return all(self.variables(b) & wanted for b in run) and not self.scoped(run[0][0])
+
+        others = [b for run in runs if not selective(run) for b in run]
+        return [
+            run
+            for run in runs
+            if selective(run) and not any(b[0] < run[0][0] < b[1] for b in others)
+        ]
+
+
+def _keyword_ending(text: str, last: int, keyword: str) -> bool:
+    """Whether the word whose last character is at ``last`` is ``keyword``."""
+    start = last - len(keyword) + 1
+    return start >= 0 and keyword_at(text, start, keyword)
+
+
+def parameter_unions(text: str, parameters: Collection[str]) -> list[list[Branch]]:
+    """The UNION runs of a query in which the binder puts the bound parameters into
+    every branch (see :func:`nhskg.graph.named_queries.inject_values`): runs whose every
+    branch mentions one of ``parameters`` and that no OPTIONAL, MINUS or EXISTS encloses
+    (there a VALUES block would change what the group means, or could not be planned)."""
+    return _Syntax(text).parameter_unions(parameters)
+
+
+def lateral_groups(text: str, *, parameters: Collection[str] = ()) -> str:
     """The query with each OPTIONAL and each run of UNION branches inside ``LATERAL {}``.
 
     Oxigraph evaluates the group of an OPTIONAL, or a UNION, on its own over the whole
@@ -88,28 +176,24 @@ def lateral_groups(text: str) -> str:
     there): the named queries are written so, and a test holds every one of them to
     the same answers both ways. The query files stay SPARQL 1.1; only the embedded
     store runs them this way.
+
+    A run of UNION branches that the query's ``parameters`` make selective
+    (:func:`parameter_unions`) is left as it is: the binder puts the bound values into
+    each branch, Oxigraph orders each branch's patterns from them (inside LATERAL it
+    orders them as if nothing were bound, and may not rebind them), and the union is
+    small on its own.
     """
-    positions = list(syntax_positions(text))
-    braces = matching_braces(text, positions)
-    words = [p for p in positions if not text[p].isspace()]
-    after = {p: words[n + 1] for n, p in enumerate(words[:-1])}
-    before = {p: words[n - 1] for n, p in enumerate(words) if n}
-
-    def union_at(i: int | None) -> bool:
-        return i is not None and i >= 0 and keyword_at(text, i, "UNION")
-
+    syntax = _Syntax(text)
+    positions, braces = syntax.positions, syntax.braces
+    kept = {run[0][0] for run in syntax.parameter_unions(parameters)}
     inserts: list[tuple[int, int, str]] = []
     for n, i in enumerate(positions):
         if text[i] in "oO" and keyword_at(text, i, "OPTIONAL"):
             opening = next(p for p in positions[n + 8 :] if text[p] == "{")
             inserts += [(i, 1, "LATERAL { "), (braces[opening] + 1, 0, " }")]
-        elif text[i] == "{" and union_at(after.get(braces.get(i, -1))):
-            if union_at(before.get(i, 0) - 4):
-                continue  # a later branch: its run was wrapped from the first
-            end = braces[i]
-            while union_at(after.get(end)):
-                end = braces[after[after[end] + 4]]
-            inserts += [(i, 1, "LATERAL { "), (end + 1, 0, " }")]
+    for run in syntax.union_runs():
+        if run[0][0] not in kept:
+            inserts += [(run[0][0], 1, "LATERAL { "), (run[-1][1] + 1, 0, " }")]
     for at, _order, piece in sorted(inserts, reverse=True):
         text = text[:at] + piece + text[at:]
     return text

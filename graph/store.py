@@ -12,7 +12,7 @@ and then sent with ``planned=True`` each time they run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -93,8 +93,9 @@ class GraphStore(Protocol):
         """:meth:`answer` for an event loop."""
         ...
 
-    def plan(self, sparql: str) -> str:
-        """One of the product's own queries as this store runs it best."""
+    def plan(self, sparql: str, *, parameters: Collection[str] = ()) -> str:
+        """One of the product's own queries as this store runs it best (``parameters``:
+        the variables its binder may bind, see :func:`.sparql_text.parameter_unions`)."""
         ...
 
     def __len__(self) -> int: ...
@@ -136,9 +137,9 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def plan(self, sparql: str) -> str:
+    def plan(self, sparql: str, *, parameters: Collection[str] = ()) -> str:
         """Each OPTIONAL and UNION inside LATERAL (:func:`.sparql_text.lateral_groups`)."""
-        return lateral_groups(sparql)
+        return lateral_groups(sparql, parameters=parameters)
 
     def results(
         self, sparql: str, *, guard: bool = False, planned: bool = False

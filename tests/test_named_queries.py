@@ -193,3 +193,19 @@ def test_as_of_limits_partners_and_shared_memberships(service: QueryService) -> 
     assert {str(r["throughName"].value) for r in in_2013} >= {"Healthier Together Programme"}
     assert not service.run("shared-memberships", {"as_of": "2013-03-15"}).rows
     assert service.run("shared-memberships").rows, "over all dates, the BLMK CCGs are in two"
+
+
+def test_parameters_are_bound_in_each_branch_of_a_union_that_names_them_all() -> None:
+    text = (
+        "SELECT * WHERE {\n  { ?e <p> ?org } UNION { ?org <q> ?e }\n"
+        "  { ?e <r> ?x } UNION { ?org <s> ?e }\n"
+        "  OPTIONAL { { ?e <t> ?org } UNION { ?org <u> ?e } }\n"
+        "  MINUS { { ?e <v> ?org } UNION { ?org <w> ?e } }\n}"
+    )
+    bound = inject_values(text, {"org": NamedNode("http://example.org/o")}, parameters=["org"])
+    block = "VALUES (?org) { (<http://example.org/o>) }"
+    # the outer group and the two branches of the first run only: in the second run a
+    # branch does not name ?org; inside OPTIONAL or MINUS a block would change the query
+    assert bound.count(block) == 3
+    assert "{\n  " + block + "\n ?e <p> ?org }" in bound
+    assert "{\n  " + block + "\n ?org <q> ?e }" in bound
