@@ -9,18 +9,33 @@ both), after one warm-up request per query. The API keeps GET answers by URL, so
 measured request carries a numbered comment that makes its URL new (`sparql`, compared
 with `oxigraph_serve`); `sparql_cached` repeats the plain URLs, answered from memory.
 Failed requests are counted, not fatal.
+
+Run as a script, it is this stage alone on a published build, as benchmarks/scale.py
+runs it (`python -P benchmarks/scale_api.py LABEL --data DIR --build DIR [--output
+FILE]`): a fresh `oxigraph serve-read-only` on the store, the neighbourhood of RC1 and
+scale.py's API_QUERIES bound as written with the values scale.py chooses for them at
+every scale (RC1, QHG), and the machine's load average before and after; the figures
+of LABEL are merged into the output file (JSON).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from nhskg.graph.publish import current
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+from nhskg.graph.store import OxigraphStore
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import each_once, free_port, load, serving, venv_command
+from loadgen import each_once, free_port, load, oxigraph_read_only, serving, venv_command
 
 CLIENTS = 16
 LOOKUPS_PER_CLIENT = 250
@@ -87,3 +102,58 @@ def measure_api(
     if api_rps and served_rps:  # the p50 also says how the requests queue; this does not
         out["sparql_ratio_rps"] = round(api_rps / served_rps, 2)
     return out
+
+
+# The values benchmarks/scale_queries.choose keeps for these queries at every scale.
+API_PARAMS = {
+    "organisation": {"code": "RC1"},
+    "stp-footprint": {"stp": "QHG"},
+    "trusts-in-stp": {"stp": "QHG"},
+    "names": {"code": "RC1"},
+    "history": {"code": "RC1"},
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from scale import API_QUERIES, api_codes, child_env, machine  # scale.py imports this
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("label", help="the scale's name in the output: real, 100, 1000, ...")
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--build", type=Path, required=True)
+    p.add_argument("--output", type=Path, default=Path(__file__).parent / "results/api-stage.json")
+    p.add_argument("--query-timeout", type=float, default=60.0)
+    args = p.parse_args(argv)
+    settings = Settings(data_dir=args.data, build_dir=args.build)
+    store_path = current(settings.build).store
+    service = QueryService(settings, store=OxigraphStore.open_read_only(store_path))
+    org = service.index.resolve("org", "RC1").value
+    sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50"]
+    sparql += [service.bound_text(n, API_PARAMS[n]) for n in API_QUERIES]
+    env = child_env(
+        settings.data,
+        settings.build,
+        NHSKG_QUERY_WORKERS="2",
+        NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
+    )
+    port = free_port()
+    entry: dict[str, Any] = {
+        "quads": current(settings.build).read_manifest()["quads"],
+        "api_sparql_queries": ["neighbourhood of RC1", *API_QUERIES],
+        "load_before": os.getloadavg(),
+    }
+    ready = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
+    with serving(oxigraph_read_only(store_path, port), ready):
+        entry["api"] = measure_api(env, port, api_codes(service), sparql)
+    entry["load_after"] = os.getloadavg()
+    results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}
+    results["machine"] = machine()
+    results["scales"][args.label] = entry
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(entry, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
