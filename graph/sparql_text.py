@@ -78,6 +78,7 @@ def matching_braces(text: str, positions: Iterable[int] | None = None) -> dict[i
 Branch = tuple[int, int]  # the '{' and '}' of a group
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_]+)")
 _SCOPES = ("OPTIONAL", "MINUS", "EXISTS")  # groups whose parameters must not be rebound
+_STOPS = ("OPTIONAL", "FILTER", "BIND", "VALUES", "MINUS", "GRAPH", "SERVICE", "LATERAL", "UNION")
 
 
 class _Syntax:
@@ -95,6 +96,29 @@ class _Syntax:
 
     def union_at(self, i: int | None) -> bool:
         return i is not None and i >= 0 and keyword_at(self.text, i, "UNION")
+
+    def opens_select(self, i: int) -> bool:
+        """Whether the '{' at ``i`` is the group of a sub-SELECT."""
+        word = self.after.get(i, -1)
+        return word >= 0 and keyword_at(self.text, word, "SELECT")
+
+    def triples_after(self, closing: int) -> tuple[int, int] | None:
+        """The triple patterns right after the group that closes at ``closing``, up to
+        the next group, keyword or the end of the enclosing group: their first index and
+        the index after their last character; None when there are none."""
+        text = self.text
+        first = last = None
+        word = self.after.get(closing)
+        while word is not None and text[word] not in "{}":
+            if text[word].isalpha() and any(keyword_at(text, word, k) for k in _STOPS):
+                break
+            if text[word] != "." and first is None:
+                first = word
+            last = word
+            word = self.after.get(word)
+        if first is None or last is None:
+            return None
+        return first, last + 1
 
     def union_runs(self) -> list[list[Branch]]:
         """Each run of UNION branches, as the braces of its groups, in order."""
@@ -177,6 +201,11 @@ def lateral_groups(text: str, *, parameters: Collection[str] = ()) -> str:
     the same answers both ways. The query files stay SPARQL 1.1; only the embedded
     store runs them this way.
 
+    The triple patterns right after a run of UNION branches or a sub-SELECT go inside
+    ``LATERAL {}`` too: Oxigraph would match them over the whole store and join the two
+    by hashing; inside LATERAL they are matched once for each solution of the group
+    (so write the selective group first).
+
     A run of UNION branches that the query's ``parameters`` make selective
     (:func:`parameter_unions`) is left as it is: the binder puts the bound values into
     each branch, Oxigraph orders each branch's patterns from them (inside LATERAL it
@@ -191,9 +220,15 @@ def lateral_groups(text: str, *, parameters: Collection[str] = ()) -> str:
         if text[i] in "oO" and keyword_at(text, i, "OPTIONAL"):
             opening = next(p for p in positions[n + 8 :] if text[p] == "{")
             inserts += [(i, 1, "LATERAL { "), (braces[opening] + 1, 0, " }")]
+    groups = [run[-1][1] for run in syntax.union_runs()]
     for run in syntax.union_runs():
         if run[0][0] not in kept:
             inserts += [(run[0][0], 1, "LATERAL { "), (run[-1][1] + 1, 0, " }")]
+    groups += [braces[i] for i in braces if syntax.opens_select(i)]
+    for closing in groups:
+        following = syntax.triples_after(closing)
+        if following is not None:
+            inserts += [(following[0], 1, "LATERAL { "), (following[1], 0, " }")]
     for at, _order, piece in sorted(inserts, reverse=True):
         text = text[:at] + piece + text[at:]
     return text

@@ -69,6 +69,17 @@ def test_a_union_inside_an_optional_or_a_lateral_run_is_never_left_for_the_binde
     assert parameter_unions(text, ["org"]) == []
 
 
+def test_triples_after_a_union_or_a_sub_select_are_matched_per_solution_of_it() -> None:
+    text = (
+        "SELECT * WHERE { { SELECT ?a WHERE { ?a <p> ?b } } ?a <q> ?c ; <r> [ <s> ?d ] . "
+        "FILTER (?c) { ?a <t> ?e } UNION { ?a <u> ?e } ?e <v> ?f }"
+    )
+    assert lateral_groups(text) == (
+        "SELECT * WHERE { { SELECT ?a WHERE { ?a <p> ?b } } LATERAL { ?a <q> ?c ; <r> [ <s> ?d ] . } "
+        "FILTER (?c) LATERAL { { ?a <t> ?e } UNION { ?a <u> ?e } } LATERAL { ?e <v> ?f } }"
+    )
+
+
 def test_a_query_with_neither_is_left_as_it_is() -> None:
     text = "SELECT ?s WHERE { ?s a <http://x/C> . { ?s <p> ?o } }"
     assert lateral_groups(text) == text
