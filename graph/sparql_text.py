@@ -7,6 +7,7 @@ literal, an IRI or a comment is never taken for syntax.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 
@@ -183,8 +184,16 @@ def parameter_unions(text: str, parameters: Collection[str]) -> list[list[Branch
     """The UNION runs of a query in which the binder puts the bound parameters into
     every branch (see :func:`nhskg.graph.named_queries.inject_values`): runs whose every
     branch mentions one of ``parameters`` and that no OPTIONAL, MINUS or EXISTS encloses
-    (there a VALUES block would change what the group means, or could not be planned)."""
-    return _Syntax(text).parameter_unions(parameters)
+    (there a VALUES block would change what the group means, or could not be planned).
+
+    The binder asks this of the same few texts (the query files, planned) at every
+    call, so the answer is kept for each text and set of parameters."""
+    return [list(run) for run in _parameter_unions(text, frozenset(parameters))]
+
+
+@functools.lru_cache(maxsize=256)
+def _parameter_unions(text: str, parameters: frozenset[str]) -> tuple[tuple[Branch, ...], ...]:
+    return tuple(tuple(run) for run in _Syntax(text).parameter_unions(parameters))
 
 
 def lateral_groups(text: str, *, parameters: Collection[str] = ()) -> str:
