@@ -14,25 +14,22 @@ sent again to a fresh worker, within their own time limits, and a query that was
 a worker that died of itself is tried once more and then fails with a clear error
 (:class:`QueryFailed`); no caller waits past its own limit. Replies are plain values
 (terms are picklable) or, for the SPARQL endpoint, the answer already written as
-bytes (:class:`~nhskg.graph.query_answer.Answer`).
+bytes (:class:`~nhskg.graph.query_answer.Answer`). The worker's side of the pipe is
+:mod:`nhskg.graph.worker_process`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import itertools
-import os
-import resource
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Collection
-from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing import Pipe
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
@@ -40,6 +37,9 @@ from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
 from nhskg.graph.store import OxigraphStore, QueryOutcome
+from nhskg.graph.worker_process import Request, isolate
+
+__all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
 
 
 class QueryTimeout(TimeoutError):
@@ -64,78 +64,6 @@ class WorkerLost(Exception):
         return WorkerLost(str(self), retry=self.retry, crashed=self.crashed)
 
 
-CLONE_NEWNET = 0x40000000
-Request = tuple[str, int | None, bool, bool, Formats | None]  # sparql, rows, guard, planned
-
-
-def isolate(memory_mb: int) -> bool:
-    """Cap the worker's memory and, where Linux allows, cut it off from every network.
-
-    A new network namespace has no interfaces at all (not even loopback), so whatever
-    a query says (``SERVICE`` included) the engine cannot reach a server. Returns
-    whether the network was cut; without the privilege for it the SPARQL guard's
-    refusal of ``SERVICE`` and dataset clauses is the only barrier.
-    """
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.unshare(CLONE_NEWNET) == 0)
-    except (OSError, AttributeError):
-        return False
-
-
-def evaluate(store: OxigraphStore, request: Request) -> tuple[str, object]:
-    """One request's reply: ("ok", values), ("answer", bytes written), or why not."""
-    sparql, max_rows, guard, planned, formats = request
-    try:
-        if formats is None:
-            return "ok", store.query(sparql, max_rows=max_rows, guard=guard, planned=planned)
-        return "answer", store.answer(sparql, formats, max_rows=max_rows)
-    except QueryRefused as refusal:
-        return "refused", (refusal.status, str(refusal))
-    except NotAcceptable as refusal:
-        return "not-acceptable", str(refusal)
-    except Exception as error:
-        return "error", f"{type(error).__name__}: {error}"
-
-
-def _serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, threads: int) -> None:
-    """Worker loop: each numbered request on a thread of its own, until the pipe closes.
-
-    With ``guard``, the query is first checked by the SPARQL guard here, in the worker
-    and under the time limit: the parser itself must not be able to hang the server.
-    """
-    isolate(memory_mb)
-    if niceness:
-        os.nice(niceness)  # yield the CPU to other work (the lookups) when it is scarce
-    store = OxigraphStore.open_read_only(Path(store_path))
-    sending = threading.Lock()
-
-    def reply(request_id: int, request: Request) -> None:
-        status, payload = evaluate(store, request)
-        with sending:
-            try:
-                conn.send((request_id, status, payload))
-            except OSError:
-                os._exit(0)  # the server has gone
-            except Exception as error:  # a value that does not pickle
-                conn.send((request_id, "error", f"{type(error).__name__}: {error}"))
-
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            message = None
-        if message is None:
-            os._exit(0)  # queries still running are of no use to anyone
-        pool.submit(reply, *message)
-
-
 def _settle(future: Future[tuple[str, object]], outcome: tuple[str, object] | Exception) -> None:
     """Hand a caller its reply, unless it has stopped waiting (an event loop's wait for
     it was cancelled)."""
@@ -149,7 +77,7 @@ def _settle(future: Future[tuple[str, object]], outcome: tuple[str, object] | Ex
 
 
 class _Worker:
-    """One worker: ``python -m nhskg.graph.query_worker STORE FD ...`` on a socket pair,
+    """One worker: ``python -m nhskg.graph.worker_process STORE FD ...`` on a socket pair,
     and a thread here that hands each reply to the caller waiting for it.
 
     A fresh interpreter rather than multiprocessing's spawn, which would re-run the
@@ -162,7 +90,7 @@ class _Worker:
             [
                 sys.executable,
                 "-m",
-                __name__,
+                "nhskg.graph.worker_process",
                 str(store_path),
                 str(child.fileno()),
                 str(memory_mb),
@@ -437,13 +365,3 @@ def _unwrap(status: str, payload: Any) -> object:
     if status == "error":
         raise QueryFailed(str(payload))
     return payload
-
-
-if __name__ == "__main__":
-    _serve(
-        sys.argv[1],
-        Connection(int(sys.argv[2])),
-        int(sys.argv[3]),
-        int(sys.argv[4]),
-        int(sys.argv[5]),
-    )
