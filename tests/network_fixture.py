@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from nhskg.graph.network.evidence import Evidence
 from nhskg.graph.network.fetch import ID_BASE, NetworkData, NodeInfo, Period, Tie
 
 ORG = ID_BASE + "org/"
@@ -95,4 +96,4 @@ def fixture_data() -> NetworkData:
     evidence = {
         t.statement: [("doc.txt", f"quote for {t.statement.rsplit('/', 1)[-1]}")] for t in ties
     }
-    return NetworkData(ties, nodes, types, regions, parts, evidence)
+    return NetworkData(ties, nodes, types, regions, parts, Evidence.known(evidence))

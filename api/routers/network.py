@@ -1,5 +1,8 @@
 """/api/network and /api/paths: the partnership network as node-link JSON, GraphML or
-GEXF, and the shortest connections between two organisations with their evidence."""
+GEXF, and the shortest connections between two organisations with their evidence.
+
+Views are built without evidence and given the evidence of what the answer holds:
+every edge of the network asked for (unless ``evidence=false``), a path's hops."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import short_id
-from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 
 router = APIRouter(tags=["network"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -35,6 +38,7 @@ def _view(
     focus: str | None,
     hops: int,
     view: str,
+    evidence: bool,
 ) -> nx.Graph:
     filters = NetworkFilters(
         as_of=as_of,
@@ -43,10 +47,12 @@ def _view(
         stated_only=stated_only,
         footprints=footprints,
     )
-    two = two_mode(graph.network, filters)
+    two = two_mode(graph.network, filters, evidence=False)
     chosen = two if view == "two-mode" else one_mode(two)
     if focus:
         chosen = analysis.ego(chosen, short_id(resolve_org(graph, focus, "focus")), hops)
+    if evidence:
+        add_evidence(chosen, graph.network, two=two)
     return chosen
 
 
@@ -65,6 +71,9 @@ def _params(
     focus: Annotated[str | None, Query(description="only this organisation's ego network")] = None,
     hops: Annotated[int, Query(ge=1, le=4)] = 1,
     view: Annotated[str, Query(pattern="^(one-mode|two-mode)$")] = "one-mode",
+    evidence: Annotated[
+        bool, Query(description="each link's sources and quotes (false: a lighter answer)")
+    ] = True,
 ) -> dict[str, Any]:
     return {
         "as_of": as_of,
@@ -75,6 +84,7 @@ def _params(
         "focus": focus,
         "hops": hops,
         "view": view,
+        "evidence": evidence,
     }
 
 
@@ -109,10 +119,17 @@ def paths(
 ) -> dict[str, Any]:
     """Every hop with the bodies the two organisations share and the evidence; says plainly
     when there is no connection."""
-    one = one_mode(two_mode(graph.network, NetworkFilters(as_of=as_of)))
+    two = two_mode(graph.network, NetworkFilters(as_of=as_of), evidence=False)
+    one = one_mode(two)
     source = short_id(resolve_org(graph, from_, "from"))
     target = short_id(resolve_org(graph, to, "to"))
-    found = analysis.shortest_connections(one, source, target, every=all)
+    found = analysis.shortest_connections(
+        one,
+        source,
+        target,
+        every=all,
+        evidence=lambda links: add_evidence(one, graph.network, two=two, edges=links),
+    )
     return {
         "from": source,
         "to": target,

@@ -3,6 +3,8 @@
 Every subcommand takes the same filters (date or range, types, partnership, region,
 stated only, footprints, stated groups). Organisations are given by ODS code, curated
 key, name or alias. Tables go to standard output unless ``--output`` names a file.
+Views are built without evidence; each command reads the evidence of only what it
+shows (a path's hops, an ego's links, the interlocking ties, an export's edges).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from nhskg.graph.network.export import FORMATS as EXPORT_FORMATS
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import NetworkData, load_network_data, short_id
 from nhskg.graph.network.tables import TABLE_FORMATS, render_rows
-from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 
@@ -80,16 +82,15 @@ class Session:
         return short_id(self.service.index.resolve(name, text).value)
 
     def two(self) -> nx.Graph:
-        return two_mode(self.data, self.filters)
+        return two_mode(self.data, self.filters, evidence=False)
 
-    def one(self) -> nx.Graph:
-        return one_mode(self.two())
-
-    def view(self) -> nx.Graph:
-        graph = self.two() if self.args.view == "two-mode" else one_mode(self.two())
+    def views(self) -> tuple[nx.Graph, nx.Graph]:
+        """The view asked for (``--view``, ``--ego``) and the two-mode view behind it."""
+        two = self.two()
+        graph = two if self.args.view == "two-mode" else one_mode(two)
         if getattr(self.args, "ego", None):
             graph = analysis.ego(graph, self.node(self.args.ego, "--ego"), self.args.hops)
-        return graph
+        return graph, two
 
     def emit(self, rows: list[dict[str, Any]], columns: list[str], note: str = "") -> None:
         text = render_rows(rows, columns, self.args.format)
@@ -105,9 +106,11 @@ class Session:
 
 
 def cmd_ego(s: Session) -> None:
-    graph = s.one()
+    two = s.two()
+    graph = one_mode(two)
     centre = s.node(s.args.organisation, "organisation")
     sub = analysis.ego(graph, centre, s.args.hops)
+    add_evidence(graph, s.data, two=two, edges=[(centre, n) for n in graph.neighbors(centre)])
     distance = nx.single_source_shortest_path_length(sub, centre)
     rows = []
     for node, attrs in sub.nodes(data=True):
@@ -131,9 +134,14 @@ def cmd_ego(s: Session) -> None:
 
 
 def cmd_path(s: Session) -> None:
-    graph = s.one()
+    two = s.two()
+    graph = one_mode(two)
     found = analysis.shortest_connections(
-        graph, s.node(s.args.source, "source"), s.node(s.args.target, "target"), every=s.args.all
+        graph,
+        s.node(s.args.source, "source"),
+        s.node(s.args.target, "target"),
+        every=s.args.all,
+        evidence=lambda links: add_evidence(graph, s.data, two=two, edges=links),
     )
     rows = []
     for number, path in enumerate(found.paths, start=1):
@@ -158,7 +166,7 @@ def cmd_path(s: Session) -> None:
 
 
 def cmd_centrality(s: Session) -> None:
-    result = analysis.centrality(s.one(), by=s.args.by)
+    result = analysis.centrality(one_mode(s.two()), by=s.args.by)
     rows = result.rows[: s.args.top] if s.args.top else result.rows
     columns = [
         "rank",
@@ -175,10 +183,8 @@ def cmd_centrality(s: Session) -> None:
 
 def cmd_communities(s: Session) -> None:
     two = s.two()
-    result = analysis.communities(
-        one_mode(two), two, seed=s.args.seed, resolution=s.args.resolution
-    )
     one = one_mode(two)
+    result = analysis.communities(one, two, seed=s.args.seed, resolution=s.args.resolution)
     rows = [
         {
             "community": c.number,
@@ -211,6 +217,7 @@ def cmd_brokers(s: Session) -> None:
 
 def cmd_interlocks(s: Session) -> None:
     two = s.two()
+    add_evidence(two, s.data, edges=analysis.interlock_ties(two))
     rows = [
         {
             "first": two.nodes[i.first]["label"],
@@ -246,7 +253,9 @@ def cmd_export(s: Session) -> None:
         raise NetworkUsageError(
             f"cannot tell the format from {output.name!r}; give --to ({', '.join(EXPORT_FORMATS)})"
         )
-    for path in export(s.view(), fmt, output):
+    graph, two = s.views()
+    add_evidence(graph, s.data, two=two)
+    for path in export(graph, fmt, output):
         print(f"wrote {path}", file=sys.stderr)
 
 
@@ -255,7 +264,7 @@ def cmd_draw(s: Session) -> None:
 
     if not s.args.output:
         raise NetworkUsageError("draw needs --output PATH (PNG and SVG are written)")
-    graph = s.view()
+    graph, _ = s.views()
     sizes = None
     if s.args.size_by and graph.number_of_nodes():
         result = analysis.centrality(graph, by=s.args.size_by)

@@ -2,9 +2,10 @@
 
 Everything comes through SPARQL (the ``queries/internal/network-*.rq`` files), never
 from the curated files: ties between organisations and the bodies they take part in,
-what each node is called and what type it is, regions, which body is part of which
-partnership, and the evidence of every tie. :class:`NetworkData` holds it in plain
-Python so that views and analyses need no store.
+what each node is called and what type it is, regions, and which body is part of
+which partnership. :class:`NetworkData` holds them in plain Python so that views and
+analyses need no store; the evidence of the ties (sources and quotes) is read from
+the store only for the ties a view shows with evidence (:mod:`.evidence`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
+from sys import intern
 
 from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.namespaces import BASE
-from nhskg.graph.results import python_value
+from nhskg.graph.network.evidence import Evidence
 from nhskg.graph.store import GraphStore, SelectResult
 
 ID_BASE = BASE + "id/"
@@ -77,7 +79,18 @@ class NetworkData:
     types: dict[str, list[Period]] = field(default_factory=dict)
     regions: dict[str, list[Period]] = field(default_factory=dict)
     parts: dict[str, set[str]] = field(default_factory=dict)
-    evidence: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=lambda: Evidence.known({}))
+    _footprints: dict[str, list[Tie]] | None = field(default=None, init=False, repr=False)
+
+    def footprints(self, iri: str) -> list[Tie]:
+        """The reference footprints (CCG in STP) ``iri`` is placed in, over time."""
+        if self._footprints is None:
+            index: dict[str, list[Tie]] = defaultdict(list)
+            for tie in self.ties:
+                if tie.relationship == "in footprint":
+                    index[tie.org].append(tie)
+            self._footprints = dict(index)
+        return self._footprints.get(iri, [])
 
     def wholes(self, iri: str) -> set[str]:
         """Everything ``iri`` is part of, directly or through other parts."""
@@ -91,11 +104,16 @@ class NetworkData:
         return seen
 
 
-def _rows(store: GraphStore, queries_dir: Path, name: str) -> list[dict[str, object]]:
+def _rows(store: GraphStore, queries_dir: Path, name: str) -> list[dict[str, str | None]]:
+    """The rows of an internal query, each term as its text (IRI or lexical form)."""
     query = load_query_file(queries_dir / "internal" / f"{name}.rq")
     result = store.query(query.text)
     assert isinstance(result, SelectResult), f"{name} must be a SELECT query"
-    return [{k: python_value(v) for k, v in row.items()} for row in result.dicts()]
+    names = result.variables
+    return [
+        dict(zip(names, (None if t is None else t.value for t in row), strict=True))
+        for row in result.rows
+    ]
 
 
 def _iri(value: object) -> str:
@@ -113,34 +131,51 @@ def _class_key(class_iri: str) -> str:
     return "".join(out)
 
 
+def _nodes(store: GraphStore, queries_dir: Path) -> dict[str, NodeInfo]:
+    """Each node's label, code and most specific class of ours (of several, the first
+    by key, so that the choice repeats)."""
+    labels: dict[str, str] = {}
+    broader: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(store, queries_dir, "network-classes"):
+        if r["classLabel"] is not None:
+            labels[_iri(r["class"])] = str(r["classLabel"])
+        if r["broader"] is not None:
+            broader[_iri(r["class"])].add(_iri(r["broader"]))
+    nodes: dict[str, NodeInfo] = {}
+    for r in _rows(store, queries_dir, "network-nodes"):
+        iri = _iri(r["node"])
+        classes = set(str(r["classes"] or "").split())
+        narrowest = sorted(
+            (_class_key(c), labels[c])
+            for c in classes
+            if c in labels and not any(c in broader[n] for n in classes if n != c)
+        )
+        class_key, class_label = narrowest[0] if narrowest else ("", "")
+        nodes[iri] = NodeInfo(
+            label=str(r["label"]) if r["label"] is not None else class_label or short_id(iri),
+            code=str(r["ods"]) if r["ods"] is not None else short_id(iri),
+            class_key=class_key,
+            class_label=class_label,
+        )
+    return nodes
+
+
 def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
-    """Everything the network views need, in five queries of the published graph."""
+    """Everything the network views need, in six queries of the published graph; the
+    evidence is read when a view asks for it."""
     ties = [
-        Tie(
-            org=_iri(r["org"]),
-            body=_iri(r["body"]),
-            relationship=str(r["relationship"]),
-            basis=str(r["basis"]),
+        Tie(  # the same organisation, body and words in every tie: one string each
+            org=intern(_iri(r["org"])),
+            body=intern(_iri(r["body"] if r["body"] is not None else r["statement"])),
+            relationship=intern(str(r["relationship"])),
+            basis=intern(str(r["basis"])),
             start=_day(r["from"]),
             end=_day(r["until"]) if r["until"] is not None else None,
             statement=_iri(r["statement"]),
         )
         for r in _rows(store, queries_dir, "network-ties")
     ]
-    nodes: dict[str, NodeInfo] = {}
-    for r in _rows(store, queries_dir, "network-nodes"):
-        iri = _iri(r["node"])
-        cls = str(r["class"]) if r["class"] is not None else ""
-        class_label = str(r["classLabel"]) if r["classLabel"] is not None else ""
-        info = NodeInfo(
-            label=str(r["label"]) if r["label"] is not None else class_label or short_id(iri),
-            code=str(r["ods"]) if r["ods"] is not None else short_id(iri),
-            class_key=_class_key(cls) if cls else "",
-            class_label=class_label,
-        )
-        held = nodes.get(iri)
-        if held is None or (info.class_key and info.class_key < held.class_key):
-            nodes[iri] = info  # several most specific classes: keep one, repeatably
+    nodes = _nodes(store, queries_dir)
     types: dict[str, list[Period]] = defaultdict(list)
     for r in _rows(store, queries_dir, "network-types"):
         types[_iri(r["org"])].append(
@@ -165,12 +200,9 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
     parts: dict[str, set[str]] = defaultdict(set)
     for r in _rows(store, queries_dir, "network-parts"):
         parts[_iri(r["part"])].add(_iri(r["whole"]))
-    evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in _rows(store, queries_dir, "network-evidence"):
-        evidence[_iri(r["statement"])].append((str(r["source"]), str(r["quote"])))
-    for quotes in evidence.values():
-        quotes.sort()
-    return NetworkData(ties, nodes, dict(types), dict(regions), dict(parts), dict(evidence))
+    return NetworkData(
+        ties, nodes, dict(types), dict(regions), dict(parts), Evidence(store, queries_dir)
+    )
 
 
 def _day(value: object) -> date:

@@ -5,12 +5,16 @@ range, organisation types, one partnership, one region, stated only or stated an
 resolved, with or without reference footprints) and joins each organisation to the
 bodies it takes part in. :func:`one_mode` projects that onto organisations: two are
 linked when they share a body, weighted by how many, and each link carries the
-shared bodies and the evidence (source and quote) behind both ends.
+shared bodies and the evidence (source and quote) behind both ends. Evidence is read
+from the store for the ties a view keeps; a view built with ``evidence=False`` (for
+analyses of the whole graph, which show no quotes) gets it later, for the edges
+that are shown, from :func:`add_evidence`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -113,12 +117,8 @@ def region_of(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
     held = _at(data.regions.get(iri, []), day)
     if held:
         return held[0].key, held[0].label
-    for tie in data.ties:
-        if (
-            tie.org == iri
-            and tie.relationship == "in footprint"
-            and (day is None or tie.holds_on(day))
-        ):
+    for tie in data.footprints(iri):
+        if day is None or tie.holds_on(day):
             held = _at(data.regions.get(tie.body, []), day)
             if held:
                 return held[0].key, held[0].label
@@ -173,8 +173,13 @@ def body_id(iri: str) -> str:
     return "body:" + short_id(iri)
 
 
-def two_mode(data: NetworkData, filters: NetworkFilters) -> nx.Graph:
-    """Organisations and the bodies they take part in; one edge per pair, ties merged."""
+def two_mode(data: NetworkData, filters: NetworkFilters, *, evidence: bool = True) -> nx.Graph:
+    """Organisations and the bodies they take part in; one edge per pair, ties merged.
+
+    Each edge names the statements of its ties (``statements``, IRIs) and, with
+    ``evidence``, carries their sources and quotes; without, it has neither
+    ``evidence`` nor ``sources`` until :func:`add_evidence` puts them there.
+    """
     graph = nx.Graph(view="two-mode")
     labels = {iri: info.label for iri, info in data.nodes.items()}
     graph.graph["title"] = "Organisations and the bodies they take part in"
@@ -213,30 +218,81 @@ def two_mode(data: NetworkData, filters: NetworkFilters) -> nx.Graph:
             graph.add_node(
                 body_id(body), **_node_attrs(data, body, filters.day or latest[body], "body")
             )
-        graph.add_edge(short_id(org), body_id(body), **_edge_attrs(data, ties))
+        graph.add_edge(short_id(org), body_id(body), **_edge_attrs(ties))
+    if evidence:
+        add_evidence(graph, data)
     return graph
 
 
-def _edge_attrs(data: NetworkData, ties: list[Tie]) -> dict[str, Any]:
-    evidence = []
-    seen: set[tuple[str, str, str]] = set()
-    for tie in ties:
-        for source, quote in data.evidence.get(tie.statement, []):
-            key = (tie.statement, source, quote)
-            if key not in seen:
-                seen.add(key)
-                evidence.append(
-                    {"statement": short_id(tie.statement), "source": source, "quote": quote}
-                )
+def _edge_attrs(ties: list[Tie]) -> dict[str, Any]:
     ends = [t.end for t in ties]
     return {
         "relationship": "; ".join(sorted({t.relationship for t in ties})),
         "basis": _bases(t.basis for t in ties),
         "from": min(t.start for t in ties).isoformat(),
         "until": "" if None in ends else max(e for e in ends if e).isoformat(),
-        "sources": "; ".join(sorted({e["source"] for e in evidence})),
-        "evidence": evidence,
+        "statements": list(dict.fromkeys(t.statement for t in ties)),
     }
+
+
+Edge = tuple[str, str]
+
+
+def add_evidence(
+    graph: nx.Graph,
+    data: NetworkData,
+    *,
+    two: nx.Graph | None = None,
+    edges: Iterable[Edge] | None = None,
+) -> nx.Graph:
+    """Put ``evidence`` and ``sources`` on the edges of a view, all or the ``edges`` given.
+
+    A one-mode view's evidence is that of the two-mode edges behind each link, so it
+    needs ``two``, the view it was projected from (whose edges get theirs too). Only
+    statements whose evidence has not been read before are read from the store.
+    """
+    wanted = [_ends(e) for e in (graph.edges if edges is None else edges)]
+    if graph.graph.get("view") == "one-mode":
+        if two is None:
+            raise ValueError("a one-mode view's evidence comes from its two-mode view: give two")
+        behind = {
+            (end, body) for a, b in wanted for body in graph.edges[a, b]["bodies"] for end in (a, b)
+        }
+        add_evidence(two, data, edges=[e for e in behind if "evidence" not in two.edges[e]])
+        for a, b in wanted:
+            graph.edges[a, b].update(_projected_evidence(two, a, b, graph.edges[a, b]["bodies"]))
+        return graph
+    quotes = data.evidence.of(s for u, v in wanted for s in graph.edges[u, v]["statements"])
+    for u, v in wanted:
+        edge = graph.edges[u, v]
+        items = []
+        seen: set[tuple[str, str, str]] = set()
+        for statement in edge["statements"]:
+            for source, quote in quotes[statement]:
+                if (statement, source, quote) not in seen:
+                    seen.add((statement, source, quote))
+                    items.append(
+                        {"statement": short_id(statement), "source": source, "quote": quote}
+                    )
+        edge["evidence"] = items
+        edge["sources"] = "; ".join(sorted({e["source"] for e in items}))
+    return graph
+
+
+def _ends(edge: Edge) -> Edge:
+    a, b = edge
+    return (a, b) if a <= b else (b, a)
+
+
+def _projected_evidence(two: nx.Graph, a: str, b: str, bodies: list[str]) -> dict[str, Any]:
+    """The evidence of link a-b (a < b): each shared body's, from both ends, in order."""
+    evidence = [
+        {"body": two.nodes[body]["label"], "end": end, **item}
+        for body in bodies
+        for end in (a, b)
+        for item in two.edges[end, body]["evidence"]
+    ]
+    return {"evidence": evidence, "sources": "; ".join(sorted({e["source"] for e in evidence}))}
 
 
 def _bases(bases: Any) -> str:
@@ -267,7 +323,6 @@ def one_mode(two: nx.Graph) -> nx.Graph:
                     bodies=[],
                     relationships=set(),
                     bases=set(),
-                    evidence=[],
                     starts=[],
                     ends=[],
                 )
@@ -278,18 +333,17 @@ def one_mode(two: nx.Graph) -> nx.Graph:
             edge["relationships"].update(ea["relationship"].split("; "))
             edge["relationships"].update(eb["relationship"].split("; "))
             edge["bases"].update(ea["basis"].split("; ") + eb["basis"].split("; "))
-            for end, ends_edge in ((a, ea), (b, eb)):
-                for item in ends_edge["evidence"]:
-                    edge["evidence"].append({"body": body_label, "end": end, **item})
             edge["starts"].append(max(ea["from"], eb["from"]))
             edge["ends"].append(_earliest_end(ea["until"], eb["until"]))
-    for _, _, edge in graph.edges(data=True):
+    for u, v, edge in graph.edges(data=True):
         edge["relationship"] = "; ".join(sorted(edge.pop("relationships")))
         edge["basis"] = _bases(edge.pop("bases"))
-        edge["sources"] = "; ".join(sorted({e["source"] for e in edge["evidence"]}))
         edge["from"] = min(edge.pop("starts"))
         ends = edge.pop("ends")
         edge["until"] = "" if "" in ends else max(ends)
+        a, b = _ends((u, v))
+        if all("evidence" in two.edges[end, body] for body in edge["bodies"] for end in (a, b)):
+            edge.update(_projected_evidence(two, a, b, edge["bodies"]))
     return graph
 
 
