@@ -103,6 +103,16 @@ def test_network_json_graphml_and_paths(client: TestClient) -> None:
     assert all(hop["evidence"] for hop in path["paths"][0])
 
 
+def test_network_links_carry_evidence_unless_asked_not_to(client: TestClient) -> None:
+    params = {"focus": "RC1", "hops": 1}
+    full = client.get("/api/network", params=params).json()
+    light = client.get("/api/network", params={**params, "evidence": "false"}).json()
+    assert all(link["evidence"] and link["sources"] for link in full["links"])
+    assert not any("evidence" in link or "sources" in link for link in light["links"])
+    ends = {(link["source"], link["target"]) for link in full["links"]}
+    assert ends == {(link["source"], link["target"]) for link in light["links"]}
+
+
 def test_etag_answers_304_when_nothing_changed(client: TestClient) -> None:
     first = client.get("/api/organisations/RC1")
     tag = first.headers["etag"]

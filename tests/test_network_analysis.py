@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import pytest
 from network_fixture import ORG, fixture_data
 
 from nhskg.graph.network import analysis
-from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 
 DATA = fixture_data()
 
@@ -169,3 +170,62 @@ def test_diff_lists_what_changed_between_two_dates() -> None:
 def test_filters_refuse_a_day_and_a_range_together() -> None:
     with pytest.raises(ValueError, match="either as_of or a date range"):
         NetworkFilters(as_of=date(2015, 1, 1), start=date(2014, 1, 1))
+
+
+def test_a_view_given_its_evidence_later_equals_one_built_with_it() -> None:
+    two, one = view()
+    bare_two = two_mode(DATA, NetworkFilters(), evidence=False)
+    bare_one = one_mode(bare_two)
+    assert not any("evidence" in e for _, _, e in bare_one.edges(data=True))
+    add_evidence(bare_one, DATA, two=bare_two)
+    assert dict(bare_one.edges.items()) == dict(one.edges.items())
+    assert dict(bare_two.edges.items()) == dict(two.edges.items())
+
+
+def test_a_one_mode_view_needs_its_two_mode_view_for_evidence() -> None:
+    bare_one = one_mode(two_mode(DATA, NetworkFilters(), evidence=False))
+    with pytest.raises(ValueError, match="give two"):
+        add_evidence(bare_one, DATA)
+
+
+def test_a_shortest_connection_gets_the_evidence_of_its_hops_only() -> None:
+    _, one = view()
+    bare_two = two_mode(DATA, NetworkFilters(), evidence=False)
+    bare_one = one_mode(bare_two)
+    found = analysis.shortest_connections(
+        bare_one,
+        "A",
+        "E",
+        every=True,
+        evidence=lambda links: add_evidence(bare_one, DATA, two=bare_two, edges=links),
+    )
+    assert found.paths == analysis.shortest_connections(one, "A", "E", every=True).paths
+    with_evidence = {tuple(sorted(e)) for *e, d in bare_one.edges(data=True) if "evidence" in d}
+    assert with_evidence == {("A", "C"), ("C", "D"), ("A", "G"), ("D", "G"), ("D", "E")}
+
+
+def labelled(graph: nx.Graph) -> nx.Graph:
+    nx.set_node_attributes(graph, {n: f"Organisation {n}" for n in graph}, "label")
+    nx.set_edge_attributes(graph, 1, "weight")
+    return graph
+
+
+def test_betweenness_is_exact_within_its_budget_and_sampled_with_a_seed_above_it() -> None:
+    graph = labelled(nx.barabasi_albert_graph(400, 3, seed=1))
+    work = graph.number_of_nodes() * graph.number_of_edges()
+    exact = analysis.centrality(graph, work=work)
+    assert exact.betweenness_exact and exact.note == "betweenness exact"
+    assert analysis.betweenness_sample(graph, work=work // 8) == analysis.BETWEENNESS_MIN_SAMPLE
+    sampled = analysis.centrality(graph, work=work // 8)
+    assert not sampled.betweenness_exact
+    assert sampled.note.startswith("betweenness estimated from 100 of 400 organisations")
+    assert sampled == analysis.centrality(graph, work=work // 8), "the same seed, the same ranks"
+    top = {r["node"] for r in exact.rows[:10]}
+    assert len(top & {r["node"] for r in sampled.rows[:10]}) >= 7
+
+
+def test_eigenvector_of_a_large_component_agrees_with_power_iteration() -> None:
+    graph = labelled(nx.barabasi_albert_graph(analysis.EIGENVECTOR_ITERATION_NODES + 50, 2, seed=3))
+    rows = {r["node"]: r["eigenvector"] for r in analysis.centrality(graph).rows}
+    iterated = nx.eigenvector_centrality(graph, max_iter=2000, tol=1e-10, weight="weight")
+    assert rows == pytest.approx({n: round(v, 6) for n, v in iterated.items()}, abs=2e-6)

@@ -11,10 +11,13 @@ import networkx as nx
 import pytest
 
 from nhskg.graph.cli import main
+from nhskg.graph.named_queries import load_query_file
+from nhskg.graph.network.evidence import BATCH
 from nhskg.graph.network.fetch import load_network_data
-from nhskg.graph.network.views import NetworkFilters, one_mode, two_mode
+from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
+from nhskg.graph.store import SelectResult
 
 BLMK_DOC = "003_f7ec335ea921a4a0.txt"
 
@@ -43,6 +46,42 @@ def test_footprints_join_the_national_landscape(service: QueryService, national:
     one = one_mode(two_mode(data, NetworkFilters(footprints=True, as_of=None)))
     assert one.number_of_nodes() > 500
     assert one.has_edge("04C", "RWE"), "Leicester City CCG and UHL share the LLR footprint"
+
+
+def test_evidence_read_on_demand_is_what_the_query_over_the_whole_graph_gives(
+    service: QueryService, national: Settings
+) -> None:
+    data = load_network_data(service.store, national.queries_dir)
+    whole = service.store.query(
+        load_query_file(national.queries_dir / "internal" / "network-evidence.rq").text
+    )
+    assert isinstance(whole, SelectResult)
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for statement, source, quote in whole.rows:
+        assert statement and source and quote
+        expected.setdefault(statement.value, []).append((source.value, quote.value))
+    statements = sorted({t.statement for t in data.ties})
+    found = data.evidence.of(statements)
+    assert found == {s: sorted(expected.get(s, [])) for s in statements}
+    assert sum(map(len, found.values())) > 1000 and sum(1 for q in found.values() if not q) < 50
+    assert data.evidence.queries == -(-len(statements) // BATCH)
+    data.evidence.of(statements[:10])
+    assert data.evidence.queries == -(-len(statements) // BATCH), "read once, then kept"
+
+
+def test_views_without_evidence_read_none_and_get_the_same_quotes_later(
+    service: QueryService, national: Settings
+) -> None:
+    data = load_network_data(service.store, national.queries_dir)
+    two = two_mode(data, NetworkFilters(footprints=True), evidence=False)
+    one = one_mode(two)
+    assert data.evidence.queries == 0
+    add_evidence(one, data, two=two, edges=[("RC1", "RC9")])
+    assert data.evidence.queries == 1
+    full = one_mode(two_mode(data, NetworkFilters(footprints=True)))
+    assert one.edges["RC1", "RC9"] == full.edges["RC1", "RC9"]
+    add_evidence(one, data, two=two)
+    assert dict(one.edges.items()) == dict(full.edges.items())
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

