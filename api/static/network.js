@@ -2,8 +2,9 @@
  * The /network page: the one-mode partnership network drawn with Cytoscape.js
  * (served from the npm package under /vendor/cytoscape, never from a CDN).
  *
- * It reads /api/network?view=one-mode (node-link JSON), draws organisations coloured
- * by type and links as thick as the number of bodies the two share; zoom and pan are
+ * It reads /api/network?view=one-mode&evidence=false (node-link JSON without the
+ * quotes, which the drawing does not show), draws organisations coloured by type and
+ * links as thick as the number of bodies the two share; zoom and pan are
  * Cytoscape's own; a click on an organisation opens its page (a stated group or a
  * person, which have no page, shows its name below the drawing instead). The filter
  * form (a day, a type) reloads the data; the path form asks /api/paths and highlights
@@ -457,9 +458,11 @@
   function load() {
     var params = query();
     params.set("view", "one-mode");
+    params.set("evidence", "false"); // the drawing shows no quotes: a far lighter answer
     say("Loading the network" + describe(params) + "…");
     var shown = new URLSearchParams(params);
     shown.delete("view");
+    shown.delete("evidence");
     var search = shown.toString();
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
     return getJson("/api/network?" + params.toString())
