@@ -23,6 +23,7 @@ from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.namespaces import BASE
 from nhskg.graph.network.evidence import Evidence
 from nhskg.graph.query_answer import Formats
+from nhskg.graph.query_worker import QueryTimeout
 from nhskg.graph.store import GraphStore
 
 ID_BASE = BASE + "id/"
@@ -109,9 +110,17 @@ class NetworkData:
 
 Rows = list[dict[str, str | None]]
 CSV = Formats(results="csv", graph=None)
+QUERIES = (  # what load_network_data reads
+    "network-ties",
+    "network-nodes",
+    "network-classes",
+    "network-types",
+    "network-regions",
+    "network-parts",
+)
 
 
-def _rows(store: GraphStore, queries_dir: Path, name: str) -> Rows:
+def internal_rows(store: GraphStore, queries_dir: Path, name: str) -> Rows:
     """The rows of an internal query, each value as its text (IRI or lexical form).
 
     The store's query worker writes them as CSV and only the bytes cross its pipe:
@@ -120,7 +129,13 @@ def _rows(store: GraphStore, queries_dir: Path, name: str) -> Rows:
     as None; the internal queries bind no empty strings.
     """
     query = load_query_file(queries_dir / "internal" / f"{name}.rq")
-    answer = store.answer(store.plan(query.text), CSV)
+    try:
+        answer = store.answer(store.plan(query.text), CSV)
+    except QueryTimeout as stopped:
+        raise QueryTimeout(
+            f"reading the network ({name}, over the whole graph): {stopped}; on a large graph "
+            "raise NHSKG_QUERY_TIMEOUT_S (about 30 s at ten million quads)"
+        ) from None
     lines = csv.reader(io.StringIO(answer.body.decode("utf-8"), newline=""))
     names = next(lines)
     return [dict(zip(names, (value or None for value in line), strict=True)) for line in lines]
@@ -146,13 +161,13 @@ def _nodes(store: GraphStore, queries_dir: Path) -> dict[str, NodeInfo]:
     by key, so that the choice repeats)."""
     labels: dict[str, str] = {}
     broader: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, queries_dir, "network-classes"):
+    for r in internal_rows(store, queries_dir, "network-classes"):
         if r["classLabel"] is not None:
             labels[_iri(r["class"])] = str(r["classLabel"])
         if r["broader"] is not None:
             broader[_iri(r["class"])].add(_iri(r["broader"]))
     nodes: dict[str, NodeInfo] = {}
-    for r in _rows(store, queries_dir, "network-nodes"):
+    for r in internal_rows(store, queries_dir, "network-nodes"):
         iri = _iri(r["node"])
         classes = set(str(r["classes"] or "").split())
         narrowest = sorted(
@@ -183,11 +198,11 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
             end=_day(r["until"]) if r["until"] is not None else None,
             statement=_iri(r["statement"]),
         )
-        for r in _rows(store, queries_dir, "network-ties")
+        for r in internal_rows(store, queries_dir, "network-ties")
     ]
     nodes = _nodes(store, queries_dir)
     types: dict[str, list[Period]] = defaultdict(list)
-    for r in _rows(store, queries_dir, "network-types"):
+    for r in internal_rows(store, queries_dir, "network-types"):
         types[_iri(r["org"])].append(
             Period(
                 str(r["type"]),
@@ -198,7 +213,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
             )
         )
     regions: dict[str, list[Period]] = defaultdict(list)
-    for r in _rows(store, queries_dir, "network-regions"):
+    for r in internal_rows(store, queries_dir, "network-regions"):
         regions[_iri(r["org"])].append(
             Period(
                 _iri(r["region"]),
@@ -208,7 +223,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
             )
         )
     parts: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, queries_dir, "network-parts"):
+    for r in internal_rows(store, queries_dir, "network-parts"):
         parts[_iri(r["part"])].add(_iri(r["whole"]))
     return NetworkData(
         ties, nodes, dict(types), dict(regions), dict(parts), Evidence(store, queries_dir)
