@@ -13,7 +13,7 @@ import re
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.namespaces import GRAPH, ID
+from nhskg.graph.namespaces import GRAPH, ID, compact
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
@@ -68,6 +68,20 @@ def hashed(kind: str, *parts: str) -> NamedNode:
 
 def dataset(dataset_id: str) -> NamedNode:
     return _path("dataset", dataset_id)
+
+
+def graph_dataset() -> NamedNode:
+    """The built graph itself, as the dataset its statistics describe (VoID)."""
+    return _path("dataset", "nhskg")
+
+
+def class_partition(class_iri: str) -> NamedNode:
+    """The built graph's VoID class partition for one class: named by the class's prefixed
+    name (``org-Membership``), or a digest of its IRI when no prefix of ours fits."""
+    name = compact(class_iri).replace(":", "-", 1)
+    if name == class_iri or not _SEGMENT.match(name):
+        name = hashlib.sha1(class_iri.encode("utf-8")).hexdigest()[:16]
+    return _path("dataset", "nhskg", "class", name)
 
 
 def distribution(dataset_id: str) -> NamedNode:

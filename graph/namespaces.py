@@ -49,6 +49,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 # Ours. Terms of the ontology live under def; things the graph describes under id;
 # named graphs under graph.
@@ -78,6 +79,7 @@ PREFIXES: dict[str, Namespace] = {
     "oa": OA,
     "time": TIME,
     "schema": SCHEMA,
+    "void": VOID,
     "nhskg": NHSKG,
     "orgtype": ORGTYPE,
     "role": ROLE,
