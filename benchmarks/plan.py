@@ -2,12 +2,14 @@
 
     python benchmarks/plan.py [--build-dir DIR] [--data-dir DIR] [--timeout S] [--out FILE]
 
-Parameters are chosen as the scale benchmark chooses them (`scale_queries.choose`).
-The planned form (:func:`nhskg.graph.sparql_text.lateral_groups`, what the product
-runs) goes through the query worker and stops at the time limit; the form as written
-runs on the store in this process, where nothing can stop it, so a query of minutes
-takes minutes: meant for builds of up to about a million quads. Prints a table and
-writes JSON (default benchmarks/results/plan.json).
+Each query is given its largest parameter sample as the scale benchmark draws it
+(`scale_params.largest_samples`). The planned form (`QueryService.planned_text`: the
+plan of :func:`nhskg.graph.sparql_text.lateral_groups` with the values bound, what the
+product runs) goes through the query worker with ``planned=True`` and stops at the time
+limit; the form as written, bound (`QueryService.bound_text`), runs on the store in this
+process, where nothing can stop it, so a query of minutes takes minutes: meant for
+builds of up to about a million quads. Prints a table and writes JSON (default
+benchmarks/results/plan.json).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pyoxigraph import Store
@@ -27,7 +30,7 @@ from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale_queries import choose
+from scale_params import largest_samples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "plan.json"
 
@@ -57,22 +60,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
     given = {k: v for k, v in (("build_dir", args.build_dir), ("data_dir", args.data_dir)) if v}
-    settings = Settings(**given)  # type: ignore[arg-type]
+    settings = Settings(**given)
     build = current(settings.build)
     store = TimeLimitedStore(build.store, timeout_s=args.timeout)
     raw = Store.read_only(str(build.store))
     try:
         service = QueryService(settings, store=store)
-        chosen, texts = choose(service, store)
+        samples = largest_samples(service, store)
         out = {"build": build.path.name, "quads": len(store), "timeout_s": args.timeout}
         queries = {}
-        for name, text in texts.items():
-            written = best_of(
-                lambda text=text: list(raw.query(text, use_default_graph_as_union=True))
-            )
-            planned = best_of(lambda text=text: store.query(text))
+        for name, sample in samples.items():
+            written = best_of(partial(as_written, raw, sample.written))
+            planned = best_of(partial(store.query, sample.planned, planned=True))
             queries[name] = {
-                "params": chosen[name].get("params"),
+                "params": sample.params,
                 "as_written_ms": written,
                 "planned_ms": planned,
             }

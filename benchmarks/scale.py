@@ -11,11 +11,15 @@ For each scale, in this order:
 
 1. build: `nhskg build` as a child process on the scale's data, wall time and peak
    memory (the synthesis is timed apart), quads and whatever else the manifest holds;
-2. named queries: every query in queries/ with parameter values that exist at that
-   scale (scale_queries.py), p50/p99 on the embedded store in process, on rdflib in
-   memory (skipped above `--rdflib-limit` quads) and on `oxigraph serve-read-only`;
+2. named queries: every query in queries/ over a sample of parameter values spread
+   over that scale's graph, largest first (scale_params.py), p50/p99 pooled over the
+   samples' runs and the largest sample's own (scale_queries.py), on the embedded store
+   in process, on rdflib in memory (skipped above `--rdflib-limit` quads) and on
+   `oxigraph serve-read-only`;
 3. API: `nhskg serve` with 16 keep-alive clients, organisation lookups cold and warm,
-   and `/sparql` against Oxigraph's own `/query` with the same queries (scale_api.py);
+   and `/sparql` against Oxigraph's own `/query` with the same queries: the
+   neighbourhood of RC1 and API_QUERIES, each as written with its largest sample's
+   values, as a user would send it (scale_api.py);
 4. network: the analyses of benchmarks/network.py (without exports and drawing).
 
 Writes benchmarks/results/scale.json after each scale (machine, options, per-scale
@@ -56,7 +60,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, oxigraph_read_only, serving, venv_command
 from procs import run_measured, tail
 from scale_api import measure_api
-from scale_queries import choose, time_embedded, time_rdflib, time_served
+from scale_params import Sample, choose
+from scale_queries import time_embedded, time_rdflib, time_served
 from scale_report import check_targets, draw_plots, table
 
 RESULTS = Path(__file__).parent / "results"
@@ -211,10 +216,10 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     store = TimeLimitedStore(current(build_dir).store, timeout_s=args.query_timeout)
     service = QueryService(settings, store=store)
     try:
-        texts = measure_queries(entry, args, service, store, folder)
+        samples = measure_queries(entry, args, service, store, folder)
     finally:
         store.close()
-    measure_served(entry, args, service, texts)
+    measure_served(entry, args, service, samples)
     entry["network"] = stage(
         entry, "network", lambda: measure_network(data, build_dir, args.query_timeout)
     )
@@ -227,29 +232,29 @@ def measure_queries(
     service: QueryService,
     store: TimeLimitedStore,
     folder: Path,
-) -> dict[str, str]:
-    """Choose parameters, time the named queries in process and on rdflib; returns the
-    bound texts (their `oxigraph serve` figures are added by `measure_served`)."""
+) -> dict[str, list[Sample]]:
+    """Choose parameter samples, time the named queries in process and on rdflib;
+    returns the samples (their `oxigraph serve` figures are added by `measure_served`)."""
     chosen = stage(entry, "choose parameters", lambda: choose(service, store))
-    queries, texts = chosen if chosen else ({}, {})
+    queries, samples = chosen if chosen else ({}, {})
     entry["queries"] = queries
     timing = {"runs": args.runs, "budget_s": args.budget}
-    first_s = {  # None: the first run overran the time limit
-        n: q["first_ms"] / 1000 if "first_ms" in q else None
+    warm = {  # `choose`'s first runs: (rows, seconds), or None when one overran the limit
+        n: [(s["rows"], s["first_ms"] / 1000) if "first_ms" in s else None for s in q["samples"]]
         for n, q in queries.items()
-        if "first_ms" in q or "timeout_s" in q
+        if n in samples
     }
     embedded = stage(
         entry,
         "embedded",
-        lambda: time_embedded(store, texts, first_s=first_s, limit_s=args.query_timeout, **timing),
+        lambda: time_embedded(store, samples, warm=warm, limit_s=args.query_timeout, **timing),
     )
     rdf = stage(
         entry,
         "rdflib",
         lambda: time_rdflib(
             current(service.settings.build).dump,
-            texts,
+            samples,
             quads=entry["quads"],
             limit=args.rdflib_limit,
             timeout_s=args.rdflib_timeout,
@@ -259,19 +264,23 @@ def measure_queries(
     ) or {"error": "see errors"}
     on_rdflib = rdf.pop("queries", {})
     entry["rdflib"] = rdf
-    for name in texts:
+    for name in samples:
         queries[name]["embedded"] = (embedded or {}).get(name, {"error": "not measured"})
         queries[name]["rdflib"] = on_rdflib.get(
             name, {"skipped": rdf.get("skipped", "not measured")}
         )
-    return texts
+    return samples
 
 
 def measure_served(
-    entry: dict[str, Any], args: argparse.Namespace, service: QueryService, texts: dict[str, str]
+    entry: dict[str, Any],
+    args: argparse.Namespace,
+    service: QueryService,
+    samples: dict[str, list[Sample]],
 ) -> None:
-    """With `oxigraph serve-read-only` on the store: the named queries over HTTP; then,
-    with the server started afresh, the API against it."""
+    """With `oxigraph serve-read-only` on the store: the named queries over HTTP (their
+    planned texts); then, with the server started afresh, the API against it, sent the
+    API_QUERIES as written with each one's largest sample."""
     settings = service.settings
     port = free_port()
     server = oxigraph_read_only(current(settings.build).store, port)
@@ -281,15 +290,16 @@ def measure_served(
         served = stage(
             entry,
             "oxigraph serve",
-            lambda: time_served(port, texts, timeout_s=args.query_timeout, **timing),
+            lambda: time_served(port, samples, timeout_s=args.query_timeout, **timing),
         )
-    for name in texts:
+    for name in samples:
         entry["queries"][name]["oxigraph_serve"] = (served or {}).get(
             name, {"error": "not measured"}
         )
     org = service.index.resolve("org", "RC1").value
-    names = [n for n in API_QUERIES if n in texts]
-    sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50", *(texts[n] for n in names)]
+    names = [n for n in API_QUERIES if n in samples]
+    sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50"]
+    sparql += [samples[n][0].written for n in names]
     entry["api_sparql_queries"] = ["neighbourhood of RC1", *names]
     env = child_env(
         settings.data,
@@ -331,8 +341,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --merge: keep a scale's build in --work and its figures in the results",
     )
-    p.add_argument("--runs", type=int, help="most timed runs per query and engine (20; quick 10)")
-    p.add_argument("--budget", type=float, help="seconds per query and engine (10; quick 2)")
+    p.add_argument(
+        "--runs",
+        type=int,
+        help="most timed runs per query and engine, shared by its samples, at least 3 a "
+        "sample (20; quick 10)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        help="seconds per query and engine, shared by its samples (10; quick 2)",
+    )
     p.add_argument("--rdflib-limit", type=int, default=1_500_000, help="most quads for rdflib")
     p.add_argument("--rdflib-timeout", type=float, help="seconds per rdflib run (30; quick 10)")
     p.add_argument("--query-timeout", type=float, default=120.0, help="API and network limit")
@@ -342,9 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, value)
     path = args.results / "scale.json"
     if args.plot_only:
-        results = json.loads(path.read_text(encoding="utf-8"))
-        log("\n".join(str(f) for f in draw_plots(results, args.results)))
-        print(table(results))
+        drawn = json.loads(path.read_text(encoding="utf-8"))
+        log("\n".join(str(f) for f in draw_plots(drawn, args.results)))
+        print(table(drawn))
         return 0
     labels = (QUICK_SCALES if args.quick else args.scales).split(",")
     if any(label != "real" and not label.isdigit() for label in labels):

@@ -13,9 +13,9 @@ Failed requests are counted, not fatal.
 Run as a script, it is this stage alone on a published build, as benchmarks/scale.py
 runs it (`python -P benchmarks/scale_api.py LABEL --data DIR --build DIR [--output
 FILE]`): a fresh `oxigraph serve-read-only` on the store, the neighbourhood of RC1 and
-scale.py's API_QUERIES bound as written with the values scale.py chooses for them at
-every scale (RC1, QHG), and the machine's load average before and after; the figures
-of LABEL are merged into the output file (JSON).
+scale.py's API_QUERIES bound as written with the values of each one's largest sample,
+as scale.py draws them (`scale_params.largest_samples`), and the machine's load average
+before and after; the figures of LABEL are merged into the output file (JSON).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import each_once, free_port, load, oxigraph_read_only, serving, venv_command
+from scale_params import largest_samples
 
 CLIENTS = 16
 LOOKUPS_PER_CLIENT = 250
@@ -104,16 +105,6 @@ def measure_api(
     return out
 
 
-# The values benchmarks/scale_queries.choose keeps for these queries at every scale.
-API_PARAMS = {
-    "organisation": {"code": "RC1"},
-    "stp-footprint": {"stp": "QHG"},
-    "trusts-in-stp": {"stp": "QHG"},
-    "names": {"code": "RC1"},
-    "history": {"code": "RC1"},
-}
-
-
 def main(argv: list[str] | None = None) -> int:
     from scale import API_QUERIES, api_codes, child_env, machine  # scale.py imports this
 
@@ -129,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     service = QueryService(settings, store=OxigraphStore.open_read_only(store_path))
     org = service.index.resolve("org", "RC1").value
     sparql = [f"SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 50"]
-    sparql += [service.bound_text(n, API_PARAMS[n]) for n in API_QUERIES]
+    largest = largest_samples(service, service.store, API_QUERIES)
+    sparql += [largest[n].written for n in API_QUERIES if n in largest]
     env = child_env(
         settings.data,
         settings.build,
@@ -139,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     entry: dict[str, Any] = {
         "quads": current(settings.build).read_manifest()["quads"],
-        "api_sparql_queries": ["neighbourhood of RC1", *API_QUERIES],
+        "api_sparql_queries": ["neighbourhood of RC1", *(n for n in API_QUERIES if n in largest)],
+        "api_sparql_params": {n: s.params for n, s in largest.items()},
         "load_before": os.getloadavg(),
     }
     ready = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
