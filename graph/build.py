@@ -3,15 +3,17 @@
 Layers, each in named graphs of its own: the ontology (ontology/*.ttl), the
 reference catalogue and landscape (data/reference/), and the curated documents.
 Their quads are streamed batch by batch into an N-Quads dump (:mod:`nhskg.graph.dump`;
-the same input always gives the same file), bulk-loaded into a new Oxigraph store
-beside the published one, validated (:mod:`nhskg.graph.layered_validation`), and only
-then published.
+the same input always gives the same file) and, as each batch is written, into a
+process that bulk-loads a new Oxigraph store beside the published one
+(:mod:`nhskg.graph.streaming_load`). The store is then validated
+(:mod:`nhskg.graph.layered_validation`), and only then published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,10 +25,17 @@ from pyoxigraph import RdfFormat, parse
 from nhskg.graph.dump import DumpSummary, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
-from nhskg.graph.publish import BuildFolder, new_build_folder, publish, reject
+from nhskg.graph.publish import (
+    DUMP_FILE,
+    STORE_FOLDER,
+    BuildFolder,
+    new_build_folder,
+    publish,
+    reject,
+)
 from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.streaming_load import StreamingLoad
 from nhskg.graph.validate import Report
 
 Progress = Callable[[str], None]
@@ -47,36 +56,37 @@ def assemble(settings: Settings) -> QuadSink:
     return sink
 
 
-def _write(settings: Settings, dump: Path, progress: Progress) -> tuple[DumpSummary, float]:
+def _write_and_load(
+    settings: Settings, folder: Path, progress: Progress
+) -> tuple[DumpSummary, dict[str, float]]:
+    """The dump into ``folder``/graph.nq and, as it is written, into a new store in
+    ``folder``/oxigraph; the seconds the dump took and those the load took after it."""
     t = time.perf_counter()
-    summary = write_dump(settings, dump, progress)
-    took = time.perf_counter() - t
-    for layer, counts in summary.counts.items():
-        progress(f"  {layer:<10} {counts}")
+    with StreamingLoad(folder / STORE_FOLDER) as loader:
+        summary = write_dump(settings, folder / DUMP_FILE, progress, also=loader.write)
+        took = time.perf_counter() - t
+        for layer, counts in summary.counts.items():
+            progress(f"  {layer:<10} {counts}")
+        progress(
+            f"  {'dump':<10} {summary.quads:,} quads in {len(summary.batches)} batches "
+            f"({took:.1f} s)"
+        )
+        waited = loader.finish()
     progress(
-        f"  {'dump':<10} {summary.quads:,} quads in {len(summary.batches)} batches ({took:.1f} s)"
+        f"  {'store':<10} {summary.quads:,} quads loaded as the dump was written, then "
+        f"compacted ({waited:.1f} s after the dump)"
     )
-    return summary, took
-
-
-def _load(dump: Path, store_path: Path, progress: Progress) -> tuple[OxigraphStore, float]:
-    t = time.perf_counter()
-    store = OxigraphStore.create(store_path)
-    store.bulk_load_nquads(dump)
-    took = time.perf_counter() - t
-    progress(f"  {'store':<10} {len(store):,} quads loaded ({took:.1f} s)")
-    return store, took
+    return summary, {"dump": took, "load": waited}
 
 
 def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:
     """Write, load and validate in a scratch folder; nothing is published."""
     with tempfile.TemporaryDirectory(dir=settings.build if settings.build.exists() else None) as f:
         folder = Path(f)
-        summary, _ = _write(settings, folder / "graph.nq", progress)
-        store, _ = _load(folder / "graph.nq", folder / "store", progress)
-        report = validate_build(store, summary, folder / "graph.nq", settings, progress).report
-        del store
-    return report
+        summary, _ = _write_and_load(settings, folder, progress)
+        return validate_build(
+            folder / STORE_FOLDER, summary, folder / DUMP_FILE, settings, progress
+        ).report
 
 
 @dataclass(frozen=True)
@@ -89,25 +99,25 @@ class BuildOutcome:
 
 
 def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
-    """Dump, load, validate; publish only if the graph conforms."""
+    """Dump and load, validate; publish only if the graph conforms."""
     started = time.perf_counter()
     progress(f"Building the graph from {settings.data}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    incoming = settings.build / "stores" / f".incoming-{stamp}.nq"
-    incoming.parent.mkdir(parents=True, exist_ok=True)
+    incoming = settings.build / f".incoming-{stamp}"
+    incoming.mkdir(parents=True)
     try:
-        summary, took = _write(settings, incoming, progress)
+        summary, timings = _write_and_load(settings, incoming, progress)
         build_id = f"{stamp}-{summary.digest[:12]}"
         folder = new_build_folder(settings.build, build_id)
-        incoming.replace(folder.dump)
+        (incoming / DUMP_FILE).replace(folder.dump)
+        (incoming / STORE_FOLDER).replace(folder.store)
     finally:
-        incoming.unlink(missing_ok=True)
-    timings = {"dump": took}
-    store, timings["load"] = _load(folder.dump, folder.store, progress)
-    validation = validate_build(store, summary, folder.dump, settings, progress)
+        shutil.rmtree(incoming, ignore_errors=True)
+    # The store is complete and closed here. Validation opens it read-only, in worker
+    # processes too: a step that adds to the store goes here and closes it when done.
+    validation = validate_build(folder.store, summary, folder.dump, settings, progress)
     timings.update(validation.seconds)
     report = validation.report
-    del store
     _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
     if not report.conforms:
         where = reject(settings.build, folder, report.as_table())

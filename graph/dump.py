@@ -10,13 +10,20 @@ Each triple lives in exactly one named graph, the one whose IRI sorts first (see
 before the ontology and reference graphs and are emitted in stem order, so the first
 curated graph to write a triple is the one that keeps it: a set of 16-byte
 fingerprints of the triples written so far stands in for the whole graph.
+
+The dump makes millions of small objects that hold no cycles; reference counting
+frees them. Python's cyclic collector is paused while it runs: its passes over the
+growing heap took half the dump's time (measured at scale 100, with the same peak
+memory either way).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -140,8 +147,9 @@ def read_curated(
 class DumpWriter:
     """Appends sorted batches of quads to one N-Quads file, each triple once."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, *, also: Callable[[bytes], None] | None = None) -> None:
         self.out = out
+        self.also = also  # also given each batch's bytes (the streaming load)
         self.summary = DumpSummary()
         self._digest = hashlib.sha256()
         self._written: set[bytes] = set()
@@ -162,6 +170,8 @@ class DumpWriter:
         lines.sort()
         encoded = "".join(lines).encode("utf-8")
         self.out.write(encoded)
+        if self.also is not None:
+            self.also(encoded)
         self._digest.update(encoded)
         batch = Batch(
             name,
@@ -179,8 +189,34 @@ class DumpWriter:
         return batch
 
 
-def write_dump(settings: Settings, path: Path, progress: Progress = _quiet) -> DumpSummary:
-    """Every layer into ``path`` (N-Quads); what was written, batch by batch."""
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (as it was, afterwards)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write_dump(
+    settings: Settings,
+    path: Path,
+    progress: Progress = _quiet,
+    *,
+    also: Callable[[bytes], None] | None = None,
+) -> DumpSummary:
+    """Every layer into ``path`` (N-Quads), each batch also given to ``also`` as it is
+    written; what was written, batch by batch."""
+    with collector_paused():
+        return _write_dump(settings, path, progress, also)
+
+
+def _write_dump(
+    settings: Settings, path: Path, progress: Progress, also: Callable[[bytes], None] | None
+) -> DumpSummary:
     held = QuadSink()
     add_ontology(held, settings.ontology_dir)
     closure = superclass_closure(held)
@@ -188,7 +224,7 @@ def write_dump(settings: Settings, path: Path, progress: Progress = _quiet) -> D
     emit_reference(catalog, land, held)
     loaded = read_curated(settings, catalog, land)
     with path.open("wb") as out:
-        writer = DumpWriter(out)
+        writer = DumpWriter(out, also=also)
         if loaded is not None:
             ctx, curated = loaded
             for stems, sink in emit_curated_batches(curated, ctx, settings.batch_documents):

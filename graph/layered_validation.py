@@ -9,10 +9,12 @@ at 10 million triples. So:
   constraint of the shapes compiled to SPARQL (:mod:`nhskg.graph.shacl_compile`), the
   ``sh:sparql`` constraints and the checks. And pyshacl on each batch of the dump
   (the reference layer, or a run of curated documents) that no earlier published
-  build validated with the same shapes, in order, until ``shacl_max_triples`` triples
-  have been validated in this build; the rest wait for the next build. A batch is
-  validated with the full description of every node it describes plus the types of
-  the nodes those point at, and only findings about its own nodes count.
+  build validated with the same shapes, in order, until pyshacl has seen
+  ``shacl_max_triples`` triples in this build; the rest wait for the next build. A
+  batch is validated with what the shapes read of its nodes in other graphs
+  (:mod:`nhskg.graph.shacl_context`), which pyshacl sees too and the budget counts,
+  and only findings about its own nodes count. The queries and pyshacl run side by
+  side in worker processes (:mod:`nhskg.graph.validation_pool`).
 
 Which batches pyshacl has validated is kept in ``build/shacl-batches.json`` (batch
 digest with shapes digest), written when a build is published.
@@ -24,18 +26,18 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import NamedNode, Quad
 
 from nhskg.graph.closure import CLOSURE_TERMS, CLOSURE_THINGS
 from nhskg.graph.dump import Batch, DumpSummary
-from nhskg.graph.namespaces import RDF
+from nhskg.graph.named_queries import QueryFile
 from nhskg.graph.settings import Settings
-from nhskg.graph.shacl_compile import compiled_findings
-from nhskg.graph.shacl_sparql import without_sparql
+from nhskg.graph.shacl_compile import compile_shapes, focus_labels
+from nhskg.graph.shacl_context import rdflib_graph
+from nhskg.graph.shacl_sparql import collect, without_sparql
 from nhskg.graph.store import OxigraphStore
 from nhskg.graph.validate import (
     Finding,
@@ -47,6 +49,7 @@ from nhskg.graph.validate import (
     load_shapes,
     sparql_constraint_findings,
 )
+from nhskg.graph.validation_pool import Query, run_tasks
 
 Progress = Callable[[str], None]
 VALIDATED_FILE = "shacl-batches.json"
@@ -93,52 +96,26 @@ def remember_validated(build_dir: Path, keys: Iterable[str]) -> None:
     tmp.replace(path)
 
 
-def rdflib_graph(nquads: str) -> rdflib.Graph:
-    """N-Quads text as an rdflib Graph of its triples, which is what pyshacl reads.
-
-    Read from the dump rather than the store: Oxigraph keeps the value of a literal
-    typed xsd:nonNegativeInteger, say, but gives it back as xsd:integer.
-    """
-    triples = "".join(line.rsplit(" <", 1)[0] + " .\n" for line in nquads.splitlines())
-    graph = rdflib.Graph()
-    graph.parse(data=triples, format="nt")
-    return graph
-
-
-def batch_data(store: OxigraphStore, batch: Batch, dump: Path) -> tuple[rdflib.Graph, set[str]]:
-    """The batch's triples, what other graphs say about its nodes, and the types of
-    the nodes they point at; and the IRIs of the batch's own nodes."""
-    data = rdflib_graph(batch.read(dump))
-    own = {s for s in data.subjects() if isinstance(s, rdflib.URIRef)}
-    graphs = {NamedNode(g) for g in batch.graphs}
-    more: list[Quad] = []
-    for subject in own:
-        more.extend(
-            q for q in store.quads(subject=NamedNode(subject)) if q.graph_name not in graphs
-        )
-    pointed = {o for o in data.objects() if isinstance(o, rdflib.URIRef) and o not in own}
-    pointed |= {rdflib.URIRef(q.object.value) for q in more if isinstance(q.object, NamedNode)}
-    for obj in pointed:
-        more.extend(store.quads(subject=NamedNode(obj), predicate=RDF.type))
-    if more:
-        data.parse(
-            data="".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in more), format="nt"
-        )
-    return data, {str(s) for s in own}
-
-
 def validate_build(
-    store: OxigraphStore,
+    store_path: Path,
     summary: DumpSummary,
     dump: Path,
     settings: Settings,
     progress: Progress = _quiet,
 ) -> Validation:
-    """Every finding about the loaded build, by the whole-graph or the layered plan."""
+    """Every finding about the loaded build, by the whole-graph or the layered plan.
+
+    The store at ``store_path`` is opened read-only: nothing may write to it meanwhile.
+    """
     shapes = load_shapes(settings.shapes_dir)
     checks = load_checks(settings.queries_dir)
-    seconds: dict[str, float] = {}
-    if summary.quads <= settings.shacl_max_triples:
+    store = OxigraphStore.open_read_only(store_path)
+    if summary.quads > settings.shacl_max_triples:
+        validation, findings = _by_layers(
+            store, store_path, summary, dump, settings, shapes, checks, progress
+        )
+    else:
+        seconds: dict[str, float] = {}
         t = time.perf_counter()
         data = rdflib_graph(dump.read_text(encoding="utf-8"))
         findings = core_findings(data, without_sparql(shapes))
@@ -146,60 +123,84 @@ def validate_build(
         progress(
             f"  {'shacl':<10} {len(data):,} triples against shapes/ ({seconds['shacl']:.1f} s)"
         )
+        t = time.perf_counter()
+        findings += sparql_constraint_findings(shapes, store, skip=(CLOSURE_TERMS, CLOSURE_THINGS))
+        findings += check_findings(store, checks)
+        seconds["checks"] = time.perf_counter() - t
+        progress(
+            f"  {'checks':<10} sh:sparql constraints and {len(checks)} SPARQL checks "
+            f"({seconds['checks']:.1f} s)"
+        )
         validation = Validation(Report(), "whole graph", pyshacl_triples=len(data))
-    else:
-        validation, findings = _by_layers(store, summary, dump, settings, shapes, seconds, progress)
-    t = time.perf_counter()
-    findings += sparql_constraint_findings(shapes, store, skip=(CLOSURE_TERMS, CLOSURE_THINGS))
+        validation.seconds = seconds
     findings += summary.closure.findings(shapes)
-    findings += check_findings(store, checks)
-    seconds["checks"] = time.perf_counter() - t
-    progress(
-        f"  {'checks':<10} sh:sparql constraints and {len(checks)} SPARQL checks "
-        f"({seconds['checks']:.1f} s)"
-    )
     validation.report = Report(_distinct(findings))
-    validation.seconds = {k: round(v, 3) for k, v in seconds.items()}
+    validation.seconds = {k: round(v, 3) for k, v in validation.seconds.items()}
     return validation
 
 
 def _by_layers(
     store: OxigraphStore,
+    store_path: Path,
     summary: DumpSummary,
     dump: Path,
     settings: Settings,
     shapes: rdflib.Graph,
-    seconds: dict[str, float],
+    checks: list[QueryFile],
     progress: Progress,
 ) -> tuple[Validation, list[Finding]]:
-    t = time.perf_counter()
-    findings = compiled_findings(shapes, store)
-    seconds["shacl-sparql"] = time.perf_counter() - t
-    progress(
-        f"  {'shacl':<10} SHACL Core as SPARQL on all {summary.quads:,} quads "
-        f"({seconds['shacl-sparql']:.1f} s)"
-    )
-    t = time.perf_counter()
+    started = time.perf_counter()
     digest = shapes_digest(settings.shapes_dir)
     done = read_validated(settings.build)
-    core = without_sparql(shapes)
-    validation = Validation(Report(), "by layers")
-    for batch in summary.batches:
-        key = batch_key(batch, digest)
-        if key in done:
-            continue
-        if validation.pyshacl_triples >= settings.shacl_max_triples:
-            validation.waiting_batches += 1
-            continue
-        data, own = batch_data(store, batch, dump)
-        findings += [f for f in core_findings(data, core) if f.focus in own]
-        validation.pyshacl_batches.append(key)
-        validation.pyshacl_triples += batch.quads
-    seconds["shacl-batches"] = time.perf_counter() - t
+    new = [b for b in summary.batches if batch_key(b, digest) not in done]
+    skip = (CLOSURE_TERMS, CLOSURE_THINGS)
+    queries: list[Query] = [*compile_shapes(shapes)]
+    queries += [c for c in collect(shapes) if c.constraint not in skip]
+    queries += checks
+    outcome = run_tasks(
+        store_path,
+        queries,
+        batches=new,
+        dump=dump,
+        shapes_dir=settings.shapes_dir,
+        budget=settings.shacl_max_triples,
+        workers=settings.validation_workers,
+    )
+    labels = focus_labels(store, {f.focus for f in outcome.findings if not f.focus_label})
+    findings = [
+        f if f.focus_label else replace(f, focus_label=labels.get(f.focus, ""))
+        for f in outcome.findings
+    ]
+    checked = outcome.pyshacl
+    validation = Validation(
+        Report(),
+        "by layers",
+        pyshacl_batches=[batch_key(b, digest) for b in new[: checked.validated]],
+        pyshacl_triples=checked.triples,
+        waiting_batches=len(new) - checked.validated,
+    )
+    validation.seconds = {
+        **outcome.seconds,
+        "shacl-batches": checked.seconds,
+        "validation": time.perf_counter() - started,
+    }
     progress(
-        f"  {'shacl':<10} pyshacl on {len(validation.pyshacl_batches)} new batches "
-        f"({validation.pyshacl_triples:,} quads), {validation.waiting_batches} left for "
-        f"later builds ({seconds['shacl-batches']:.1f} s)"
+        f"  {'shacl':<10} SHACL Core as SPARQL on all {summary.quads:,} quads "
+        f"({outcome.seconds['shacl-sparql']:.1f} s of work)"
+    )
+    progress(
+        f"  {'shacl':<10} pyshacl on {checked.validated} new "
+        f"batch{'es' if checked.validated != 1 else ''} ({checked.triples:,} "
+        f"triples with their context), {validation.waiting_batches} left for later builds "
+        f"({checked.seconds:.1f} s of work)"
+    )
+    progress(
+        f"  {'checks':<10} sh:sparql constraints and {len(checks)} SPARQL checks "
+        f"({outcome.seconds['checks']:.1f} s of work)"
+    )
+    progress(
+        f"  {'validation':<10} in {settings.validation_workers} worker processes side by side "
+        f"({validation.seconds['validation']:.1f} s)"
     )
     return validation, findings
 

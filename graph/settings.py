@@ -51,8 +51,15 @@ class Settings(BaseSettings):
     shacl_max_triples: int = Field(
         default=300_000,
         ge=0,
-        description="Largest graph pyshacl validates whole; above it, the most triples of "
-        "new batches pyshacl validates per build (the rest by SHACL compiled to SPARQL).",
+        description="Largest graph pyshacl validates whole; above it, the most triples "
+        "pyshacl validates per build: new batches with what other graphs say about their "
+        "nodes (the whole graph always by SHACL compiled to SPARQL).",
+    )
+    validation_workers: int = Field(
+        default=2,
+        ge=1,
+        description="Worker processes that validate a graph above shacl_max_triples side "
+        "by side (SPARQL queries and pyshacl), each with the store open read-only.",
     )
     host: str = Field(default="127.0.0.1", description="Address `nhskg serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `nhskg serve` listens on.")

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -115,8 +115,12 @@ class OxigraphStore:
     def create(cls, path: Path | None = None) -> OxigraphStore:
         return cls(Store(str(path)) if path else Store())
 
-    def bulk_load_nquads(self, path: Path) -> None:
-        self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+    def bulk_load_nquads(self, source: Path | BinaryIO) -> None:
+        """Bulk-load N-Quads from a file, or from a binary stream read to its end."""
+        if isinstance(source, Path):
+            self._store.bulk_load(path=str(source), format=RdfFormat.N_QUADS)
+        else:
+            self._store.bulk_load(source, format=RdfFormat.N_QUADS)
         self._store.flush()
 
     def load_nquads_text(self, text: str) -> None:

@@ -139,9 +139,11 @@ def load_shapes(shapes_dir: Path) -> rdflib.Graph:
 
 
 def _label(data: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """The node's first label by kind, the least where it has several (a stable choice)."""
     for p in (R_SKOS.prefLabel, R_RDFS.label, NHSKG_NAME):
-        for o in data.objects(node, p):
-            return str(o)
+        labels = [str(o) for o in data.objects(node, p)]
+        if labels:
+            return min(labels)
     return ""
 
 
@@ -203,26 +205,12 @@ def sparql_constraint_findings(
     skip: Collection[str] = (),
 ) -> list[Finding]:
     """The shapes' sh:sparql constraints (but those in ``skip``), each run once on the store."""
-    findings = []
-    for constraint in shacl_sparql.collect(shapes):
-        if constraint.constraint in skip:
-            continue
-        for row in shacl_sparql.evaluate(store, constraint):
-            focus_term = row.get("this")
-            value_term = row.get("value")
-            path_term = row.get("path")
-            focus_iri = getattr(focus_term, "value", "")
-            findings.append(
-                Finding(
-                    severity=constraint.severity,
-                    focus=focus_iri,
-                    focus_label="",
-                    path=getattr(path_term, "value", "") or constraint.path,
-                    message=shacl_sparql.fill(constraint.message, row),
-                    source=constraint.constraint,
-                    value=getattr(value_term, "value", ""),
-                )
-            )
+    findings = [
+        finding
+        for constraint in shacl_sparql.collect(shapes)
+        if constraint.constraint not in skip
+        for finding in sparql_constraint_rows(constraint, store)
+    ]
     if label is None:
         from nhskg.graph.shacl_compile import focus_labels  # it builds on this module
 
@@ -231,6 +219,29 @@ def sparql_constraint_findings(
     return [
         replace(f, focus_label=label(rdflib.URIRef(f.focus)) if f.focus else "") for f in findings
     ]
+
+
+def sparql_constraint_rows(
+    constraint: shacl_sparql.SparqlConstraint, store: GraphStore
+) -> list[Finding]:
+    """What one sh:sparql constraint finds on the store (focus labels left empty)."""
+    findings = []
+    for row in shacl_sparql.evaluate(store, constraint):
+        focus_term = row.get("this")
+        value_term = row.get("value")
+        path_term = row.get("path")
+        findings.append(
+            Finding(
+                severity=constraint.severity,
+                focus=getattr(focus_term, "value", ""),
+                focus_label="",
+                path=getattr(path_term, "value", "") or constraint.path,
+                message=shacl_sparql.fill(constraint.message, row),
+                source=constraint.constraint,
+                value=getattr(value_term, "value", ""),
+            )
+        )
+    return findings
 
 
 def check_findings(store: GraphStore, checks: Iterable[QueryFile]) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
@@ -11,10 +12,12 @@ import pytest
 
 from nhskg.graph.build import build
 from nhskg.graph.cli import main
-from nhskg.graph.dump import Batch, write_dump
+from nhskg.graph.dump import Batch, collector_paused, write_dump
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
+from nhskg.graph.store import OxigraphStore
+from nhskg.graph.streaming_load import LoadFailed, StreamingLoad
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.nq"
 
@@ -183,3 +186,36 @@ def test_a_broken_shapes_or_ontology_file_is_named_in_the_error(tmp_path: Path) 
         load_shapes(tmp_path)
     with pytest.raises(RdfFileError, match=r"broken\.ttl"):
         add_ontology(QuadSink(), tmp_path)
+
+
+def test_the_store_loaded_while_the_dump_is_written_holds_the_dump(mini: Settings) -> None:
+    build(mini)
+    folder = current(mini.build)
+    streamed = OxigraphStore.open_read_only(folder.store)
+    loaded = OxigraphStore.create()  # Oxigraph keeps xsd:nonNegativeInteger as xsd:integer
+    loaded.bulk_load_nquads(folder.dump)
+    assert sorted(map(str, streamed.quads())) == sorted(map(str, loaded.quads()))
+    assert len(streamed) == folder.read_manifest()["quads"]
+
+
+def test_a_load_that_stops_says_why_and_never_passes_for_a_store(tmp_path: Path) -> None:
+    loader = StreamingLoad(tmp_path / "store")
+    loader.write(b"<https://example.org/s> <https://example.org/p> not a term .\n")
+    with pytest.raises(LoadFailed, match="stopped"):
+        loader.finish()
+
+
+def test_the_dump_pauses_the_garbage_collector_and_leaves_it_as_it_was(
+    mini: Settings, tmp_path: Path
+) -> None:
+    seen: list[bool] = []
+    write_dump(mini, tmp_path / "graph.nq", also=lambda _batch: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

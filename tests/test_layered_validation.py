@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 from test_build import break_trust_name
 
 from nhskg.graph.build import build
 from nhskg.graph.closure import CLOSURE_TERMS, CLOSURE_THINGS, ClosureTracker
 from nhskg.graph.dump import write_dump
+from nhskg.graph.namespaces import FOAF, ORG, ORGTYPE, PROV, RDF, SKOS
 from nhskg.graph.publish import current
 from nhskg.graph.settings import Settings
+from nhskg.graph.shacl_context import batch_data, rdflib_graph, shape_reads
+from nhskg.graph.shacl_sparql import without_sparql
 from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import Finding, load_shapes, sparql_constraint_findings
+from nhskg.graph.validate import Finding, core_findings, load_shapes, sparql_constraint_findings
 
 
 def _validation(settings: Settings) -> dict[str, object]:
@@ -82,3 +85,40 @@ def test_closure_found_while_writing_equals_the_closure_shapes_run_as_sparql(
             (CLOSURE_THINGS, thing.value, f"{thing.value} is referred to but has no rdf:type."),
         }
     )
+
+
+def test_pyshacl_on_a_batch_with_its_context_finds_what_the_whole_graph_finds_about_it(
+    mini: Settings, mini_data: Path, tmp_path: Path
+) -> None:
+    """What other graphs say matters: a second preferred label, evidence that is a
+    person and a classification that is no concept, each said in a graph of no batch."""
+    break_trust_name(mini_data, "RD8")
+    dump = tmp_path / "graph.nq"
+    summary = write_dump(mini, dump)
+    other = NamedNode("https://w3id.org/nhskg/graph/curated/zzz-said-elsewhere")
+    ids = "https://w3id.org/nhskg/id/"
+    person = NamedNode(f"{ids}person/not-evidence")
+    said = [
+        Quad(NamedNode(f"{ids}org/RC1"), SKOS.prefLabel, Literal("A second name"), other),
+        Quad(NamedNode(f"{ids}decision/84a442e00d2d59a3"), PROV.wasDerivedFrom, person, other),
+        Quad(person, RDF.type, FOAF.Person, other),
+        Quad(NamedNode(f"{ids}org/04F"), ORG.classification, ORGTYPE["no-such-type"], other),
+    ]
+    elsewhere = "".join(f"{q} .\n" for q in said)
+    store = OxigraphStore.create()
+    store.load_nquads_text(dump.read_text(encoding="utf-8") + elsewhere)
+    core = without_sparql(load_shapes(mini.shapes_dir))
+    whole = set(core_findings(rdflib_graph(dump.read_text(encoding="utf-8") + elsewhere), core))
+    reads = shape_reads(core)
+    seen = set()
+    for batch in summary.batches:
+        data = batch_data(store, batch, dump, reads)
+        found = {f for f in core_findings(data.graph(), core) if f.focus in data.own}
+        assert found == {f for f in whole if f.focus in data.own}, batch.name
+        seen |= found
+    assert {(f.focus.rsplit("/", 1)[-1], f.source.rsplit("-", 1)[-1]) for f in seen} >= {
+        ("RD8", "prefLabel"),
+        ("RC1", "prefLabel"),
+        ("84a442e00d2d59a3", "derivedFrom"),
+        ("04F", "classification"),
+    }
