@@ -46,9 +46,12 @@ class ClosureTracker:
     typed: set[str] = field(default_factory=set)
 
     def see(self, triple: Triple) -> None:
-        subject = triple.subject.value  # type: ignore[union-attr]  # our graph has no RDF-star
-        predicate = triple.predicate.value
-        obj = triple.object
+        self.see_terms(triple.subject, triple.predicate, triple.object)  # type: ignore[arg-type]
+
+    def see_terms(self, s: NamedNode, p: NamedNode, obj: object) -> None:
+        """What one triple, given as its terms, uses, declares and types."""
+        subject = s.value
+        predicate = p.value
         if subject.startswith(ID):
             self.mentioned.add(subject)
         if predicate.startswith(DEF):

@@ -35,7 +35,7 @@ from nhskg.graph.closure import ClosureTracker
 from nhskg.graph.curated.context import build_context
 from nhskg.graph.curated.emit import emit_curated_batches
 from nhskg.graph.curated.loader import Context, Curated, load_curated
-from nhskg.graph.emit import QuadSink
+from nhskg.graph.emit import QuadSink, TripleKey
 from nhskg.graph.errors import RdfFileError
 from nhskg.graph.namespaces import RDF, RDFS
 from nhskg.graph.reference.catalog import Catalog
@@ -119,17 +119,17 @@ def materialise_superclasses(sink: QuadSink, closure: dict[str, set[str]]) -> in
     """Give every typed node all superclasses of its types; return how many were added."""
     rdf_type = RDF.type
     typed = [
-        (t.subject, t.object.value, graph)
-        for t, graph in sink.triples.items()
-        if t.predicate == rdf_type
+        (s, o.value, graph)
+        for (s, p, o), graph in sink.triples.items()
+        if p == rdf_type
         and graph != ONTOLOGY_GRAPH
-        and isinstance(t.object, NamedNode)
-        and t.object.value in closure
+        and isinstance(o, NamedNode)
+        and o.value in closure
     ]
     before = len(sink)
     for subject, cls, graph in typed:
         for sup in closure[cls]:
-            sink.add(subject, rdf_type, NamedNode(sup), graph)  # type: ignore[arg-type]
+            sink.add(subject, rdf_type, NamedNode(sup), graph)
     return len(sink) - before
 
 
@@ -155,18 +155,27 @@ class DumpWriter:
         self._written: set[bytes] = set()
         self._offset = 0
 
-    def write(self, name: str, quads: Iterable[tuple[Triple, NamedNode]]) -> Batch:
+    def write(self, name: str, quads: Iterable[tuple[TripleKey | Triple, NamedNode]]) -> Batch:
+        """Sort ``quads`` (each a triple, or its three terms, with its graph), drop the
+        triples already written, append the rest; the batch written."""
         lines = []
-        graphs: Counter[str] = Counter()
+        counts: Counter[NamedNode] = Counter()
+        ends: dict[NamedNode, str] = {}  # " <graph> .\n" of each graph
+        written, fingerprint, see = self._written, hashlib.blake2b, self.summary.closure.see_terms
         for triple, graph in quads:
-            text = str(triple)
-            mark = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-            if mark in self._written:
+            s, p, o = triple
+            text = f"{s} {p} {o}"
+            mark = fingerprint(text.encode("utf-8"), digest_size=16).digest()
+            if mark in written:
                 continue
-            self._written.add(mark)
-            self.summary.closure.see(triple)
-            lines.append(f"{text} {graph} .\n")
-            graphs[graph.value] += 1
+            written.add(mark)
+            see(s, p, o)
+            end = ends.get(graph)
+            if end is None:
+                end = ends[graph] = f" {graph} .\n"
+            lines.append(text + end)
+            counts[graph] += 1
+        graphs = Counter({graph.value: n for graph, n in counts.items()})
         lines.sort()
         encoded = "".join(lines).encode("utf-8")
         self.out.write(encoded)
@@ -230,11 +239,14 @@ def _write_dump(
             for stems, sink in emit_curated_batches(curated, ctx, settings.batch_documents):
                 materialise_superclasses(sink, closure)
                 own = []
+                kept: dict[NamedNode, bool] = {}  # whether a graph is a curated one
                 for triple, graph in sink.triples.items():
-                    if graph.value.startswith(CURATED_GRAPHS):
+                    if (is_curated := kept.get(graph)) is None:
+                        is_curated = kept[graph] = graph.value.startswith(CURATED_GRAPHS)
+                    if is_curated:
                         own.append((triple, graph))
                     else:  # evidence citing a reference row lives in the dataset's graph
-                        held.add(triple.subject, triple.predicate, triple.object, graph)  # type: ignore[arg-type]
+                        held.add(*triple, graph)
                 writer.write(f"curated {stems[0]} to {stems[-1]}", own)
                 progress(f"  {'curated':<10} {writer.summary.quads:,} quads written")
             writer.summary.counts["curated"] = (
