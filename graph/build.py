@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse
 
-from nhskg.graph.dump import DumpSummary, write_dump
+from nhskg.graph.dump import DumpSummary, append_batch, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
 from nhskg.graph.publish import (
@@ -35,6 +35,8 @@ from nhskg.graph.publish import (
 )
 from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.settings import Settings
+from nhskg.graph.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
+from nhskg.graph.store import OxigraphStore
 from nhskg.graph.streaming_load import StreamingLoad
 from nhskg.graph.validate import Report
 
@@ -76,7 +78,29 @@ def _write_and_load(
         f"  {'store':<10} {summary.quads:,} quads loaded as the dump was written, then "
         f"compacted ({waited:.1f} s after the dump)"
     )
-    return summary, {"dump": took, "load": waited}
+    counted = _count_statistics(settings, folder, summary, progress)
+    return summary, {"dump": took, "load": waited, "statistics": counted}
+
+
+def _count_statistics(
+    settings: Settings, folder: Path, summary: DumpSummary, progress: Progress
+) -> float:
+    """The graph's statistics (:mod:`nhskg.graph.statistics`), counted on the loaded
+    store, added to it and appended to the dump as its last batch; the seconds taken."""
+    t = time.perf_counter()
+    store = OxigraphStore.create(folder / STORE_FOLDER)
+    triples = statistics(store, settings.queries_dir)
+    store.add_triples(triples, STATISTICS_GRAPH)
+    del store  # closed: validation opens it read-only
+    append_batch(
+        folder / DUMP_FILE,
+        summary,
+        STATISTICS_BATCH,
+        ((triple, STATISTICS_GRAPH) for triple in triples),
+    )
+    took = time.perf_counter() - t
+    progress(f"  {'statistics':<10} {len(triples):,} quads counted from the store ({took:.1f} s)")
+    return took
 
 
 def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:

@@ -198,6 +198,24 @@ class DumpWriter:
         return batch
 
 
+def append_batch(
+    path: Path, summary: DumpSummary, name: str, quads: Iterable[tuple[Triple, NamedNode]]
+) -> Batch:
+    """One more sorted batch at the end of the dump ``summary`` describes (the statistics
+    the build counts from the loaded store), with ``summary`` brought up to date; its
+    digest is the whole file's again."""
+    with path.open("ab") as out:
+        writer = DumpWriter(out)
+        writer.summary, writer._offset = summary, out.tell()
+        batch = writer.write(name, quads)
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    summary.digest = digest.hexdigest()
+    return batch
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (as it was, afterwards)."""

@@ -3,7 +3,8 @@
 A SHACL shapes graph names terms, paths and value-level constraints; this module
 writes each of them as SPARQL text for :mod:`nhskg.graph.shacl_compile`. The
 value-level constraint components (``sh:class``, ``sh:datatype``, ``sh:nodeKind``,
-``sh:pattern`` with ``sh:flags``, ``sh:minLength``, ``sh:maxLength``, ``sh:in``,
+``sh:pattern`` with ``sh:flags``, ``sh:minLength``, ``sh:maxLength``, the ranges
+``sh:minInclusive`` ... ``sh:maxExclusive``, ``sh:in``,
 ``sh:node`` and the logical ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``) become
 boolean expressions on one variable that are true when the node meets the constraint
 and never raise a SPARQL error (an error in a FILTER would drop the row, and with it
@@ -23,6 +24,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 LOGICAL = (SH["or"], SH["and"], SH["xone"])
+# The value range components and the comparison each asks the value node to meet.
+RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 VALUE_COMPONENTS = (
     SH["class"],
     SH.datatype,
@@ -30,6 +33,7 @@ VALUE_COMPONENTS = (
     SH.pattern,
     SH.minLength,
     SH.maxLength,
+    *RANGES,
     SH["in"],
     SH.node,
     SH["not"],
@@ -203,6 +207,9 @@ def constraint(
             return "true"
         op = ">=" if component == SH.minLength else "<="
         return f"(!isBlank({var}) && STRLEN(STR({var})) {op} {limit})"
+    if isinstance(component, rdflib.URIRef) and component in RANGES:
+        # a value that cannot be compared does not conform
+        return f"COALESCE({var} {RANGES[component]} {term(value)}, false)"
     if component == SH["in"]:
         allowed = [f"sameTerm({var}, {term(m)})" for m in members(shapes, value)]
         return "(" + " || ".join(allowed) + ")" if allowed else "false"

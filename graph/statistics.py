@@ -30,6 +30,7 @@ from nhskg.graph.namespaces import NHSKG, RDF, VOID, XSD
 from nhskg.graph.store import GraphStore, SelectResult, Term
 
 STATISTICS_GRAPH = mint.named_graph("statistics")
+STATISTICS_BATCH = "statistics"
 FOLDER = "statistics"
 
 Rows = list[dict[str, Term | None]]
@@ -37,11 +38,7 @@ Rows = list[dict[str, Term | None]]
 
 def _count(term: Term | None) -> Literal:
     value = int(term.value) if term is not None else 0
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
-
-
-def _positive(term: Term | None) -> Literal:
-    return Literal(_count(term).value, datatype=XSD.positiveInteger)
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def _iri(term: Term | None) -> NamedNode:
@@ -58,7 +55,7 @@ def _classes(rows: Rows) -> Iterator[Triple]:
         yield Triple(dataset, VOID.classPartition, partition)
         yield Triple(partition, RDF.type, VOID.Dataset)
         yield Triple(partition, VOID["class"], cls)
-        yield Triple(partition, VOID.entities, _positive(row["entities"]))
+        yield Triple(partition, VOID.entities, _count(row["entities"]))
 
 
 def _documents(rows: Rows) -> Iterator[Triple]:
@@ -69,7 +66,7 @@ def _documents(rows: Rows) -> Iterator[Triple]:
 def _bodies(rows: Rows) -> Iterator[Triple]:
     for row in rows:
         body = _iri(row["body"])
-        yield Triple(body, NHSKG.memberCount, _positive(row["members"]))
+        yield Triple(body, NHSKG.memberCount, _count(row["members"]))
         yield Triple(body, NHSKG.statedMemberCount, _count(row["stated"]))
         yield Triple(body, NHSKG.resolvedMemberCount, _count(row["resolved"]))
         yield Triple(body, NHSKG.memberDocumentCount, _count(row["documents"]))

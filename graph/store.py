@@ -12,7 +12,7 @@ and then sent with ``planned=True`` each time they run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
@@ -125,6 +125,11 @@ class OxigraphStore:
 
     def load_nquads_text(self, text: str) -> None:
         self._store.load(text, format=RdfFormat.N_QUADS)
+
+    def add_triples(self, triples: Iterable[Triple], graph: NamedNode) -> None:
+        """Add triples to one named graph, in one transaction, and flush them to disk."""
+        self._store.extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        self._store.flush()
 
     def quads(
         self,

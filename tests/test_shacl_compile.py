@@ -201,6 +201,7 @@ COMPONENTS = {
     "nodeKind": "NodeKind",
     "pattern": "Pattern",
     "minLength": "MinLength",
+    "minInclusive": "MinInclusive",
     "in": "In",
     "or": "Or",
     "lessThan": "LessThan",
