@@ -77,7 +77,7 @@ class PartnershipSummary(BaseModel):
     members: int
     stated: int
     resolved: int
-    documents: str
+    documents: int
     url: str
 
 

@@ -23,7 +23,12 @@ from nhskg.graph.store import OxigraphStore
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 OWN_QUERIES = sorted(
-    [*QUERIES.glob("*.rq"), *QUERIES.glob("checks/*.rq"), *QUERIES.glob("internal/*.rq")]
+    [
+        *QUERIES.glob("*.rq"),
+        *QUERIES.glob("checks/*.rq"),
+        *QUERIES.glob("internal/*.rq"),
+        *QUERIES.glob("statistics/*.rq"),
+    ]
 )
 
 

@@ -22,7 +22,7 @@ def partnerships(
     ] = None,
 ) -> list[dict[str, Any]]:
     """Every partnership, programme, board or group with members, with how many are stated
-    by a document and how many resolved from reference data."""
+    by a document, how many resolved from reference data, and how many documents state them."""
     return [
         {
             "code": r["code"],
@@ -31,7 +31,7 @@ def partnerships(
             "members": r["members"],
             "stated": r["stated"],
             "resolved": r["resolved"],
-            "documents": r.get("documents", ""),
+            "documents": r["documents"],
             "url": f"/api/partnerships/{r['code']}",
         }
         for r in rows(graph.run("partnerships", {"type": type}))
