@@ -178,8 +178,11 @@ def test_network_view_draws_filters_and_highlights_a_path(page: Page, base: str)
     shot(page, "network-path-desktop")
 
     # A click on an organisation opens its page.
+    # The function returns nothing: Playwright would otherwise serialise the Cytoscape
+    # collection emit() returns, which holds the whole graph and blocks the page for
+    # seconds.
     with page.expect_navigation():
-        page.evaluate("() => window.nhskgNetwork.cy.getElementById('RC9').emit('tap')")
+        page.evaluate("() => { window.nhskgNetwork.cy.getElementById('RC9').emit('tap'); }")
     assert page.url.endswith("/organisations/RC9")
 
 
