@@ -147,13 +147,20 @@ def read_curated(
 class DumpWriter:
     """Appends sorted batches of quads to one N-Quads file, each triple once."""
 
-    def __init__(self, out: BinaryIO, *, also: Callable[[bytes], None] | None = None) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        *,
+        also: Callable[[bytes], None] | None = None,
+        summary: DumpSummary | None = None,
+    ) -> None:
         self.out = out
         self.also = also  # also given each batch's bytes (the streaming load)
-        self.summary = DumpSummary()
+        # A summary given carries on a dump written before, from where ``out`` stands.
+        self.summary = summary if summary is not None else DumpSummary()
         self._digest = hashlib.sha256()
         self._written: set[bytes] = set()
-        self._offset = 0
+        self._offset = out.tell() if summary is not None else 0
 
     def write(self, name: str, quads: Iterable[tuple[TripleKey | Triple, NamedNode]]) -> Batch:
         """Sort ``quads`` (each a triple, or its three terms, with its graph), drop the
@@ -205,9 +212,7 @@ def append_batch(
     the build counts from the loaded store), with ``summary`` brought up to date; its
     digest is the whole file's again."""
     with path.open("ab") as out:
-        writer = DumpWriter(out)
-        writer.summary, writer._offset = summary, out.tell()
-        batch = writer.write(name, quads)
+        batch = DumpWriter(out, summary=summary).write(name, quads)
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):

@@ -25,7 +25,12 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 LOGICAL = (SH["or"], SH["and"], SH["xone"])
 # The value range components and the comparison each asks the value node to meet.
-RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+RANGES: dict[rdflib.term.Node, str] = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
 VALUE_COMPONENTS = (
     SH["class"],
     SH.datatype,
@@ -207,8 +212,7 @@ def constraint(
             return "true"
         op = ">=" if component == SH.minLength else "<="
         return f"(!isBlank({var}) && STRLEN(STR({var})) {op} {limit})"
-    if isinstance(component, rdflib.URIRef) and component in RANGES:
-        # a value that cannot be compared does not conform
+    if component in RANGES:  # a value that cannot be compared does not conform
         return f"COALESCE({var} {RANGES[component]} {term(value)}, false)"
     if component == SH["in"]:
         allowed = [f"sameTerm({var}, {term(m)})" for m in members(shapes, value)]
