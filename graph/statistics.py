@@ -8,7 +8,8 @@ of the statistics graph (``https://w3id.org/nhskg/graph/statistics``):
 
 - the built graph as a ``void:Dataset`` with one ``void:classPartition`` per class
   (``void:class``, ``void:entities``), from ``class-partitions.rq``;
-- ``nhskg:statementCount`` of each source document, from ``document-statements.rq``;
+- ``nhskg:statementCount`` of each source document and reference dataset, from
+  ``document-statements.rq``;
 - ``nhskg:memberCount``, ``statedMemberCount``, ``resolvedMemberCount`` and
   ``memberDocumentCount`` of each body with members, from ``body-members.rq``.
 

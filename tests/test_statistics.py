@@ -69,3 +69,16 @@ def test_partnerships_count_their_members_and_the_documents_that_state_them(
         numbers = tuple(int(row[k].value) for k in ("members", "stated", "resolved", "documents"))  # type: ignore[union-attr]
         assert numbers == live[iri], iri
     assert listed["https://w3id.org/nhskg/id/org/QK1"]["documents"].value == "2"  # type: ignore[union-attr]
+
+
+def test_each_dataset_lists_the_statements_that_cite_it(service: QueryService) -> None:
+    listed = {str(r["id"].value): int(r["statements"].value) for r in service.run("datasets").dicts()}  # type: ignore[union-attr]
+    live = counted(
+        service,
+        "SELECT ?id (COUNT(DISTINCT ?statement) AS ?n) WHERE { "
+        "?dataset a dcat:Dataset ; dcterms:identifier ?id . "
+        "OPTIONAL { ?evidence oa:hasSource ?dataset . ?statement prov:wasDerivedFrom ?evidence } "
+        "} GROUP BY ?id",
+    )
+    assert listed == {str(k): n for k, (n,) in live.items()}
+    assert sum(listed.values()) > 1000
