@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
@@ -80,6 +80,8 @@ class DumpSummary:
     batches: list[Batch] = field(default_factory=list)
     counts: dict[str, str] = field(default_factory=dict)  # layer -> what it held
     closure: ClosureTracker = field(default_factory=ClosureTracker)
+    # the running SHA-256 of every byte written so far, carried on by a later batch
+    hasher: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
 
 def add_ontology(sink: QuadSink, ontology_dir: Path) -> None:
@@ -158,7 +160,6 @@ class DumpWriter:
         self.also = also  # also given each batch's bytes (the streaming load)
         # A summary given carries on a dump written before, from where ``out`` stands.
         self.summary = summary if summary is not None else DumpSummary()
-        self._digest = hashlib.sha256()
         self._written: set[bytes] = set()
         self._offset = out.tell() if summary is not None else 0
 
@@ -188,7 +189,7 @@ class DumpWriter:
         self.out.write(encoded)
         if self.also is not None:
             self.also(encoded)
-        self._digest.update(encoded)
+        self.summary.hasher.update(encoded)
         batch = Batch(
             name,
             hashlib.sha256(encoded).hexdigest(),
@@ -201,7 +202,7 @@ class DumpWriter:
         self.summary.batches.append(batch)
         self.summary.graphs.update(graphs)
         self.summary.quads += len(lines)
-        self.summary.digest = self._digest.hexdigest()
+        self.summary.digest = self.summary.hasher.hexdigest()
         return batch
 
 
@@ -210,15 +211,9 @@ def append_batch(
 ) -> Batch:
     """One more sorted batch at the end of the dump ``summary`` describes (the statistics
     the build counts from the loaded store), with ``summary`` brought up to date; its
-    digest is the whole file's again."""
+    digest is the whole file's again (the summary's running hash carries on)."""
     with path.open("ab") as out:
-        batch = DumpWriter(out, summary=summary).write(name, quads)
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    summary.digest = digest.hexdigest()
-    return batch
+        return DumpWriter(out, summary=summary).write(name, quads)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import tempfile
@@ -170,6 +171,16 @@ def test_manifest_counts_quads_per_named_graph(mini: Settings) -> None:
     assert sum(manifest["graphs"].values()) == outcome.quads
     assert "https://w3id.org/nhskg/graph/ontology" in manifest["graphs"]
     assert "https://w3id.org/nhskg/graph/reference/ods-succ-2026" in manifest["graphs"]
+
+
+def test_manifest_digest_is_the_published_dump_files_own_with_the_statistics_batch(
+    mini: Settings,
+) -> None:
+    outcome = build(mini)
+    manifest = json.loads((outcome.folder / "manifest.json").read_text())
+    dump = current(mini.build).dump.read_bytes()
+    assert manifest["sha256"] == hashlib.sha256(dump).hexdigest()
+    assert f"<{STATISTICS_GRAPH.value}> .".encode() in dump.splitlines()[-1]
 
 
 def test_old_builds_are_pruned_but_current_is_kept(mini: Settings) -> None:

@@ -72,7 +72,9 @@ def test_partnerships_count_their_members_and_the_documents_that_state_them(
 
 
 def test_each_dataset_lists_the_statements_that_cite_it(service: QueryService) -> None:
-    listed = {str(r["id"].value): int(r["statements"].value) for r in service.run("datasets").dicts()}  # type: ignore[union-attr]
+    listed = {
+        str(r["id"].value): int(r["statements"].value) for r in service.run("datasets").dicts()
+    }  # type: ignore[union-attr]
     live = counted(
         service,
         "SELECT ?id (COUNT(DISTINCT ?statement) AS ?n) WHERE { "
