@@ -209,3 +209,31 @@ def test_parameters_are_bound_in_each_branch_of_a_union_that_names_them_all() ->
     assert bound.count(block) == 3
     assert "{\n  " + block + "\n ?e <p> ?org }" in bound
     assert "{\n  " + block + "\n ?org <q> ?e }" in bound
+
+
+def test_partnerships_of_a_type_are_the_bodies_classified_under_it_with_all_their_types(
+    service: QueryService,
+) -> None:
+    def listed(params: dict[str, str]) -> dict[str, set[str]]:
+        rows = service.run("partnerships", params).dicts()
+        return {str(r["partnership"].value): set(r["types"].value.split("; ")) for r in rows}  # type: ignore[union-attr]
+
+    every, stps = listed({}), listed({"type": "stp"})
+    result = service.sparql(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX nhskg: <https://w3id.org/nhskg/def#> "
+        "SELECT ?body ?label ?under WHERE { ?body nhskg:memberCount ?n . "
+        "?period nhskg:organisation ?body ; nhskg:classifiedAs ?t . ?t skos:prefLabel ?label "
+        "BIND (EXISTS { ?t skos:broader* <https://w3id.org/nhskg/def/orgtype/stp> } AS ?under) }"
+    )
+    assert not isinstance(result, bool | list)
+    labels: dict[str, set[str]] = {}
+    under: set[str] = set()
+    for body, label, is_under in result.rows:
+        labels.setdefault(str(body.value), set()).add(str(label.value))  # type: ignore[union-attr]
+        if is_under is not None and is_under.value == "true":
+            under.add(str(body.value))  # type: ignore[union-attr]
+    assert {b: t for b, t in every.items() if b in labels} == labels
+    assert set(stps) == under
+    assert 0 < len(stps) < len(every)
+    assert all(stps[b] == every[b] for b in stps), "a type asked for narrows no body's types"
