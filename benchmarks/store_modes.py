@@ -1,0 +1,105 @@
+"""The published store read-only on disk against the same dump in Oxigraph's memory.
+
+    python benchmarks/store_modes.py [--build-dir DIR] [--data-dir DIR] [--out FILE]
+
+The product's query workers open the published RocksDB store read-only. Oxigraph also
+keeps a store in memory; this measures what that would buy and cost on one build: how
+long loading the dump (``graph.nq``) into memory takes, the process's peak resident
+memory after it, and each named query's planned text (what the product runs) with the
+middle of its parameter samples as the scale benchmark draws them (near what its p50
+sees), best of three runs on each store. Both run in this process, where nothing stops
+a query: a run over 5 s is not repeated. Prints a table and writes JSON (default
+benchmarks/results/store-modes.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from nhskg.graph.publish import current
+from nhskg.graph.service import QueryService
+from nhskg.graph.settings import Settings
+from nhskg.graph.store import OxigraphStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_params import draw_all
+
+RESULTS = Path(__file__).resolve().parent / "results" / "store-modes.json"
+ENOUGH_MS = 5000.0
+
+
+def best_of(run: Callable[[], object], runs: int = 3) -> float:
+    """Fastest of ``runs`` runs in milliseconds (one, when it takes over ENOUGH_MS)."""
+    times: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+        if times[-1] > ENOUGH_MS:
+            break
+    return round(min(times), 2)
+
+
+def _all(memory: Store, text: str) -> list:
+    """Every solution of ``text`` over the in-memory store's union of graphs."""
+    return list(memory.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--build-dir", type=Path)
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--out", type=Path, default=RESULTS)
+    args = p.parse_args(argv)
+    given = {k: v for k, v in (("build_dir", args.build_dir), ("data_dir", args.data_dir)) if v}
+    settings = Settings(**given)
+    build = current(settings.build)
+    disk = OxigraphStore.open_read_only(build.store)
+    drawn = draw_all(QueryService(settings, store=disk), disk)
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    memory = Store()
+    memory.bulk_load(path=str(build.dump), format=RdfFormat.N_QUADS)
+    out: dict[str, object] = {
+        "build": build.path.name,
+        "quads": len(memory),
+        "memory_load_s": round(time.perf_counter() - started, 2),
+        "peak_rss_mb_before_load": before,
+        "peak_rss_mb_after_load": peak_rss_mb(),
+    }
+    print(
+        f"loaded {out['quads']:,} quads into memory in {out['memory_load_s']} s; peak RSS "
+        f"{before} MB before, {out['peak_rss_mb_after_load']} MB after"
+    )
+    queries = {}
+    for name, found in sorted(drawn.items()):
+        if not found.samples:
+            continue
+        sample = found.samples[len(found.samples) // 2]
+        text = sample.planned
+        on_disk = best_of(partial(disk.query, text, planned=True))
+        in_memory = best_of(partial(_all, memory, text))
+        queries[name] = {"params": sample.params, "disk_ms": on_disk, "memory_ms": in_memory}
+        print(f"{name:<26} disk {on_disk:>10.1f} ms   memory {in_memory:>10.1f} ms")
+    out["queries"] = queries
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
