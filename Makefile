@@ -42,6 +42,8 @@ run: build
 # Speed and memory figures (not part of `make test`): writes benchmarks/results/.
 # scale.py builds synthetic landscapes up to ten million quads in /tmp/nhskg-bench
 # (hours; `$(BIN)/python -P benchmarks/scale.py --quick` is a smoke run of minutes).
+# benchmarks/store_modes.py --build-dir DIR --data-dir DIR (on one of those builds)
+# compares the store read-only on disk with the same dump in memory.
 bench: build
 	$(BIN)/python -P benchmarks/network.py
 	$(BIN)/python -P benchmarks/api.py

@@ -14,53 +14,28 @@ benchmarks/results/plan.json).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from pyoxigraph import Store
 
 from nhskg.graph.publish import current
-from nhskg.graph.query_worker import QueryTimeout, TimeLimitedStore
+from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.service import QueryService
-from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from one_build import as_written, best_of, parser, settings_of, write
 from scale_params import largest_samples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "plan.json"
 
 
-def as_written(store: Store, text: str) -> list[object]:
-    return list(store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
-
-
-def best_of(run: Callable[[], object], runs: int = 3) -> float | None:
-    """Fastest of ``runs`` runs in milliseconds; None when one overran the time limit."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        try:
-            run()
-        except QueryTimeout:
-            return None
-        times.append((time.perf_counter() - started) * 1000)
-    return round(min(times), 2)
-
-
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build-dir", type=Path)
-    p.add_argument("--data-dir", type=Path)
+    p = parser(__doc__, RESULTS)
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per query run")
-    p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
-    given = {k: v for k, v in (("build_dir", args.build_dir), ("data_dir", args.data_dir)) if v}
-    settings = Settings(**given)
+    settings = settings_of(args)
     build = current(settings.build)
     store = TimeLimitedStore(build.store, timeout_s=args.timeout)
     raw = Store.read_only(str(build.store))
@@ -84,9 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         out["queries"] = queries
     finally:
         store.close()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write(args.out, out)
     return 0
 
 

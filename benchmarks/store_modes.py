@@ -14,12 +14,9 @@ benchmarks/results/store-modes.json).
 
 from __future__ import annotations
 
-import argparse
-import json
 import resource
 import sys
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -27,31 +24,14 @@ from pyoxigraph import RdfFormat, Store
 
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
-from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from one_build import as_written, best_of, parser, settings_of, write
 from scale_params import draw_all
 
 RESULTS = Path(__file__).resolve().parent / "results" / "store-modes.json"
 ENOUGH_MS = 5000.0
-
-
-def best_of(run: Callable[[], object], runs: int = 3) -> float:
-    """Fastest of ``runs`` runs in milliseconds (one, when it takes over ENOUGH_MS)."""
-    times: list[float] = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-        if times[-1] > ENOUGH_MS:
-            break
-    return round(min(times), 2)
-
-
-def _all(memory: Store, text: str) -> list:
-    """Every solution of ``text`` over the in-memory store's union of graphs."""
-    return list(memory.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
 
 
 def peak_rss_mb() -> float:
@@ -59,13 +39,8 @@ def peak_rss_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build-dir", type=Path)
-    p.add_argument("--data-dir", type=Path)
-    p.add_argument("--out", type=Path, default=RESULTS)
-    args = p.parse_args(argv)
-    given = {k: v for k, v in (("build_dir", args.build_dir), ("data_dir", args.data_dir)) if v}
-    settings = Settings(**given)
+    args = parser(__doc__, RESULTS).parse_args(argv)
+    settings = settings_of(args)
     build = current(settings.build)
     disk = OxigraphStore.open_read_only(build.store)
     drawn = draw_all(QueryService(settings, store=disk), disk)
@@ -90,14 +65,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         sample = found.samples[len(found.samples) // 2]
         text = sample.planned
-        on_disk = best_of(partial(disk.query, text, planned=True))
-        in_memory = best_of(partial(_all, memory, text))
+        on_disk = best_of(partial(disk.query, text, planned=True), enough_ms=ENOUGH_MS)
+        in_memory = best_of(partial(as_written, memory, text), enough_ms=ENOUGH_MS)
         queries[name] = {"params": sample.params, "disk_ms": on_disk, "memory_ms": in_memory}
         print(f"{name:<26} disk {on_disk:>10.1f} ms   memory {in_memory:>10.1f} ms")
     out["queries"] = queries
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write(args.out, out)
     return 0
 
 
