@@ -9,6 +9,7 @@ resident set, not the largest of every child this process ever had, as
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -16,6 +17,12 @@ from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB of this process (or, with ``resource.RUSAGE_CHILDREN``,
+    the largest of its reaped children)."""
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, oxigraph_read_only, serving, venv_command
-from procs import run_measured, tail
+from procs import peak_mb, run_measured, tail
 from scale_api import measure_api
 from scale_params import Sample, choose
 from scale_queries import time_embedded, time_rdflib, time_served
@@ -167,10 +167,8 @@ def network_child(data: str, build_dir: str, timeout_s: float) -> dict[str, Any]
         data_dir=Path(data), build_dir=Path(build_dir), query_timeout_s=timeout_s, store_url=None
     )
     figures = measure(settings, outputs=False)
-    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    figures["query_workers_peak_mb"] = round(
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-    )
+    figures["peak_mb"] = peak_mb()
+    figures["query_workers_peak_mb"] = peak_mb(resource.RUSAGE_CHILDREN)
     return figures
 
 

@@ -14,7 +14,6 @@ benchmarks/results/store-modes.json).
 
 from __future__ import annotations
 
-import resource
 import sys
 import time
 from functools import partial
@@ -28,14 +27,11 @@ from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from one_build import as_written, best_of, parser, settings_of, write
+from procs import peak_mb
 from scale_params import draw_all
 
 RESULTS = Path(__file__).resolve().parent / "results" / "store-modes.json"
 ENOUGH_MS = 5000.0
-
-
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     build = current(settings.build)
     disk = OxigraphStore.open_read_only(build.store)
     drawn = draw_all(QueryService(settings, store=disk), disk)
-    before = peak_rss_mb()
+    before = peak_mb()
     started = time.perf_counter()
     memory = Store()
     memory.bulk_load(path=str(build.dump), format=RdfFormat.N_QUADS)
@@ -53,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         "quads": len(memory),
         "memory_load_s": round(time.perf_counter() - started, 2),
         "peak_rss_mb_before_load": before,
-        "peak_rss_mb_after_load": peak_rss_mb(),
+        "peak_rss_mb_after_load": peak_mb(),
     }
     print(
         f"loaded {out['quads']:,} quads into memory in {out['memory_load_s']} s; peak RSS "
