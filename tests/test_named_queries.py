@@ -17,6 +17,7 @@ from nhskg.graph.named_queries import (
     load_query_files,
     parse_header,
 )
+from nhskg.graph.namespaces import sparql_prefixes
 from nhskg.graph.service import QueryService
 from nhskg.graph.store import SelectResult
 
@@ -220,11 +221,9 @@ def test_partnerships_of_a_type_are_the_bodies_classified_under_it_with_all_thei
 
     every, stps = listed({}), listed({"type": "stp"})
     result = service.sparql(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "PREFIX nhskg: <https://w3id.org/nhskg/def#> "
-        "SELECT ?body ?label ?under WHERE { ?body nhskg:memberCount ?n . "
+        sparql_prefixes() + "SELECT ?body ?label ?under WHERE { ?body nhskg:memberCount ?n . "
         "?period nhskg:organisation ?body ; nhskg:classifiedAs ?t . ?t skos:prefLabel ?label "
-        "BIND (EXISTS { ?t skos:broader* <https://w3id.org/nhskg/def/orgtype/stp> } AS ?under) }"
+        "BIND (EXISTS { ?t skos:broader* orgtype:stp } AS ?under) }"
     )
     assert not isinstance(result, bool | list)
     labels: dict[str, set[str]] = {}
