@@ -68,6 +68,10 @@ class QueryInfo(BaseModel):
 class QueryResult(Rows):
     query: str
     params: dict[str, str]
+    published: bool = Field(
+        description="True when the rows are the answer the build published for this query "
+        "asked with no parameters; false when they were evaluated for this call."
+    )
 
 
 class PartnershipSummary(BaseModel):

@@ -6,7 +6,9 @@ Their quads are streamed batch by batch into an N-Quads dump (:mod:`nhskg.graph.
 the same input always gives the same file) and, as each batch is written, into a
 process that bulk-loads a new Oxigraph store beside the published one
 (:mod:`nhskg.graph.streaming_load`). The store is then validated
-(:mod:`nhskg.graph.layered_validation`), and only then published.
+(:mod:`nhskg.graph.layered_validation`); a graph that conforms has its parameterless
+named queries answered into the build's folder (:mod:`nhskg.graph.published_answers`),
+and only then is it published, answers and store together.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pyoxigraph import RdfFormat, parse
 from nhskg.graph.dump import DumpSummary, append_batch, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
+from nhskg.graph.named_queries import bind
 from nhskg.graph.publish import (
     DUMP_FILE,
     STORE_FOLDER,
@@ -33,7 +36,10 @@ from nhskg.graph.publish import (
     publish,
     reject,
 )
+from nhskg.graph.published_answers import parameterless, write_answers
+from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.remote_publish import publish_remote
+from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 from nhskg.graph.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
 from nhskg.graph.store import OxigraphStore
@@ -113,6 +119,39 @@ def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:
         ).report
 
 
+def _publish_answers(settings: Settings, folder: BuildFolder, progress: Progress) -> float:
+    """The parameterless named queries' answers written into the build's folder
+    (:mod:`nhskg.graph.published_answers`); the seconds taken."""
+    t = time.perf_counter()
+    store = TimeLimitedStore(
+        folder.store,
+        timeout_s=settings.answer_timeout_s,
+        workers=1,
+        threads=1,
+        memory_mb=settings.query_memory_mb,
+    )
+    try:
+        service = QueryService(settings, store)
+        done = write_answers(
+            parameterless(service.library.values()),
+            store,
+            lambda name: bind(service.planned_file(name), {}, None, service.orgtypes),
+            folder.path,
+            timeout_s=settings.answer_timeout_s,
+        )
+    finally:
+        store.close()
+    took = time.perf_counter() - t
+    kept = sum(1 for e in done if e.rows is not None)
+    progress(
+        f"  {'answers':<10} {kept} of {len(done)} parameterless queries answered ({took:.1f} s)"
+    )
+    for e in done:
+        if e.skipped:
+            progress(f"  {'':<10} {e.name}: not published ({e.skipped})")
+    return took
+
+
 @dataclass(frozen=True)
 class BuildOutcome:
     published: bool
@@ -142,6 +181,8 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
     validation = validate_build(folder.store, summary, folder.dump, settings, progress)
     timings.update(validation.seconds)
     report = validation.report
+    if report.conforms and not settings.store_url:
+        timings["answers"] = _publish_answers(settings, folder, progress)
     _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
     if not report.conforms:
         where = reject(settings.build, folder, report.as_table())

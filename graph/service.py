@@ -18,7 +18,8 @@ from functools import cached_property
 from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
-from nhskg.graph.publish import current
+from nhskg.graph.publish import BuildFolder, current
+from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_answer import Answer, Formats
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.remote_store import RemoteStore
@@ -26,12 +27,15 @@ from nhskg.graph.settings import Settings
 from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
 
 
-def default_store(settings: Settings, workers: int, niceness: int = 0) -> GraphStore:
-    """The remote store of NHSKG_STORE_URL if set, else the published embedded store."""
+def default_store(
+    settings: Settings, workers: int, niceness: int = 0, folder: BuildFolder | None = None
+) -> GraphStore:
+    """The remote store of NHSKG_STORE_URL if set, else the published embedded store
+    (that of ``folder`` if given)."""
     if settings.store_url:
         return RemoteStore(settings.store_url, timeout_s=settings.query_timeout_s)
     return TimeLimitedStore(
-        current(settings.build).store,
+        (folder or current(settings.build)).store,
         timeout_s=settings.query_timeout_s,
         workers=workers,
         threads=settings.query_threads,
@@ -45,9 +49,25 @@ class UnknownQuery(LookupError):
 
 
 class QueryService:
-    def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
+    """Named queries and SPARQL on one store. With no ``store`` given it opens the
+    published one, and a named query asked with no parameters is answered from the
+    answers published with that build where there is one; ``answers`` gives them for a
+    store passed in (None: every call is evaluated)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: GraphStore | None = None,
+        answers: PublishedAnswers | None = None,
+    ) -> None:
         self.settings = settings
-        self.store: GraphStore = store or default_store(settings, settings.query_workers)
+        self.answers = answers
+        if store is None:
+            folder = None if settings.store_url else current(settings.build)
+            store = default_store(settings, settings.query_workers, folder=folder)
+            if folder is not None:
+                self.answers = PublishedAnswers(folder.path)
+        self.store: GraphStore = store
         self._planned: dict[str, QueryFile] = {}
         self._planning = threading.Lock()
 
@@ -95,7 +115,13 @@ class QueryService:
     def run(
         self, name: str, params: Mapping[str, str] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
-        """Run a named query with string parameters (validated and bound as typed terms)."""
+        """Run a named query with string parameters (validated and bound as typed terms);
+        with none, its published answer if the build has one."""
+        if not params and self.answers is not None:
+            self.query_file(name)  # an unknown name is refused the same way either way
+            published = self.answers.get(name, max_rows=self._cap(max_rows))
+            if published is not None:
+                return published
         text = self.planned_text(name, params or {})
         result = self.store.query(text, max_rows=self._cap(max_rows), planned=True)
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"

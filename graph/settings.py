@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
+    answer_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest the build spends on each parameterless named query whose answer "
+        "it publishes (see nhskg.graph.published_answers); one that overruns is evaluated "
+        "when asked for instead.",
+    )
     query_workers: int = Field(
         default=2, ge=1, description="Worker processes that run the product's queries."
     )

@@ -41,11 +41,14 @@ Term = NamedNode | BlankNode | Literal
 
 @dataclass(frozen=True)
 class SelectResult:
-    """Rows of a SELECT query; ``truncated`` when the row cap cut it short."""
+    """Rows of a SELECT query; ``truncated`` when the row cap cut it short, ``published``
+    when they are the answer published with the build (:mod:`.published_answers`)
+    rather than evaluated for this call."""
 
     variables: list[str]
     rows: list[tuple[Term | None, ...]]
     truncated: bool = False
+    published: bool = False
 
     def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
         return iter(self.rows)

@@ -15,6 +15,7 @@ from nhskg.graph.build import build
 from nhskg.graph.cli import main
 from nhskg.graph.dump import Batch, collector_paused, write_dump
 from nhskg.graph.publish import current
+from nhskg.graph.published_answers import ANSWERS_FOLDER
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 from nhskg.graph.statistics import STATISTICS_GRAPH
@@ -107,6 +108,8 @@ def test_failed_validation_keeps_the_last_good_graph_published(
     )
     assert current(mini.build).path == published_before
     assert (bad.folder / "validation-report.txt").is_file()
+    assert not (bad.folder / ANSWERS_FOLDER).exists()  # answers are for published graphs only
+    assert (current(mini.build).path / ANSWERS_FOLDER / "organisations.srj").is_file()
     # the last good graph still answers queries
     service = QueryService(mini)
     rows = service.run("organisation", {"code": "RD8"}).dicts()

@@ -76,4 +76,5 @@ def run(graph: Graph, name: str, request: Request) -> Any:
         "columns": result.variables,
         "rows": rows(result),
         "truncated": result.truncated,
+        "published": result.published,
     }
