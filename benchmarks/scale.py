@@ -15,7 +15,8 @@ For each scale, in this order:
    over that scale's graph, largest first (scale_params.py), p50/p99 pooled over the
    samples' runs and the largest sample's own (scale_queries.py), on the embedded store
    in process, on rdflib in memory (skipped above `--rdflib-limit` quads) and on
-   `oxigraph serve-read-only`;
+   `oxigraph serve-read-only`; and the parameterless ones also as the product serves
+   them, from the answers the build published (graph/published_answers.py);
 3. API: `nhskg serve` with 16 keep-alive clients, organisation lookups cold and warm,
    and `/sparql` against Oxigraph's own `/query` with the same queries: the
    neighbourhood of RC1 and API_QUERIES, each as written with its largest sample's
@@ -52,6 +53,7 @@ import pyoxigraph
 import rdflib
 
 from nhskg.graph.publish import current
+from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
@@ -61,7 +63,7 @@ from loadgen import free_port, oxigraph_read_only, serving, venv_command
 from procs import peak_mb, run_measured, tail
 from scale_api import measure_api
 from scale_params import Sample, choose
-from scale_queries import time_embedded, time_rdflib, time_served
+from scale_queries import time_embedded, time_published, time_rdflib, time_served
 from scale_report import check_targets, draw_plots, table
 
 RESULTS = Path(__file__).parent / "results"
@@ -212,7 +214,7 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
     settings = Settings(data_dir=data, build_dir=build_dir)
     store = TimeLimitedStore(current(build_dir).store, timeout_s=args.query_timeout)
-    service = QueryService(settings, store=store)
+    service = QueryService(settings, store, PublishedAnswers(current(build_dir).path))
     try:
         samples = measure_queries(entry, args, service, store, folder)
     finally:
@@ -247,6 +249,7 @@ def measure_queries(
         "embedded",
         lambda: time_embedded(store, samples, warm=warm, limit_s=args.query_timeout, **timing),
     )
+    published = stage(entry, "published", lambda: time_published(service, samples, **timing))
     rdf = stage(
         entry,
         "rdflib",
@@ -264,6 +267,8 @@ def measure_queries(
     entry["rdflib"] = rdf
     for name in samples:
         queries[name]["embedded"] = (embedded or {}).get(name, {"error": "not measured"})
+        if name in (published or {}):
+            queries[name]["published"] = published[name]
         queries[name]["rdflib"] = on_rdflib.get(
             name, {"skipped": rdf.get("skipped", "not measured")}
         )

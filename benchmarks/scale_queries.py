@@ -7,13 +7,15 @@ on the embedded store through the product's query worker (`time_embedded`; the p
 bound text sent with ``planned=True``, stopped at the time limit; `choose`'s first runs
 are its warm-up runs), on `oxigraph serve-read-only` over HTTP with the same planned
 text (`time_served`) and on rdflib's in-memory store parsed from the build's N-Quads
-dump, as written (`time_rdflib`). On each engine every sample gets a warm-up run and
-then timed runs within an equal share of the query's time budget and of its most runs,
-at least MIN_RUNS a sample (one when the warm-up alone took the share); p50_ms and
-p99_ms are over all the runs of all the samples (pooled: what a user's calls see),
-"samples" holds each sample's own figures and "largest" the first's. A sample that
-overruns the time limit ends the query's measurement there: the query is recorded as
-timed out (`timeout_s`), with the samples measured so far.
+dump, as written (`time_rdflib`). A query the build published an answer for is also
+timed as `QueryService.run` serves it with no parameters (`time_published`). On each
+engine every sample gets a warm-up run and then timed runs within an equal share of the
+query's time budget and of its most runs, at least MIN_RUNS a sample (one when the
+warm-up alone took the share); p50_ms and p99_ms are over all the runs of all the
+samples (pooled: what a user's calls see), "samples" holds each sample's own figures
+and "largest" the first's. A sample that overruns the time limit ends the query's
+measurement there: the query is recorded as timed out (`timeout_s`), with the samples
+measured so far.
 
 Run as a script (`python -P benchmarks/scale_queries.py rdflib SPEC OUT`) this module
 is the rdflib child: rdflib holds about 2.5 KB a triple, so it loads in its own
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.service import QueryService
 from nhskg.graph.store import GraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -181,6 +184,35 @@ def time_embedded(
             errors=(QueryFailed,),
         )
         print(f"    embedded {name:<26} {_summary(out[name])}", file=sys.stderr)
+    return out
+
+
+def time_published(
+    service: QueryService,
+    samples: Mapping[str, Sequence[Sample]],
+    *,
+    runs: int,
+    budget_s: float,
+) -> dict[str, dict[str, Any]]:
+    """The queries the build published answers for, asked with no parameters through
+    ``service.run``, as the product answers them: the first run reads the answer from
+    the build's folder, the timed runs are served from memory (rows materialised)."""
+    answers = service.answers
+    published = answers.names() if answers is not None else set()
+    out: dict[str, dict[str, Any]] = {}
+    for name, kept in samples.items():
+        if name not in published or any(s.params for s in kept):
+            continue
+
+        def run(i: int, name: str = name) -> object:
+            result = service.run(name)
+            assert result.published, f"{name} was evaluated, not served from its answer"
+            return result
+
+        out[name] = time_samples(
+            [{}], run, rows=rows_of, runs=runs, budget_s=budget_s, limit_s=None
+        )
+        print(f"    answers  {name:<26} {_summary(out[name])}", file=sys.stderr)
     return out
 
 

@@ -152,6 +152,24 @@ def test_named_query_target_is_on_pooled_p50s_and_names_largest_samples_over_it(
         "quads": 1000,
         "queries": {"quick": _query(5.0, 8.0), "heavy-tail": _query(20.0, over)},
     }
-    check = check_targets([scale])["checks"]["named_query_p50_ms_embedded"]
+    check = check_targets([scale])["checks"]["named_query_p50_ms_as_served"]
     assert check["pass"] is True and check["value"] == 20.0
     assert check["over"] == [] and check["largest_over"] == ["heavy-tail"]
+
+
+def test_a_published_answer_counts_as_served_and_the_evaluated_figure_stays_beside_it() -> None:
+    listing = _query(NAMED_QUERY_P50_MS * 5, NAMED_QUERY_P50_MS * 5)
+    listing["published"] = {"p50_ms": 0.5, "samples": [{"p50_ms": 0.5}]}
+    scale = {
+        "scale": "1000",
+        "quads": 10_000_000,
+        "queries": {"listing": listing, "lookup": _query(5.0, 8.0)},
+    }
+    targets = check_targets([scale])
+    served = targets["checks"]["named_query_p50_ms_as_served"]
+    assert served["pass"] is True and served["value"] == 5.0 and served["published"] == ["listing"]
+    evaluated = targets["also"]["named_query_p50_ms_evaluated_every_call"]
+    assert evaluated["pass"] is False and evaluated["over"] == ["listing"]
+    slow = _query(NAMED_QUERY_P50_MS * 2, NAMED_QUERY_P50_MS * 2)  # not published: evaluated
+    scale["queries"]["slow"] = slow
+    assert check_targets([scale])["checks"]["named_query_p50_ms_as_served"]["over"] == ["slow"]
