@@ -30,6 +30,7 @@ from pathlib import Path
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 
 from nhskg.graph.named_queries import QueryFile
+from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.result_formats import json_results
 from nhskg.graph.store import GraphStore, SelectResult, outcome
 
@@ -67,8 +68,6 @@ def write_answers(
     """Evaluate each query of ``queries`` with no parameters on ``store`` (its planned
     text from ``planned_text``) and write its answer under ``folder``/answers; a query
     that overruns ``timeout_s`` or fails is left out, with the reason, in the index."""
-    from nhskg.graph.query_worker import QueryFailed, QueryTimeout  # it imports the store
-
     target = folder / ANSWERS_FOLDER
     target.mkdir(parents=True, exist_ok=True)
     done: list[Evaluated] = []
