@@ -213,8 +213,9 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     entry["quads"] = entry["build"]["manifest"].get("quads")
     log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
     settings = Settings(data_dir=data, build_dir=build_dir)
-    store = TimeLimitedStore(current(build_dir).store, timeout_s=args.query_timeout)
-    service = QueryService(settings, store, PublishedAnswers(current(build_dir).path))
+    published = current(build_dir)
+    store = TimeLimitedStore(published.store, timeout_s=args.query_timeout)
+    service = QueryService(settings, store, PublishedAnswers(published.path))
     try:
         samples = measure_queries(entry, args, service, store, folder)
     finally:

@@ -27,7 +27,6 @@ from pyoxigraph import RdfFormat, parse
 from nhskg.graph.dump import DumpSummary, append_batch, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
-from nhskg.graph.named_queries import bind
 from nhskg.graph.publish import (
     DUMP_FILE,
     STORE_FOLDER,
@@ -135,7 +134,7 @@ def _publish_answers(settings: Settings, folder: BuildFolder, progress: Progress
         done = write_answers(
             parameterless(service.library.values()),
             store,
-            lambda name: bind(service.planned_file(name), {}, None, service.orgtypes),
+            lambda name: service.planned_text(name, {}),
             folder.path,
             timeout_s=settings.answer_timeout_s,
         )

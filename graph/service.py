@@ -15,6 +15,8 @@ import threading
 from collections.abc import Mapping
 from functools import cached_property
 
+from pyoxigraph import NamedNode
+
 from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files
@@ -93,11 +95,15 @@ class QueryService:
 
     def bound_text(self, name: str, params: Mapping[str, str]) -> str:
         """The named query as written, with its parameters bound."""
-        return bind(self.query_file(name), params, self.index.resolve, self.orgtypes)
+        return bind(self.query_file(name), params, self._resolve, self.orgtypes)
 
     def planned_text(self, name: str, params: Mapping[str, str]) -> str:
         """The named query as the store runs it (planned once), with its parameters bound."""
-        return bind(self.planned_file(name), params, self.index.resolve, self.orgtypes)
+        return bind(self.planned_file(name), params, self._resolve, self.orgtypes)
+
+    def _resolve(self, param: str, text: str) -> NamedNode:
+        """An organisation parameter's IRI; the index is built only when one is bound."""
+        return self.index.resolve(param, text)
 
     def planned_file(self, name: str) -> QueryFile:
         """The named query as the store runs it, planned once."""

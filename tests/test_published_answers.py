@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nhskg.api.app import create_app
-from nhskg.graph.named_queries import bind
 from nhskg.graph.publish import current
 from nhskg.graph.published_answers import (
     ANSWERS_FOLDER,
@@ -69,7 +68,7 @@ def test_a_listing_that_overruns_the_build_limit_is_left_out_and_evaluated_when_
         done = write_answers(
             [service.query_file("class-counts")],
             store,
-            lambda name: bind(service.planned_file(name), {}, None, service.orgtypes),
+            lambda name: service.planned_text(name, {}),
             tmp_path,
             timeout_s=0.001,
         )
