@@ -240,15 +240,15 @@ def measure_queries(
     queries, samples = chosen if chosen else ({}, {})
     entry["queries"] = queries
     timing = {"runs": args.runs, "budget_s": args.budget}
-    warm = {  # `choose`'s first runs: (rows, seconds), or None when one overran the limit
-        n: [(s["rows"], s["first_ms"] / 1000) if "first_ms" in s else None for s in q["samples"]]
-        for n, q in queries.items()
-        if n in samples
+    overran = {  # the samples whose first run in `choose` overran the limit
+        n: ["first_ms" not in s for s in q["samples"]] for n, q in queries.items() if n in samples
     }
     embedded = stage(
         entry,
         "embedded",
-        lambda: time_embedded(store, samples, warm=warm, limit_s=args.query_timeout, **timing),
+        lambda: time_embedded(
+            store, samples, overran=overran, limit_s=args.query_timeout, **timing
+        ),
     )
     published = stage(entry, "published", lambda: time_published(service, samples, **timing))
     rdf = stage(

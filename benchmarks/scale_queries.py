@@ -4,12 +4,15 @@ three engines.
 The samples come from scale_params.py (`choose`: values spread over the graph, largest
 first, each with the rows its first run gave on the embedded store). Each query is timed
 on the embedded store through the product's query worker (`time_embedded`; the planned
-bound text sent with ``planned=True``, stopped at the time limit; `choose`'s first runs
-are its warm-up runs), on `oxigraph serve-read-only` over HTTP with the same planned
-text (`time_served`) and on rdflib's in-memory store parsed from the build's N-Quads
-dump, as written (`time_rdflib`). A query the build published an answer for is also
-timed as `QueryService.run` serves it with no parameters (`time_published`). On each
-engine every sample gets a warm-up run and then timed runs within an equal share of the
+bound text sent with ``planned=True``, stopped at the time limit; a sample whose first
+run in `choose` overran the limit is not run again), on `oxigraph serve-read-only`
+over HTTP with the same planned text (`time_served`) and on rdflib's in-memory store
+parsed from the build's N-Quads dump, as written (`time_rdflib`). A query the build
+published an answer for is also timed as `QueryService.run` serves it with no
+parameters (`time_published`). On each
+engine every sample gets a warm-up run right before its timed runs (not `choose`'s run,
+made minutes earlier with other queries between: an engine timed from that would run
+colder than the one it is compared with), then timed runs within an equal share of the
 query's time budget and of its most runs, at least MIN_RUNS a sample (one when the
 warm-up alone took the share); p50_ms and p99_ms are over all the runs of all the
 samples (pooled: what a user's calls see), "samples" holds each sample's own figures
@@ -48,7 +51,6 @@ from scale_params import Sample, rows_of
 
 MIN_RUNS = 3
 JSON_RESULTS = "application/sparql-results+json"
-Warm = tuple[int, float] | None  # a warm-up run made already: (rows, seconds); None: overran
 
 
 class Overran(Exception):
@@ -92,29 +94,27 @@ def time_samples(
     runs: int,
     budget_s: float,
     limit_s: float | None,
-    warm: Sequence[Warm] = (),
+    overran: Sequence[bool] = (),
     errors: tuple[type[Exception], ...] = (),
     once: bool = False,
 ) -> dict[str, Any]:
     """One query on one engine over its samples, in order (``run(i)`` runs sample i and
     raises :class:`Overran` at the time limit; ``rows`` counts a warm-up run's answer):
-    pooled p50_ms and p99_ms, runs, "samples" and "largest". ``warm`` are warm-up runs
-    already made; an error of ``errors`` ends the query, recorded with its sample."""
+    pooled p50_ms and p99_ms, runs, "samples" and "largest". Each sample's warm-up run is
+    made here, right before its timed runs, except where ``overran`` says an earlier run
+    of it overran the limit: it is not run again. An error of ``errors`` ends the query,
+    recorded with its sample."""
     share = budget_s / max(1, len(params))
     most = max(MIN_RUNS, math.ceil(runs / max(1, len(params))))
     measured: list[dict[str, Any]] = []
     pooled: list[float] = []
     for i, given in enumerate(params):
         try:
-            if i < len(warm):
-                made = warm[i]
-                if made is None:
-                    raise Overran
-                count, first = made
-            else:
-                started = time.perf_counter()
-                count = rows(run(i))
-                first = time.perf_counter() - started
+            if i < len(overran) and overran[i]:
+                raise Overran
+            started = time.perf_counter()
+            count = rows(run(i))
+            first = time.perf_counter() - started
             times = timed_runs(partial(run, i), first_s=first, runs=most, budget_s=share, once=once)
         except Overran:
             measured.append({"params": dict(given), "timeout_s": limit_s})
@@ -157,13 +157,13 @@ def time_embedded(
     *,
     runs: int,
     budget_s: float,
-    warm: Mapping[str, Sequence[Warm]] | None = None,
+    overran: Mapping[str, Sequence[bool]] | None = None,
     limit_s: float | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Each query's planned samples on the embedded store through ``store`` (the
     product's query worker in the benchmark, so a run stops at the time limit; rows
-    materialised); ``warm`` are the first runs `choose` made, which serve as the
-    warm-up (None: it overran the limit, and is not run again)."""
+    materialised); ``overran`` marks the samples whose first run in `choose` overran
+    the limit, which are not run again."""
     out: dict[str, dict[str, Any]] = {}
     for name, kept in samples.items():
 
@@ -180,7 +180,7 @@ def time_embedded(
             runs=runs,
             budget_s=budget_s,
             limit_s=limit_s,
-            warm=(warm or {}).get(name, ()),
+            overran=(overran or {}).get(name, ()),
             errors=(QueryFailed,),
         )
         print(f"    embedded {name:<26} {_summary(out[name])}", file=sys.stderr)

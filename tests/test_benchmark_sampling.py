@@ -116,19 +116,32 @@ def test_a_sample_over_the_time_limit_times_the_query_out_with_the_samples_so_fa
     assert [s.get("timeout_s") for s in figures["samples"]] == [None, 30]
 
 
-def test_warm_up_runs_made_already_are_not_run_again() -> None:
+def test_every_sample_is_warmed_up_right_before_its_timed_runs() -> None:
     calls: list[int] = []
 
     def run(i: int) -> int:
         calls.append(i)
         return i
 
-    warm = [(4, 0.001), (5, 0.001)]
-    figures = time_samples(
-        _params(2), run, rows=lambda _: 0, runs=2, budget_s=10, limit_s=30, warm=warm
-    )
-    assert calls == [0] * MIN_RUNS + [1] * MIN_RUNS
+    figures = time_samples(_params(2), run, rows=lambda r: r + 4, runs=2, budget_s=10, limit_s=30)
+    assert calls == [0] * (1 + MIN_RUNS) + [1] * (1 + MIN_RUNS)
     assert [s["rows"] for s in figures["samples"]] == [4, 5]
+
+
+def test_a_sample_that_overran_before_is_not_run_again_and_times_the_query_out() -> None:
+    calls: list[int] = []
+
+    def run(i: int) -> int:
+        calls.append(i)
+        return i
+
+    figures = time_samples(
+        _params(3), run, rows=lambda _: 1, runs=2, budget_s=10, limit_s=30,
+        overran=[False, True, False],
+    )  # fmt: skip
+    assert set(calls) == {0}
+    assert figures["timeout_s"] == 30
+    assert [s.get("timeout_s") for s in figures["samples"]] == [None, 30]
 
 
 def test_an_engine_error_ends_the_query_recorded_with_its_sample() -> None:
