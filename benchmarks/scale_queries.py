@@ -9,11 +9,10 @@ run in `choose` overran the limit is not run again), on `oxigraph serve-read-onl
 over HTTP with the same planned text (`time_served`) and on rdflib's in-memory store
 parsed from the build's N-Quads dump, as written (`time_rdflib`). A query the build
 published an answer for is also timed as `QueryService.run` serves it with no
-parameters (`time_published`). On each
-engine every sample gets a warm-up run right before its timed runs (not `choose`'s run,
-made minutes earlier with other queries between: an engine timed from that would run
-colder than the one it is compared with), then timed runs within an equal share of the
-query's time budget and of its most runs, at least MIN_RUNS a sample (one when the
+parameters (`time_published`). On each engine every sample gets a warm-up run of its
+own right before its timed runs (not `choose`'s run minutes earlier, so that every
+engine is timed the same way), then timed runs within an equal share of the query's
+time budget and of its most runs, at least MIN_RUNS a sample (one when the
 warm-up alone took the share); p50_ms and p99_ms are over all the runs of all the
 samples (pooled: what a user's calls see), "samples" holds each sample's own figures
 and "largest" the first's. A sample that overruns the time limit ends the query's
