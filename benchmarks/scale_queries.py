@@ -8,8 +8,9 @@ bound text sent with ``planned=True``, stopped at the time limit; a sample whose
 run in `choose` overran the limit is not run again), on `oxigraph serve-read-only`
 over HTTP with the same planned text (`time_served`) and on rdflib's in-memory store
 parsed from the build's N-Quads dump, as written (`time_rdflib`). A query the build
-published an answer for is also timed as `QueryService.run` serves it with no
-parameters (`time_published`). On each engine every sample gets a warm-up run of its
+published answers for is also timed as `QueryService.run` serves them (`time_published`:
+with no parameters, or for a query published for every organisation, each sample's
+organisation alone). On each engine every sample gets a warm-up run of its
 own right before its timed runs (not `choose`'s run minutes earlier, so that every
 engine is timed the same way), then timed runs within an equal share of the query's
 time budget and of its most runs, at least MIN_RUNS a sample (one when the
@@ -193,23 +194,33 @@ def time_published(
     runs: int,
     budget_s: float,
 ) -> dict[str, dict[str, Any]]:
-    """The queries the build published answers for, asked with no parameters through
-    ``service.run``, as the product answers them: the first run reads the answer from
-    the build's folder, the timed runs are served from memory (rows materialised)."""
+    """The queries the build published answers for, through ``service.run`` as the
+    product answers them: a parameterless one asked with no parameters, one published
+    for every organisation (``# publish:``) over its samples, each asked with that
+    organisation alone. The first run of each reads the answer from the build's folder
+    ("first_ms"), the timed runs are served from memory (rows materialised)."""
     answers = service.answers
-    published = answers.names() if answers is not None else set()
+    listings = answers.names() if answers is not None else set()
+    each = answers.keyed() if answers is not None else set()
     out: dict[str, dict[str, Any]] = {}
     for name, kept in samples.items():
-        if name not in published or any(s.params for s in kept):
+        if name in listings and not any(s.params for s in kept):
+            given: list[dict[str, str]] = [{}]
+        elif name in each:
+            key = service.query_file(name).header.publish
+            given = [s.params for s in kept if set(s.params) == {key}]
+        else:
+            continue
+        if not given:
             continue
 
-        def run(i: int, name: str = name) -> object:
-            result = service.run(name)
-            assert result.published, f"{name} was evaluated, not served from its answer"
+        def run(i: int, name: str = name, given: list[dict[str, str]] = given) -> object:
+            result = service.run(name, given[i])
+            assert result.published, f"{name} {given[i]} was evaluated, not served"
             return result
 
         out[name] = time_samples(
-            [{}], run, rows=rows_of, runs=runs, budget_s=budget_s, limit_s=None
+            given, run, rows=rows_of, runs=runs, budget_s=budget_s, limit_s=None
         )
         print(f"    answers  {name:<26} {_summary(out[name])}", file=sys.stderr)
     return out

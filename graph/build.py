@@ -20,13 +20,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from nhskg.graph.dump import DumpSummary, append_batch, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
+from nhskg.graph.named_queries import QueryFile, bind
 from nhskg.graph.publish import (
     DUMP_FILE,
     STORE_FOLDER,
@@ -35,7 +37,13 @@ from nhskg.graph.publish import (
     publish,
     reject,
 )
-from nhskg.graph.published_answers import parameterless, write_answers
+from nhskg.graph.published_answers import (
+    keyed,
+    parameterless,
+    write_answers,
+    write_index,
+    write_keyed_answers,
+)
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.remote_publish import publish_remote
 from nhskg.graph.service import QueryService
@@ -118,19 +126,29 @@ def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:
         ).report
 
 
-def _publish_answers(settings: Settings, folder: BuildFolder, progress: Progress) -> float:
-    """The parameterless named queries' answers written into the build's folder
-    (:mod:`nhskg.graph.published_answers`); the seconds taken."""
+def _publish_answers(
+    settings: Settings, folder: BuildFolder, quads: int, progress: Progress
+) -> float:
+    """The answers the build publishes (:mod:`nhskg.graph.published_answers`) written
+    into its folder: the parameterless named queries', then, for each query that asks
+    for it, every organisation's. A graph of up to ``answers_in_memory_max_quads`` is
+    answered from a copy in a worker's memory (several times faster than the store on
+    disk), a larger one from the store. The seconds taken."""
     t = time.perf_counter()
+    in_memory = quads <= settings.answers_in_memory_max_quads
     store = TimeLimitedStore(
-        folder.store,
-        timeout_s=settings.answer_timeout_s,
+        folder.dump if in_memory else folder.store,
+        # the first query waits for the copy to load: at 10 million quads about a minute
+        timeout_s=settings.answer_timeout_s + (quads / 100_000 if in_memory else 0),
         workers=1,
-        threads=1,
-        memory_mb=settings.query_memory_mb,
+        threads=settings.answer_threads,
+        memory_mb=0 if in_memory else settings.query_memory_mb,
     )
     try:
         service = QueryService(settings, store)
+        if in_memory:
+            store.query("ASK {}")  # load the copy, on the first query's allowance
+        loaded = time.perf_counter() - t
         done = write_answers(
             parameterless(service.library.values()),
             store,
@@ -138,17 +156,47 @@ def _publish_answers(settings: Settings, folder: BuildFolder, progress: Progress
             folder.path,
             timeout_s=settings.answer_timeout_s,
         )
+        each = keyed(service.library.values())
+        values = service.index.iris() if each else []
+        for query in each:
+            planned = service.planned_file(query.name)
+            done.append(
+                write_keyed_answers(
+                    query,
+                    values,
+                    store,
+                    partial(_bound_to, planned, query.header.publish, service.orgtypes),
+                    folder.path,
+                    timeout_s=settings.answer_timeout_s,
+                    threads=settings.answer_threads,
+                )
+            )
+        write_index(folder.path, done)
     finally:
         store.close()
     took = time.perf_counter() - t
-    kept = sum(1 for e in done if e.rows is not None)
+    kept = sum(1 for e in done if e.rows is not None and e.values is None)
+    listings = sum(1 for e in done if e.values is None)
+    where = f"in memory, loaded in {loaded:.1f} s" if in_memory else "on disk"
     progress(
-        f"  {'answers':<10} {kept} of {len(done)} parameterless queries answered ({took:.1f} s)"
+        f"  {'answers':<10} {kept} of {listings} parameterless queries answered, {where} "
+        f"({took:.1f} s)"
     )
     for e in done:
+        if e.values is not None:
+            progress(
+                f"  {'':<10} {e.name}: {e.values:,} organisations answered ({e.rows:,} rows, "
+                f"{e.seconds:.1f} s), {e.left_out} left out"
+            )
         if e.skipped:
             progress(f"  {'':<10} {e.name}: not published ({e.skipped})")
     return took
+
+
+def _bound_to(query: QueryFile, param: str | None, orgtypes: set[str], iri: str) -> str:
+    """``query`` with its organisation parameter ``param`` bound to ``iri``."""
+    assert param is not None
+    return bind(query, {param: iri}, lambda _p, text: NamedNode(text), orgtypes)
 
 
 @dataclass(frozen=True)
@@ -181,7 +229,7 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
     timings.update(validation.seconds)
     report = validation.report
     if report.conforms and not settings.store_url:
-        timings["answers"] = _publish_answers(settings, folder, progress)
+        timings["answers"] = _publish_answers(settings, folder, summary.quads, progress)
     _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
     if not report.conforms:
         where = reject(settings.build, folder, report.as_table())

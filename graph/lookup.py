@@ -133,6 +133,11 @@ class OrganisationIndex:
     def suggestions(self, text: str, *, limit: int = 5) -> list[str]:
         return [self.describe(iri) for iri, _score in self.search(text, limit=limit)]
 
+    def iris(self) -> list[str]:
+        """Every organisation the index can resolve a parameter to, sorted."""
+        coded = {iri for iris in self.codes.values() for iri in iris}
+        return sorted(set(self.code_of) | set(self.written) | coded)
+
     def resolve(self, param: str, text: str) -> NamedNode:
         """The one organisation ``text`` names, or a ParameterError that says why not."""
         found = self.candidates(text)

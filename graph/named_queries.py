@@ -7,6 +7,10 @@ A header is a block of comment lines at the top of the file::
     # param: stp  org  required  -- An STP or ICB: ODS code, ONS code or name
     # param: as_of  date  optional  -- Only what is known to hold on this day
 
+A ``# publish: NAME`` line (optional) names a required ``org`` parameter: the build
+then publishes the query's answer for every organisation as NAME, with no other
+parameter given (:mod:`nhskg.graph.published_answers`).
+
 Parameters are typed (see :data:`PARAM_TYPES`); values are checked against the
 type and any ``pattern`` before they become RDF terms, and the terms are bound by
 a ``VALUES`` block placed at the start of the query's outer WHERE group. User text
@@ -67,6 +71,7 @@ class Header:
     description: str
     params: tuple[Param, ...] = ()
     severity: str = "Violation"
+    publish: str | None = None  # the org parameter whose every value the build answers
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -92,7 +97,7 @@ def parse_header(path: Path, text: str) -> Header:
             break
         content = line[1:].strip()
         key, sep, value = content.partition(":")
-        if not sep or key.strip() not in ("title", "description", "param", "severity"):
+        if not sep or key.strip() not in ("title", "description", "param", "severity", "publish"):
             continue
         key, value = key.strip(), value.strip()
         if key == "param":
@@ -112,7 +117,14 @@ def parse_header(path: Path, text: str) -> Header:
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise QueryFileError(f"{path}: a parameter is declared twice")
-    return Header(fields["title"], fields["description"], tuple(params), severity)
+    publish = fields.get("publish")
+    if publish is not None:
+        keyed = next((p for p in params if p.name == publish), None)
+        if keyed is None or not keyed.required or keyed.type != "org":
+            raise QueryFileError(
+                f"{path}: '# publish: {publish}' must name a required org parameter"
+            )
+    return Header(fields["title"], fields["description"], tuple(params), severity, publish)
 
 
 def _parse_param(path: Path, number: int, value: str) -> Param:

@@ -1,4 +1,5 @@
-"""Answers of the parameterless named queries, evaluated once per build and published with it.
+"""Answers of named queries, evaluated once per build and published with it: the
+parameterless listings, and the queries that ask for it answered for every organisation.
 
 A listing with no required parameter (every organisation, every partnership, every
 organisation in more than one partnership, ...) asked for with none of its optional
@@ -11,6 +12,16 @@ JSON format to ``answers/NAME.srj`` in the build's folder, with ``answers/index.
 saying how many rows each has and how long it took. The answers are published with the
 store in one rename, so a reader never sees one build's answers beside another's store.
 
+A query whose header says ``# publish: PARAM`` (PARAM a required ``org`` parameter, see
+:mod:`nhskg.graph.named_queries`) is answered the same way once for every organisation
+the graph knows, with PARAM bound to it and no other parameter: ``partners`` is the one
+that needs it, since at national scale one organisation's partners take hundreds of
+milliseconds to evaluate and its answer is the same for the life of the build. Each
+answer goes to ``answers/NAME/DIGEST.srj`` (DIGEST from the organisation's IRI, so no
+file name comes from data), and the index gives how many organisations were answered,
+their rows and the time taken. A call with another parameter too (``as_of``) is
+evaluated, as is one for an organisation whose answer overran the limit.
+
 :class:`PublishedAnswers` reads them back as :class:`~nhskg.graph.store.SelectResult`
 (marked ``published``), keeping the most recently read in memory. A listing that ran
 past the build's limit, or failed, has no answer and is evaluated when asked for, as
@@ -19,11 +30,13 @@ any other call is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -47,14 +60,36 @@ def parameterless(library: Iterable[QueryFile]) -> list[QueryFile]:
     )
 
 
+def keyed(library: Iterable[QueryFile]) -> list[QueryFile]:
+    """The named queries whose header asks for an answer for every organisation."""
+    return sorted((q for q in library if q.header.publish), key=lambda q: q.name)
+
+
+def keyed_path(folder: Path, name: str, value: str) -> Path:
+    """Where the answer of ``name`` for the organisation ``value`` (an IRI) is kept."""
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+    return folder / name / f"{digest}{SUFFIX}"
+
+
 @dataclass(frozen=True)
 class Evaluated:
-    """What publishing one listing's answer gave: its rows and seconds, or why not."""
+    """What publishing one query's answers gave: rows and seconds, or why not; for a
+    query answered for every organisation, how many were (``values``) and how many were
+    left out (``left_out``, an example reason in ``skipped``)."""
 
     name: str
     seconds: float
     rows: int | None = None
     skipped: str | None = None
+    values: int | None = None
+    left_out: int = 0
+
+    def entry(self) -> dict[str, object]:
+        """Its entry in the answers' index."""
+        out: dict[str, object] = {"rows": self.rows, "seconds": self.seconds}
+        if self.values is not None:
+            out |= {"values": self.values, "left_out": self.left_out}
+        return out | ({"skipped": self.skipped} if self.skipped else {})
 
 
 def write_answers(
@@ -86,13 +121,60 @@ def write_answers(
         body = json_results(result.variables, result.rows, truncated=False)
         (target / f"{query.name}{SUFFIX}").write_text(body, encoding="utf-8")
         done.append(Evaluated(query.name, round(took, 3), rows=len(result.rows)))
-    index = {
-        e.name: {"rows": e.rows, "seconds": e.seconds}
-        | ({"skipped": e.skipped} if e.skipped else {})
-        for e in done
-    }
-    (target / INDEX_FILE).write_text(json.dumps(index, indent=2), encoding="utf-8")
+    write_index(folder, done)
     return done
+
+
+def write_keyed_answers(
+    query: QueryFile,
+    values: Sequence[str],
+    store: GraphStore,
+    bound_text: Callable[[str], str],
+    folder: Path,
+    *,
+    timeout_s: float,
+    threads: int,
+) -> Evaluated:
+    """Evaluate ``query`` once for each organisation IRI of ``values`` (its text with
+    the organisation bound from ``bound_text``), ``threads`` at a time, on ``store``,
+    writing each answer under ``folder``/answers/NAME; an organisation whose answer
+    overruns ``timeout_s`` or fails is left out (and evaluated when asked for)."""
+    target = folder / ANSWERS_FOLDER
+    (target / query.name).mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def answer(value: str) -> int | str:
+        try:
+            result = store.query(bound_text(value), timeout_s=timeout_s, planned=True)
+        except (QueryTimeout, QueryFailed) as error:
+            return f"{value}: {str(error)[:200]}"
+        if not isinstance(result, SelectResult):
+            return f"{value}: not a SELECT query"
+        body = json_results(result.variables, result.rows, truncated=False)
+        keyed_path(target, query.name, value).write_text(body, encoding="utf-8")
+        return len(result.rows)
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answers") as pool:
+        outcomes = list(pool.map(answer, values))
+    rows = [o for o in outcomes if isinstance(o, int)]
+    left_out = [o for o in outcomes if isinstance(o, str)]
+    return Evaluated(
+        query.name,
+        round(time.perf_counter() - started, 3),
+        rows=sum(rows),
+        skipped=left_out[0] if left_out else None,
+        values=len(rows),
+        left_out=len(left_out),
+    )
+
+
+def write_index(folder: Path, done: Iterable[Evaluated]) -> None:
+    """``answers/index.json``, with an entry for each query of ``done`` added to those
+    already there."""
+    path = folder / ANSWERS_FOLDER / INDEX_FILE
+    index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    index |= {e.name: e.entry() for e in done}
+    path.write_text(json.dumps(index, indent=2), encoding="utf-8")
 
 
 class PublishedAnswers:
@@ -100,27 +182,42 @@ class PublishedAnswers:
 
     def __init__(self, build_folder: Path) -> None:
         self.folder = build_folder / ANSWERS_FOLDER
-        self._kept: OrderedDict[str, SelectResult] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str | None], SelectResult] = OrderedDict()
         self._lock = threading.Lock()
 
     def names(self) -> set[str]:
+        """The parameterless queries answered."""
         return {p.name.removesuffix(SUFFIX) for p in self.folder.glob(f"*{SUFFIX}")}
 
-    def get(self, name: str, *, max_rows: int | None = None) -> SelectResult | None:
-        """The published answer of ``name`` (at most ``max_rows`` rows), or None."""
+    def keyed(self) -> set[str]:
+        """The queries answered for every organisation (each organisation's own file)."""
+        if not self.folder.is_dir():
+            return set()
+        return {p.name for p in self.folder.iterdir() if p.is_dir()}
+
+    def get(
+        self, name: str, *, max_rows: int | None = None, value: str | None = None
+    ) -> SelectResult | None:
+        """The published answer of ``name`` (for the organisation IRI ``value``, if
+        given; at most ``max_rows`` rows), or None."""
+        key = (name, value)
         with self._lock:
-            kept = self._kept.get(name)
+            kept = self._kept.get(key)
             if kept is not None:
-                self._kept.move_to_end(name)
+                self._kept.move_to_end(key)
         if kept is not None:
             whole = kept
         else:
-            path = self.folder / f"{name}{SUFFIX}"
+            path = (
+                self.folder / f"{name}{SUFFIX}"
+                if value is None
+                else keyed_path(self.folder, name, value)
+            )
             if not path.is_file():
                 return None
             whole = self._read(path)
             with self._lock:
-                self._kept[name] = whole
+                self._kept[key] = whole
                 while len(self._kept) > KEPT_IN_MEMORY:
                     self._kept.popitem(last=False)
         if max_rows is None or len(whole.rows) <= max_rows:

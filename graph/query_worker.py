@@ -36,7 +36,7 @@ from typing import Any, cast
 from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
-from nhskg.graph.store import OxigraphStore, QueryOutcome
+from nhskg.graph.store import OxigraphStore, QueryOutcome, SelectResult
 from nhskg.graph.worker_process import Request, isolate
 
 __all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
@@ -160,7 +160,9 @@ class TimeLimitedStore:
 
     Up to ``workers`` worker processes, each running up to ``threads`` queries at once
     (callers may be threads); more wait their turn, and the wait counts towards nobody's
-    limit. A worker starts on first use.
+    limit. A worker starts on first use. ``store_path`` is a store folder, opened
+    read-only, or an N-Quads dump each worker loads into memory when it starts (the
+    load counts towards the limit of the query that started it).
     """
 
     def __init__(
@@ -299,7 +301,12 @@ class TimeLimitedStore:
     def __len__(self) -> int:
         with self._lock:
             if self._size is None:
-                self._size = len(OxigraphStore.open_read_only(self.store_path))
+                if self.store_path.is_file():  # a dump the workers hold in memory
+                    counted = self.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+                    assert isinstance(counted, SelectResult) and counted.rows[0][0] is not None
+                    self._size = int(counted.rows[0][0].value)
+                else:
+                    self._size = len(OxigraphStore.open_read_only(self.store_path))
             return self._size
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode
 
 from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
-from nhskg.graph.named_queries import QueryFile, bind, load_query_files
+from nhskg.graph.named_queries import QueryFile, bind, load_query_files, to_term
 from nhskg.graph.publish import BuildFolder, current
 from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_answer import Answer, Formats
@@ -122,16 +122,32 @@ class QueryService:
         self, name: str, params: Mapping[str, str] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
         """Run a named query with string parameters (validated and bound as typed terms);
-        with none, its published answer if the build has one."""
-        if not params and self.answers is not None:
-            self.query_file(name)  # an unknown name is refused the same way either way
-            published = self.answers.get(name, max_rows=self._cap(max_rows))
+        with none, or only the organisation its header publishes it for, its published
+        answer if the build has one."""
+        if self.answers is not None:
+            published = self._published(name, params or {}, max_rows)
             if published is not None:
                 return published
         text = self.planned_text(name, params or {})
         result = self.store.query(text, max_rows=self._cap(max_rows), planned=True)
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"
         return result
+
+    def _published(
+        self, name: str, params: Mapping[str, str], max_rows: int | None
+    ) -> SelectResult | None:
+        """The published answer for this call, if there is one."""
+        assert self.answers is not None
+        query = self.query_file(name)  # an unknown name is refused the same way either way
+        given = {k: v for k, v in params.items() if v is not None}
+        if not given:
+            return self.answers.get(name, max_rows=self._cap(max_rows))
+        key = query.header.param(query.header.publish) if query.header.publish else None
+        if key is None or set(given) != {key.name}:
+            return None
+        # checked and resolved as binding it would, so a bad value fails the same way
+        iri = to_term(key, given[key.name], self._resolve, self.orgtypes)
+        return self.answers.get(name, max_rows=self._cap(max_rows), value=iri.value)
 
     def sparql(
         self, text: str, *, max_rows: int | None = None, timeout_s: float | None = None

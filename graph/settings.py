@@ -69,9 +69,23 @@ class Settings(BaseSettings):
     answer_timeout_s: float = Field(
         default=300.0,
         gt=0,
-        description="Longest the build spends on each parameterless named query whose answer "
-        "it publishes (see nhskg.graph.published_answers); one that overruns is evaluated "
-        "when asked for instead.",
+        description="Longest the build spends on each answer it publishes (a parameterless "
+        "named query, or one query for one organisation; see "
+        "nhskg.graph.published_answers); one that overruns is evaluated when asked for "
+        "instead.",
+    )
+    answer_threads: int = Field(
+        default=2,
+        ge=1,
+        description="Queries the build evaluates at once for the answers it publishes for "
+        "every organisation (a query file's '# publish:' line).",
+    )
+    answers_in_memory_max_quads: int = Field(
+        default=30_000_000,
+        ge=0,
+        description="Largest graph whose published answers the build evaluates on a copy "
+        "of the graph in memory (about 430 bytes a quad, held only while it answers); a "
+        "larger one is answered from the store on disk.",
     )
     query_workers: int = Field(
         default=2, ge=1, description="Worker processes that run the product's queries."

@@ -1,5 +1,7 @@
 """The query worker process: it holds the published store open read-only and answers
-numbered requests from its pipe, each on a thread of its own.
+numbered requests from its pipe, each on a thread of its own. Given a build's N-Quads
+dump instead of a store folder, it loads the dump into an in-memory store first (the
+build answers its published queries that way, see :mod:`nhskg.graph.build`).
 
 Started by :class:`nhskg.graph.query_worker.TimeLimitedStore` as ``python -m
 nhskg.graph.worker_process STORE FD MEMORY_MB NICENESS THREADS``. Before it opens the
@@ -64,6 +66,15 @@ def evaluate(store: OxigraphStore, request: Request) -> tuple[str, object]:
         return "error", f"{type(error).__name__}: {error}"
 
 
+def open_store(path: Path) -> OxigraphStore:
+    """The store folder at ``path`` read-only, or an N-Quads dump loaded into memory."""
+    if path.is_file():
+        store = OxigraphStore.create()
+        store.bulk_load_nquads(path)
+        return store
+    return OxigraphStore.open_read_only(path)
+
+
 def serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, threads: int) -> None:
     """Worker loop: each numbered request on a thread of its own, until the pipe closes.
 
@@ -73,7 +84,7 @@ def serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, thre
     isolate(memory_mb)
     if niceness:
         os.nice(niceness)  # yield the CPU to other work (the lookups) when it is scarce
-    store = OxigraphStore.open_read_only(Path(store_path))
+    store = open_store(Path(store_path))
     sending = threading.Lock()
 
     def reply(request_id: int, request: Request) -> None:
