@@ -102,6 +102,17 @@ def test_header_rejects_unknown_type_and_missing_title(tmp_path: Path) -> None:
         )
 
 
+def test_header_publish_line_must_name_a_required_organisation_parameter(
+    tmp_path: Path,
+) -> None:
+    head = "# title: X\n# description: D\n# param: org  org  required\n"
+    head += "# param: day  date  optional\n"
+    assert parse_header(tmp_path / "x.rq", head + "# publish: org\nSELECT * {}").publish == "org"
+    for wrong in ("day", "nothing"):
+        with pytest.raises(QueryFileError, match=f"x.rq: '# publish: {wrong}' must name a req"):
+            parse_header(tmp_path / "x.rq", head + f"# publish: {wrong}\nSELECT * {{}}")
+
+
 def test_bad_date_parameter_names_the_parameter() -> None:
     query = load_query_file(QUERIES / "organisations.rq")
     with pytest.raises(
