@@ -1,7 +1,8 @@
 """The query worker process: it holds the published store open read-only and answers
-numbered requests from its pipe, each on a thread of its own. Given a build's N-Quads
-dump instead of a store folder, it loads the dump into an in-memory store first (the
-build answers its published queries that way, see :mod:`nhskg.graph.build`).
+numbered requests from its pipe, several at once: each of its threads reads a request
+in turn and answers it. Given a build's N-Quads dump instead of a store folder, it
+loads the dump into an in-memory store first (the build answers its published queries
+that way, see :mod:`nhskg.graph.build`).
 
 Started by :class:`nhskg.graph.query_worker.TimeLimitedStore` as ``python -m
 nhskg.graph.worker_process STORE FD MEMORY_MB NICENESS THREADS``. Before it opens the
@@ -19,7 +20,6 @@ import os
 import resource
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -76,7 +76,8 @@ def open_store(path: Path) -> OxigraphStore:
 
 
 def serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, threads: int) -> None:
-    """Worker loop: each numbered request on a thread of its own, until the pipe closes.
+    """Worker loop: ``threads`` threads take turns to read a numbered request from the
+    pipe and answer it, until the pipe closes.
 
     With ``guard``, the query is first checked by the SPARQL guard here, in the worker
     and under the time limit: the parser itself must not be able to hang the server.
@@ -97,15 +98,27 @@ def serve(store_path: str, conn: Connection, memory_mb: int, niceness: int, thre
             except Exception as error:  # a value that does not pickle
                 conn.send((request_id, "error", f"{type(error).__name__}: {error}"))
 
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            message = None
-        if message is None:
-            os._exit(0)  # queries still running are of no use to anyone
-        pool.submit(reply, *message)
+    receiving = threading.Lock()
+
+    def take_turns() -> None:
+        # Each thread reads its own next request and answers it: no hand-over from a
+        # reading thread to a pool (a wake-up less a query, on a busy machine).
+        while True:
+            with receiving:
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    message = None
+            if message is None:
+                os._exit(0)  # queries still running are of no use to anyone
+            reply(*message)
+
+    for number in range(threads):
+        threading.Thread(target=take_turns, name=f"query-{number}", daemon=True).start()
+    try:
+        threading.Event().wait()  # until a thread finds the pipe closed and ends it all
+    except KeyboardInterrupt:
+        os._exit(0)
 
 
 if __name__ == "__main__":
