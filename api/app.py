@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "X-Nhskg-Truncated"],
     )
-    for module in (organisations, partnerships, queries, network, sparql, linked_data, pages):
+    for module in (sparql, organisations, partnerships, queries, network, linked_data, pages):
         app.include_router(module.router)
     mount_static(app, settings.root)
 
