@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from nhskg.api.errors import ApiError
+from nhskg.api.form_decoding import parse_form
 from nhskg.api.sparql_formats import NotAcceptable, negotiate
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
@@ -63,7 +64,7 @@ def _description(request: Request) -> str:
 
 async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     """The query text and the other parameters, from GET or either kind of POST."""
-    params = dict(request.query_params)
+    params = parse_form(request.scope["query_string"].decode("latin-1"))
     if request.method == "GET":
         if "update" in params:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
@@ -84,10 +85,8 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     if media == QUERY_TYPE:
         return decode(body), params
     if media == FORM_TYPE:
-        from urllib.parse import parse_qsl
-
         try:
-            form = dict(parse_qsl(decode(body), keep_blank_values=True, errors="strict"))
+            form = parse_form(decode(body), errors="strict")
         except UnicodeDecodeError:
             raise QueryRefused("the form is not valid UTF-8") from None
         if "update" in form:
