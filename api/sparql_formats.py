@@ -7,6 +7,8 @@ The query worker writes the answer in it (:mod:`nhskg.graph.query_answer`).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nhskg.graph.query_answer import GRAPH_TYPES, RESULT_TYPES, Formats, NotAcceptable
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "NotAcceptable", "choose", "negotiate"]
@@ -54,6 +56,7 @@ def choose(accept: str, fmt: str | None, *, graph: bool) -> str:
     raise NotAcceptable(f"cannot answer in any of: {accept}")
 
 
+@lru_cache(maxsize=256)  # clients send the same few Accept headers over and over
 def negotiate(accept: str, fmt: str | None) -> Formats:
     """The formats for either kind of answer, before the query says which kind it is."""
     keys: list[str | None] = []
