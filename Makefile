@@ -1,7 +1,8 @@
 # Two commands matter: `make run` (set up, build the graph, serve it) and
 # `make test` (set up, run every check). Python packages install from pyproject.toml,
 # the front-end packages (the network viewer, the accessibility checker) from
-# package-lock.json into node_modules/, and the browser tests' Chromium from Debian.
+# package-lock.json into node_modules/, and the browser tests' Chromium and the query
+# workers' memory allocator (jemalloc) from Debian.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,9 +10,9 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM   := /usr/bin/chromium
 
-.PHONY: setup run build test lint typecheck browser bench clean
+.PHONY: setup run build test lint typecheck browser allocator bench clean
 
-setup: $(STAMP) $(NODE_STAMP)
+setup: $(STAMP) $(NODE_STAMP) allocator
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,20 @@ browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+
+# The query workers preload jemalloc where the system has it (NHSKG_QUERY_ALLOCATOR=auto):
+# queries run about a quarter faster than on glibc's malloc, and stay as fast after a
+# large answer. Installing it needs root (as CI runs); without it the product runs on
+# the system's malloc, slower, and says so when it serves.
+allocator:
+	@if ! /sbin/ldconfig -p | grep -q 'libjemalloc\.so\.2 '; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libjemalloc2 || \
+			(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libjemalloc2); \
+		else \
+			echo "note: libjemalloc2 is not installed (apt-get install libjemalloc2 as root); the query workers use the system's malloc"; \
+		fi; \
 	fi
 
 build: setup

@@ -33,6 +33,7 @@ from multiprocessing import Pipe
 from pathlib import Path
 from typing import Any, cast
 
+from nhskg.graph.allocator import environment
 from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
@@ -84,7 +85,14 @@ class _Worker:
     caller's main script (a notebook or a user's script) in every worker.
     """
 
-    def __init__(self, store_path: Path, memory_mb: int, niceness: int, threads: int) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        memory_mb: int,
+        niceness: int,
+        threads: int,
+        allocator: str | None = None,
+    ) -> None:
         self.conn, child = Pipe()
         self.process = subprocess.Popen(
             [
@@ -99,6 +107,7 @@ class _Worker:
             ],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
+            env=environment(allocator) if allocator else None,
         )
         child.close()
         self._lock = threading.Lock()  # the waiting callers and why the worker was lost
@@ -162,7 +171,8 @@ class TimeLimitedStore:
     (callers may be threads); more wait their turn, and the wait counts towards nobody's
     limit. A worker starts on first use. ``store_path`` is a store folder, opened
     read-only, or an N-Quads dump each worker loads into memory when it starts (the
-    load counts towards the limit of the query that started it).
+    load counts towards the limit of the query that started it). ``allocator`` is a
+    malloc library the workers preload (:mod:`nhskg.graph.allocator`).
     """
 
     def __init__(
@@ -174,8 +184,10 @@ class TimeLimitedStore:
         threads: int = 1,
         memory_mb: int = 0,
         niceness: int = 0,
+        allocator: str | None = None,
     ) -> None:
         self.niceness = niceness
+        self.allocator = allocator
         self.store_path = store_path
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
@@ -267,7 +279,9 @@ class TimeLimitedStore:
                 return None
             worker = self._slots[slot]
             if worker is None or worker.lost is not None:
-                worker = _Worker(self.store_path, self.memory_mb, self.niceness, self.threads)
+                worker = _Worker(
+                    self.store_path, self.memory_mb, self.niceness, self.threads, self.allocator
+                )
                 self._slots[slot] = worker
             self._running[slot] += 1
             return slot, worker

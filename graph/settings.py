@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nhskg.graph.allocator import check_setting
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,7 +113,14 @@ class Settings(BaseSettings):
     query_memory_mb: int = Field(
         default=4096, ge=0, description="Address-space cap of each query worker (0: none)."
     )
+    query_allocator: str = Field(
+        default="auto",
+        description="Memory allocator of the query workers: 'auto' (jemalloc where the "
+        "system has it, else the system's malloc), 'system', or a malloc library's path.",
+    )
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
+
+    _check_allocator = field_validator("query_allocator")(check_setting)
 
     @cached_property
     def data(self) -> Path:
