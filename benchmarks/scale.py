@@ -52,6 +52,7 @@ import networkx as nx
 import pyoxigraph
 import rdflib
 
+from nhskg.graph.allocator import describe, preloaded_library
 from nhskg.graph.publish import current
 from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_worker import TimeLimitedStore
@@ -61,7 +62,7 @@ from nhskg.graph.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, oxigraph_read_only, serving, venv_command
 from procs import peak_mb, run_measured, tail
-from scale_api import measure_api
+from scale_api import anchors, measure_api
 from scale_params import Sample, choose
 from scale_queries import time_embedded, time_published, time_rdflib, time_served
 from scale_report import check_targets, draw_plots, table
@@ -101,6 +102,7 @@ def machine() -> dict[str, Any]:
         "rdflib": rdflib.__version__,
         "networkx": nx.__version__,
         "oxigraph_server": server,
+        "query_allocator": describe(preloaded_library(Settings().query_allocator)),
     }
 
 
@@ -214,7 +216,11 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     log(f"  {entry['papers']} papers, {entry['quads']:,} quads")
     settings = Settings(data_dir=data, build_dir=build_dir)
     published = current(build_dir)
-    store = TimeLimitedStore(published.store, timeout_s=args.query_timeout)
+    store = TimeLimitedStore(  # the product's query worker, with the product's allocator
+        published.store,
+        timeout_s=args.query_timeout,
+        allocator=preloaded_library(settings.query_allocator),
+    )
     service = QueryService(settings, store, PublishedAnswers(published.path))
     try:
         samples = measure_queries(entry, args, service, store, folder)
@@ -283,8 +289,9 @@ def measure_served(
     samples: dict[str, list[Sample]],
 ) -> None:
     """With `oxigraph serve-read-only` on the store: the named queries over HTTP (their
-    planned texts); then, with the server started afresh, the API against it, sent the
-    API_QUERIES as written with each one's largest sample."""
+    planned texts); then, with the server started afresh (and a second one preloading
+    the product's malloc library, see `scale_api.anchors`), the API against it, sent
+    the API_QUERIES as written with each one's largest sample."""
     settings = service.settings
     port = free_port()
     server = oxigraph_read_only(current(settings.build).store, port)
@@ -311,10 +318,13 @@ def measure_served(
         NHSKG_QUERY_WORKERS="2",
         NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
     )
-    # A fresh server: one that a timed-out query left busy would be a slow anchor.
-    with serving(server, ready):
+    # Fresh servers: one that a timed-out query left busy would be a slow anchor.
+    allocator = preloaded_library(settings.query_allocator)
+    with anchors(current(settings.build).store, allocator) as (served, same):
         entry["api"] = stage(
-            entry, "api", lambda: measure_api(env, port, api_codes(service), sparql)
+            entry,
+            "api",
+            lambda: measure_api(env, served, api_codes(service), sparql, same_allocator_port=same),
         )
 
 

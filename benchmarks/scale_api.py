@@ -7,7 +7,9 @@ SPARQL SELECT queries sent to the API's `/sparql` and to Oxigraph's `/query`, th
 same texts, with as many requests as fit in about SPARQL_BUDGET_S (the same number to
 both), after one warm-up request per query. The API keeps GET answers by URL, so each
 measured request carries a numbered comment that makes its URL new (`sparql`, compared
-with `oxigraph_serve`); `sparql_cached` repeats the plain URLs, answered from memory.
+with `oxigraph_serve`, the server as shipped, and, where the product's query workers
+preload a malloc library (jemalloc), with `oxigraph_serve_same_allocator`, a second
+server preloading it too); `sparql_cached` repeats the plain URLs, answered from memory.
 Failed requests are counted, not fatal.
 
 Run as a script, it is this stage alone on a published build, as benchmarks/scale.py
@@ -25,10 +27,12 @@ import json
 import os
 import sys
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from nhskg.graph.allocator import environment, preloaded_library
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
@@ -59,10 +63,17 @@ def _once(port: int, paths: list[str], clients: int = CLIENTS) -> dict[str, Any]
 
 
 def measure_api(
-    env: Mapping[str, str], served_port: int, codes: Sequence[str], sparql: Sequence[str]
+    env: Mapping[str, str],
+    served_port: int,
+    codes: Sequence[str],
+    sparql: Sequence[str],
+    *,
+    same_allocator_port: int | None = None,
 ) -> dict[str, Any]:
     """Start `nhskg serve` with ``env`` and measure it; ``served_port`` is an
-    `oxigraph serve-read-only` already running on the same store."""
+    `oxigraph serve-read-only` already running on the same store, as shipped (the
+    system's malloc), and ``same_allocator_port``, if given, another with the malloc
+    library the product's query workers preload."""
     port = free_port()
     command = [venv_command("nhskg"), "serve", "--port", str(port)]
     out: dict[str, Any] = {"clients": CLIENTS, "organisations": len(codes)}
@@ -90,6 +101,11 @@ def measure_api(
         out["oxigraph_serve"] = _report(
             "oxigraph /query, the same", _once(served_port, _paths("/query", unique))
         )
+        if same_allocator_port is not None:
+            out["oxigraph_serve_same_allocator"] = _report(
+                "oxigraph /query, same malloc",
+                _once(same_allocator_port, _paths("/query", unique)),
+            )
         out["sparql_cached"] = _report(
             "/sparql, repeated URLs",
             load(port, _paths("/sparql", sparql), CLIENTS, each, accept=JSON_RESULTS, strict=False),
@@ -102,7 +118,29 @@ def measure_api(
     served_rps = out["oxigraph_serve"].get("rps")
     if api_rps and served_rps:  # the p50 also says how the requests queue; this does not
         out["sparql_ratio_rps"] = round(api_rps / served_rps, 2)
+    same_p50 = out.get("oxigraph_serve_same_allocator", {}).get("p50_ms")
+    if api_p50 and same_p50:
+        out["sparql_ratio_p50_same_allocator"] = round(api_p50 / same_p50, 2)
     return out
+
+
+@contextmanager
+def anchors(store: Path, allocator: str | None) -> Iterator[tuple[int, int | None]]:
+    """`oxigraph serve-read-only` on ``store`` as shipped and, when the product's query
+    workers preload ``allocator``, a second one preloading it too: their ports."""
+    port = free_port()
+    with serving(oxigraph_read_only(store, port), _ready(port)):
+        if allocator is None:
+            yield port, None
+            return
+        same = free_port()
+        env = environment(allocator)
+        with serving(oxigraph_read_only(store, same), _ready(same), env=env):
+            yield port, same
+
+
+def _ready(port: int) -> str:
+    return f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,16 +166,15 @@ def main(argv: list[str] | None = None) -> int:
         NHSKG_QUERY_WORKERS="2",
         NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
     )
-    port = free_port()
     entry: dict[str, Any] = {
         "quads": current(settings.build).read_manifest()["quads"],
         "api_sparql_queries": ["neighbourhood of RC1", *(n for n in API_QUERIES if n in largest)],
         "api_sparql_params": {n: s.params for n, s in largest.items()},
         "load_before": os.getloadavg(),
     }
-    ready = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
-    with serving(oxigraph_read_only(store_path, port), ready):
-        entry["api"] = measure_api(env, port, api_codes(service), sparql)
+    allocator = preloaded_library(settings.query_allocator)
+    with anchors(store_path, allocator) as (port, same):
+        entry["api"] = measure_api(env, port, api_codes(service), sparql, same_allocator_port=same)
     entry["load_after"] = os.getloadavg()
     results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}
     results["machine"] = machine()
