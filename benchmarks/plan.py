@@ -20,7 +20,6 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from nhskg.graph.allocator import preloaded_library
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.service import QueryService
@@ -38,9 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     settings = settings_of(args)
     build = current(settings.build)
-    store = TimeLimitedStore(
-        build.store, timeout_s=args.timeout, allocator=preloaded_library(settings.query_allocator)
-    )
+    store = TimeLimitedStore(build.store, timeout_s=args.timeout, allocator=settings.query_preload)
     raw = Store.read_only(str(build.store))
     try:
         service = QueryService(settings, store=store)

@@ -52,7 +52,7 @@ import networkx as nx
 import pyoxigraph
 import rdflib
 
-from nhskg.graph.allocator import describe, preloaded_library
+from nhskg.graph.allocator import describe
 from nhskg.graph.publish import current
 from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_worker import TimeLimitedStore
@@ -102,7 +102,7 @@ def machine() -> dict[str, Any]:
         "rdflib": rdflib.__version__,
         "networkx": nx.__version__,
         "oxigraph_server": server,
-        "query_allocator": describe(preloaded_library(Settings().query_allocator)),
+        "query_allocator": describe(Settings().query_preload),
     }
 
 
@@ -219,7 +219,7 @@ def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:
     store = TimeLimitedStore(  # the product's query worker, with the product's allocator
         published.store,
         timeout_s=args.query_timeout,
-        allocator=preloaded_library(settings.query_allocator),
+        allocator=settings.query_preload,
     )
     service = QueryService(settings, store, PublishedAnswers(published.path))
     try:
@@ -319,8 +319,7 @@ def measure_served(
         NHSKG_QUERY_TIMEOUT_S=str(args.query_timeout),
     )
     # Fresh servers: one that a timed-out query left busy would be a slow anchor.
-    allocator = preloaded_library(settings.query_allocator)
-    with anchors(current(settings.build).store, allocator) as (served, same):
+    with anchors(current(settings.build).store, settings.query_preload) as (served, same):
         entry["api"] = stage(
             entry,
             "api",

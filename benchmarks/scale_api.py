@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from nhskg.graph.allocator import environment, preloaded_library
+from nhskg.graph.allocator import environment
 from nhskg.graph.publish import current
 from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
@@ -172,8 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "api_sparql_params": {n: s.params for n, s in largest.items()},
         "load_before": os.getloadavg(),
     }
-    allocator = preloaded_library(settings.query_allocator)
-    with anchors(store_path, allocator) as (port, same):
+    with anchors(store_path, settings.query_preload) as (port, same):
         entry["api"] = measure_api(env, port, api_codes(service), sparql, same_allocator_port=same)
     entry["load_after"] = os.getloadavg()
     results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from nhskg.graph.allocator import preloaded_library
 from nhskg.graph.dump import DumpSummary, append_batch, write_dump
 from nhskg.graph.emit import QuadSink
 from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
@@ -144,7 +143,7 @@ def _publish_answers(
         workers=1,
         threads=settings.answer_threads,
         memory_mb=0 if in_memory else settings.query_memory_mb,
-        allocator=preloaded_library(settings.query_allocator),
+        allocator=settings.query_preload,
     )
     try:
         service = QueryService(settings, store)

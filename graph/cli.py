@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from nhskg.graph.allocator import describe, preloaded_library
+from nhskg.graph.allocator import describe
 from nhskg.graph.build import build, validate_sources
 from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
@@ -202,7 +202,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)  # fails here, not in a worker, if nothing is published
     host = args.host or settings.host
     port = args.port or settings.port
-    allocator = describe(preloaded_library(settings.query_allocator))
+    allocator = describe(settings.query_preload)
     workers = "" if settings.store_url else f"; query workers allocate with {allocator}"
     print(
         f"nhskg: serving build {app.state.graph.build_id} on http://{host}:{port}/ "

@@ -17,7 +17,6 @@ from functools import cached_property
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.allocator import preloaded_library
 from nhskg.graph.curated.context import concept_keys
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.named_queries import QueryFile, bind, load_query_files, to_term
@@ -44,7 +43,7 @@ def default_store(
         threads=settings.query_threads,
         memory_mb=settings.query_memory_mb,
         niceness=niceness,
-        allocator=preloaded_library(settings.query_allocator),
+        allocator=settings.query_preload,
     )
 
 

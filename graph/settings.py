@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nhskg.graph.allocator import check_setting
+from nhskg.graph.allocator import check_setting, preloaded_library
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
 
     _check_allocator = field_validator("query_allocator")(check_setting)
+
+    @cached_property
+    def query_preload(self) -> str | None:
+        """The malloc library the query workers preload (None: the system's malloc)."""
+        return preloaded_library(self.query_allocator)
 
     @cached_property
     def data(self) -> Path:

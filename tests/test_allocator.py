@@ -27,7 +27,7 @@ def _worker_allocator(store: TimeLimitedStore) -> str | None:
 def test_query_workers_preload_jemalloc_where_the_system_has_it(national: Settings) -> None:
     if preloaded_library("auto") is None:
         pytest.skip("libjemalloc2 is not installed (make setup installs it when run as root)")
-    store = default_store(national.model_copy(update={"query_allocator": "auto"}), workers=1)
+    store = default_store(Settings(build_dir=national.build, query_allocator="auto"), workers=1)
     assert isinstance(store, TimeLimitedStore)
     try:
         assert _worker_allocator(store) == "libjemalloc.so.2"
@@ -37,7 +37,7 @@ def test_query_workers_preload_jemalloc_where_the_system_has_it(national: Settin
 
 
 def test_query_workers_use_the_system_malloc_when_told(national: Settings) -> None:
-    store = default_store(national.model_copy(update={"query_allocator": "system"}), workers=1)
+    store = default_store(Settings(build_dir=national.build, query_allocator="system"), workers=1)
     assert isinstance(store, TimeLimitedStore)
     try:
         assert _worker_allocator(store) is None
