@@ -35,7 +35,15 @@ from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, load, oxigraph_read_only, serving, summary, venv_command
+from loadgen import (
+    free_port,
+    load,
+    oxigraph_read_only,
+    oxigraph_ready,
+    serving,
+    summary,
+    venv_command,
+)
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 REQUESTS_PER_CLIENT = {1: 400, 16: 250}
@@ -84,7 +92,7 @@ def main() -> None:
     report: dict[str, Any] = {}
     with (
         serving(api, f"http://127.0.0.1:{api_port}/api", env=env),
-        serving(anchor, f"http://127.0.0.1:{anchor_port}/query?query=ASK%7B%7D"),
+        serving(anchor, oxigraph_ready(anchor_port)),
     ):
         report["lookup"] = measure_http(
             api_port, [f"/api/organisations/{c}" for c in codes], "lookup"

@@ -17,13 +17,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from nhskg.graph.loopback import HOST, free_port, oxigraph_read_only, running, venv_command
+from nhskg.graph.loopback import (
+    HOST,
+    free_port,
+    oxigraph_read_only,
+    oxigraph_ready,
+    running,
+    venv_command,
+)
 
 __all__ = [
     "each_once",
     "free_port",
     "load",
     "oxigraph_read_only",
+    "oxigraph_ready",
     "serving",
     "summary",
     "venv_command",

@@ -60,7 +60,7 @@ from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, oxigraph_read_only, serving, venv_command
+from loadgen import free_port, oxigraph_read_only, oxigraph_ready, serving, venv_command
 from procs import peak_mb, run_measured, tail
 from scale_api import anchors, measure_api
 from scale_params import Sample, choose
@@ -296,8 +296,7 @@ def measure_served(
     port = free_port()
     server = oxigraph_read_only(current(settings.build).store, port)
     timing = {"runs": args.runs, "budget_s": args.budget}
-    ready = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
-    with serving(server, ready):
+    with serving(server, oxigraph_ready(port)):
         served = stage(
             entry,
             "oxigraph serve",

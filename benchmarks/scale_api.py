@@ -39,7 +39,15 @@ from nhskg.graph.settings import Settings
 from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import each_once, free_port, load, oxigraph_read_only, serving, venv_command
+from loadgen import (
+    each_once,
+    free_port,
+    load,
+    oxigraph_read_only,
+    oxigraph_ready,
+    serving,
+    venv_command,
+)
 from scale_params import largest_samples
 
 CLIENTS = 16
@@ -129,18 +137,14 @@ def anchors(store: Path, allocator: str | None) -> Iterator[tuple[int, int | Non
     """`oxigraph serve-read-only` on ``store`` as shipped and, when the product's query
     workers preload ``allocator``, a second one preloading it too: their ports."""
     port = free_port()
-    with serving(oxigraph_read_only(store, port), _ready(port)):
+    with serving(oxigraph_read_only(store, port), oxigraph_ready(port)):
         if allocator is None:
             yield port, None
             return
         same = free_port()
         env = environment(allocator)
-        with serving(oxigraph_read_only(store, same), _ready(same), env=env):
+        with serving(oxigraph_read_only(store, same), oxigraph_ready(same), env=env):
             yield port, same
-
-
-def _ready(port: int) -> str:
-    return f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """Servers on loopback, for the tests and the benchmarks: a free port, a server started
-and awaited, and the command line of `oxigraph serve-read-only` on a store.
+and awaited, and the command line of `oxigraph serve-read-only` on a store and the URL
+that says it is ready.
 
 One way to start a server and wait until it answers, so that what the tests check and
 what the benchmarks measure is the same server started the same way.
@@ -49,6 +50,11 @@ def oxigraph_read_only(store: Path, port: int) -> list[str]:
         f"{HOST}:{port}",
         "--union-default-graph",
     ]
+
+
+def oxigraph_ready(port: int) -> str:
+    """A URL `oxigraph serve` on ``port`` answers once it is ready (an empty ASK)."""
+    return f"http://{HOST}:{port}/query?query=ASK%7B%7D"
 
 
 @contextmanager
