@@ -68,7 +68,10 @@ class ParsedQuery:
     ``triple_patterns``: in the whole query, CONSTRUCT template included (a property path
     counts one, a collection two a member). ``longest_chain``: the most operands of one
     flat chain of ``||``, ``&&``, ``+ -``, ``* /``, path ``|`` or ``/``, UNION branches,
-    or arguments of one call or IN list. Of an update only the ``form`` is read.
+    or arguments of one call or IN list. ``largest_group``: the most elements of one group
+    graph pattern (each block of triples, OPTIONAL, MINUS, FILTER, BIND, VALUES, GRAPH,
+    SERVICE, LATERAL, and each group or UNION of groups). Of an update only the ``form`` is
+    read.
     """
 
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE | UPDATE
@@ -77,6 +80,7 @@ class ParsedQuery:
     functions: tuple[str, ...] = ()
     triple_patterns: int = 0
     longest_chain: int = 0
+    largest_group: int = 0
 
 
 def parse_query(text: str, *, base_iri: str | None = None) -> ParsedQuery:
@@ -131,7 +135,13 @@ class _Parser(Terms):
             self.fail("the end of the query")
         datasets, services = tuple(self.datasets), tuple(self.services)
         return ParsedQuery(
-            form, datasets, services, tuple(self.functions), self.triple_count, self.longest
+            form,
+            datasets,
+            services,
+            tuple(self.functions),
+            self.triple_count,
+            self.longest,
+            self.largest_group,
         )
 
     def select(self, *, sub: bool) -> Scope:
@@ -282,9 +292,11 @@ class _Parser(Terms):
         scope: set[str] = set()
         defined: set[str] = set()
         last = ""  # what came before: "" (nothing), "triples", "." or "pattern"
+        elements = 0
         while True:
             if self.kind == "P" and self.val in ("}", ".", "{"):
                 if self.val == "}":
+                    self.largest_group = max(self.largest_group, elements)
                     return scope, defined
                 if self.val == ".":
                     if last not in ("triples", "pattern"):
@@ -292,6 +304,7 @@ class _Parser(Terms):
                     self.advance()
                     last = "."
                     continue
+                elements += 1
                 branches = 0
                 while True:
                     inner, bound = self.group()
@@ -302,10 +315,12 @@ class _Parser(Terms):
                         break
                 self.chain(branches)
             elif self.kind == "WORD" and self.word in _PATTERNS:
+                elements += 1
                 self.pattern(scope, defined)
             elif last == "triples":
                 self.fail("'.', '}' or a graph pattern")
             else:
+                elements += last != "."  # a block of triples counts once, dots and all
                 self.triples(scope, paths=True)
                 last = "triples"
                 continue

@@ -176,7 +176,7 @@ class Terms:
         self.start = self.end = 0
         self.depth = 0
         self.count = 0  # tokens read so far
-        self.triple_count = self.longest = 0
+        self.triple_count = self.longest = self.largest_group = 0
         self.used_bnodes: set[str] = set()  # labels of the basic graph patterns closed
         self.bnodes: set[str] = set()  # labels of the current one
 

@@ -30,13 +30,15 @@ from pyoxigraph import (
     Triple,
 )
 
-from nhskg.graph.sparql_guard import check_query, syntax_refusal
+from nhskg.graph.sparql_guard import check_graph, check_query, syntax_refusal
 from nhskg.graph.sparql_text import lateral_groups
 
 if TYPE_CHECKING:
     from nhskg.graph.query_answer import Answer, Formats
 
 Term = NamedNode | BlankNode | Literal
+# A request's dataset: the IRIs of its default graphs and of its named graphs.
+Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -154,18 +156,46 @@ class OxigraphStore:
         return lateral_groups(sparql, parameters=parameters)
 
     def results(
-        self, sparql: str, *, guard: bool = False, planned: bool = False
+        self,
+        sparql: str,
+        *,
+        guard: bool = False,
+        planned: bool = False,
+        dataset: Dataset | None = None,
     ) -> QuerySolutions | QueryBoolean | QueryTriples:
         """pyoxigraph's results, as they stream. A user's query (``guard``) runs as
-        written; the product's own are planned for Oxigraph unless already ``planned``."""
+        written, on the graphs its FROM and FROM NAMED clauses name, or ``dataset``'s
+        (the protocol's default-graph-uri and named-graph-uri, which replace them), each a
+        graph the store holds, or else on the union of the store's graphs; the product's
+        own are planned for Oxigraph unless already ``planned``."""
         if not guard:
             text = sparql if planned else lateral_groups(sparql)
             return self._store.query(text, use_default_graph_as_union=True)
-        check_query(sparql)
+        checked = check_query(sparql, holds_graph=self.holds_graph)
+        if dataset is not None:  # the protocol's parameters: they replace FROM and FROM NAMED
+            for where, iris in zip(("default-graph-uri", "named-graph-uri"), dataset, strict=True):
+                for iri in iris:
+                    check_graph(where, iri, self.holds_graph)
+            default, named = dataset
+        else:
+            default, named = checked.default_graphs, checked.named_graphs
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
+            if not (default or named):  # the default graph: the union of the named graphs
+                return self._store.query(sparql, use_default_graph_as_union=True)
+            return self._store.query(
+                sparql,
+                default_graph=[NamedNode(iri) for iri in default],
+                named_graphs=[NamedNode(iri) for iri in named],
+            )
         except SyntaxError as error:
             raise syntax_refusal(error) from None
+
+    def holds_graph(self, iri: str) -> bool:
+        """Whether the store holds a named graph of this IRI."""
+        try:
+            return bool(self._store.contains_named_graph(NamedNode(iri)))
+        except ValueError:  # not an IRI
+            return False
 
     def query(
         self,
