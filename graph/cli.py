@@ -39,7 +39,7 @@ from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
 from nhskg.graph.remote_publish import RemotePublishError
 from nhskg.graph.results import FORMATS, render
-from nhskg.graph.service import QueryService, UnknownQuery
+from nhskg.graph.service import QueryService, UnknownQuery, default_store
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import QueryRefused, decode
 
@@ -204,6 +204,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     allocator = describe(settings.query_preload)
     workers = "" if settings.store_url else f"; query workers allocate with {allocator}"
+    if not settings.store_url:
+        workers += f" and are {_workers_isolation(settings)}"
     print(
         f"nhskg: serving build {app.state.graph.build_id} on http://{host}:{port}/ "
         f"(API docs /docs, SPARQL /sparql{workers})",
@@ -211,6 +213,29 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return OK
+
+
+def _workers_isolation(settings: Settings) -> str:
+    """The query workers' barriers to the network, as a worker started to say them
+    reports; when it has none, a loud warning on stderr and in the log."""
+    import logging
+
+    from nhskg.graph.query_worker import TimeLimitedStore
+    from nhskg.graph.sandbox import announcement
+
+    probe = default_store(settings, 1)
+    assert isinstance(probe, TimeLimitedStore)
+    try:
+        isolation = probe.barriers()
+    finally:
+        probe.close()
+    phrase, warning = announcement(isolation, allow_unisolated=settings.allow_unisolated_sparql)
+    if warning:
+        print(f"nhskg: {warning}", file=sys.stderr)
+        log = logging.getLogger("nhskg")
+        if log.hasHandlers():  # a log of the operator's besides stderr
+            log.error(warning)
+    return phrase
 
 
 def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:

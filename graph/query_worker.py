@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import subprocess
 import sys
 import threading
@@ -35,12 +36,14 @@ from typing import Any, cast
 
 from nhskg.graph.allocator import environment
 from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
+from nhskg.graph.sandbox import Isolation
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
 from nhskg.graph.store import OxigraphStore, QueryOutcome, SelectResult
 from nhskg.graph.worker_process import Request, isolate
 
 __all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
+log = logging.getLogger("nhskg.query")
 
 
 class QueryTimeout(TimeoutError):
@@ -77,6 +80,25 @@ def _settle(future: Future[tuple[str, object]], outcome: tuple[str, object] | Ex
         pass
 
 
+_reported: set[Isolation] = set()
+
+
+def _said(message: object, process: subprocess.Popen[bytes]) -> Isolation:
+    """A worker's first message, its barriers to the network; logged the first time
+    they are seen (a warning when it has none), since workers come and go. A worker
+    that begins otherwise is stopped."""
+    if not isinstance(message, Isolation):
+        process.kill()
+        raise EOFError(f"the query worker began with {type(message).__name__}")
+    if message not in _reported:
+        _reported.add(message)
+        if message.isolated:
+            log.info("query workers are isolated by %s", message.describe())
+        else:
+            log.warning("query workers are NOT isolated: %s", "; ".join(message.problems))
+    return message
+
+
 class _Worker:
     """One worker: ``python -m nhskg.graph.worker_process STORE FD ...`` on a socket pair,
     and a thread here that hands each reply to the caller waiting for it.
@@ -92,6 +114,8 @@ class _Worker:
         niceness: int,
         threads: int,
         allocator: str | None = None,
+        isolation: str = "auto",
+        allow_unisolated: bool = False,
     ) -> None:
         self.conn, child = Pipe()
         self.process = subprocess.Popen(
@@ -104,6 +128,8 @@ class _Worker:
                 str(memory_mb),
                 str(niceness),
                 str(threads),
+                isolation,
+                "1" if allow_unisolated else "0",
             ],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
@@ -115,6 +141,8 @@ class _Worker:
         self._waiting: dict[int, Future[tuple[str, object]]] = {}
         self._numbers = itertools.count()
         self.lost: WorkerLost | None = None
+        self.isolation: Isolation | None = None  # the worker's first word: its barriers
+        self.started = threading.Event()  # set once it has said it (or stopped)
         threading.Thread(target=self._read, daemon=True, name="query-replies").start()
 
     def submit(self, request: Request) -> Future[tuple[str, object]]:
@@ -134,6 +162,8 @@ class _Worker:
 
     def _read(self) -> None:
         try:
+            self.isolation = _said(self.conn.recv(), self.process)
+            self.started.set()
             while True:
                 number, status, payload = self.conn.recv()
                 with self._lock:
@@ -142,6 +172,7 @@ class _Worker:
                     _settle(future, (status, payload))
         except (EOFError, OSError):
             pass
+        self.started.set()
         code = self.process.wait()
         with self._lock:
             if self.lost is None:
@@ -185,9 +216,13 @@ class TimeLimitedStore:
         memory_mb: int = 0,
         niceness: int = 0,
         allocator: str | None = None,
+        isolation: str = "auto",
+        allow_unisolated: bool = False,
     ) -> None:
         self.niceness = niceness
         self.allocator = allocator
+        self.isolation_mode = isolation  # see nhskg.graph.sandbox
+        self.allow_unisolated = allow_unisolated
         self.store_path = store_path
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
@@ -280,7 +315,13 @@ class TimeLimitedStore:
             worker = self._slots[slot]
             if worker is None or worker.lost is not None:
                 worker = _Worker(
-                    self.store_path, self.memory_mb, self.niceness, self.threads, self.allocator
+                    self.store_path,
+                    self.memory_mb,
+                    self.niceness,
+                    self.threads,
+                    self.allocator,
+                    self.isolation_mode,
+                    self.allow_unisolated,
                 )
                 self._slots[slot] = worker
             self._running[slot] += 1
@@ -306,6 +347,16 @@ class TimeLimitedStore:
             if self._slots[slot] is worker:
                 self._slots[slot] = None  # the next query there starts a fresh worker
         worker.kill(reason)
+
+    def barriers(self, *, wait_s: float = 30) -> Isolation | None:
+        """The workers' barriers to the network as a worker reports them (one starts if
+        none is running); None if it stopped, or said nothing within ``wait_s``."""
+        slot, worker = self._take_turn()
+        try:
+            worker.started.wait(wait_s)
+            return worker.isolation
+        finally:
+            self._end_turn(slot)
 
     def worker_pids(self) -> list[int]:
         """The process ids of the workers now running (for monitoring)."""

@@ -44,6 +44,8 @@ def default_store(
         memory_mb=settings.query_memory_mb,
         niceness=niceness,
         allocator=settings.query_preload,
+        isolation=settings.worker_isolation,
+        allow_unisolated=settings.allow_unisolated_sparql,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -117,6 +118,17 @@ class Settings(BaseSettings):
         default="auto",
         description="Memory allocator of the query workers: 'auto' (jemalloc where the "
         "system has it, else the system's malloc), 'system', or a malloc library's path.",
+    )
+    worker_isolation: Literal["auto", "netns", "userns", "seccomp", "none"] = Field(
+        default="auto",
+        description="How the query workers cut themselves off from every network: 'auto' "
+        "(a network namespace, else a user and network namespace, and a seccomp filter "
+        "on top), 'netns', 'userns' or 'seccomp' (that barrier alone), 'none'.",
+    )
+    allow_unisolated_sparql: bool = Field(
+        default=False,
+        description="Run user SPARQL even when the query workers could not be isolated from "
+        "the network, with the SPARQL guard as the only barrier (default: refuse it, 503).",
     )
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
 
