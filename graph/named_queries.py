@@ -34,6 +34,7 @@ from nhskg.graph.sparql_text import keyword_at, parameter_unions, syntax_positio
 Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+MAX_VALUE_CHARS = 200  # the longest parameter value, checked before any other work
 
 
 class QueryFileError(ValueError):
@@ -191,8 +192,10 @@ def to_term(
     value = raw.strip()
     if not value:
         raise ParameterError(f"parameter '{param.name}' is empty")
-    if len(value) > 200:
-        raise ParameterError(f"parameter '{param.name}' is longer than 200 characters")
+    if len(value) > MAX_VALUE_CHARS:
+        raise ParameterError(
+            f"parameter '{param.name}' is longer than {MAX_VALUE_CHARS} characters"
+        )
     if param.pattern and not param.pattern.fullmatch(value):
         raise ParameterError(
             f"parameter '{param.name}' must match {param.pattern.pattern}: got {value!r}"
