@@ -2,16 +2,22 @@
 
 ``create_app(settings)`` opens the published graph once (query workers start on first
 use) and serves it read-only. Run it with ``nhskg serve`` (uvicorn on 127.0.0.1:8000).
+Outside everything else, :mod:`nhskg.api.security_headers` puts the security headers on
+every response and pins each request's Host to the public base URL; CORS is for the
+API and the SPARQL endpoint only. ``/docs`` is the OpenAPI document as a page of our
+own (:mod:`nhskg.api.api_docs`), not Swagger UI from a CDN.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
+from nhskg.api.api_docs import add_docs_page
 from nhskg.api.caching import ConditionalGetMiddleware
 from nhskg.api.errors import add_error_handlers
 from nhskg.api.routers import (
@@ -23,6 +29,7 @@ from nhskg.api.routers import (
     queries,
     sparql,
 )
+from nhskg.api.security_headers import ScopedCORSMiddleware, SecurityHeadersMiddleware
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import mount_static
 from nhskg.graph.settings import Settings
@@ -33,6 +40,18 @@ and its exact words, or a reference dataset row). Errors share one shape:
 `{"error": {"status", "title", "detail", "parameter"?, "suggestions"?}}`."""
 
 
+class NhskgApp(FastAPI):
+    """FastAPI with :class:`SecurityHeadersMiddleware` outside its whole middleware
+    stack, so that even the error middleware's answers carry the security headers."""
+
+    def __init__(self, *, base_url: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.base_url = base_url
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(), base_url=self.base_url)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -41,20 +60,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.graph.close()
 
-    app = FastAPI(title="nhskg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = NhskgApp(
+        base_url=settings.base_url,
+        title="nhskg",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # /docs is add_docs_page's; no Swagger UI or ReDoc from a CDN
+        redoc_url=None,
+    )
     app.state.graph = PublishedGraph(settings)
     add_error_handlers(app)
     app.add_middleware(ConditionalGetMiddleware, build_id=app.state.graph.build_id)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["ETag", "X-Nhskg-Truncated"],
-    )
+    app.add_middleware(ScopedCORSMiddleware)
     for module in (sparql, organisations, partnerships, queries, network, linked_data, pages):
         app.include_router(module.router)
     mount_static(app, settings.root)
+    add_docs_page(app)
 
     @app.get("/api", tags=["about"], summary="What this server serves")
     def about() -> dict[str, object]:

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from nhskg.graph.named_queries import ParameterError
 from nhskg.graph.network.analysis import NetworkError, NotInNetwork
@@ -44,6 +45,7 @@ class ApiError(Exception):
         self.suggestions = suggestions
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MACHINE_PREFIXES = ("/api", "/sparql", "/openapi", "/docs", "/id/", "/def", "/context")
 
 
@@ -67,6 +69,22 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status)
 
 
+def allowed_methods(request: Request, known: str = "") -> str:
+    """The methods some route takes at the request's path (an ``Allow`` header's value),
+    asking each route whether it would take the request by each method: the router's
+    own 405 names only the first route that matched the path. A mount (static files)
+    says for itself (``known``)."""
+    methods = {m.strip().upper() for m in known.split(",") if m.strip()}
+    for method in METHODS:
+        probe = {**request.scope, "method": method}
+        if any(
+            not isinstance(route, Mount) and route.matches(probe)[0] is Match.FULL
+            for route in request.app.router.routes
+        ):
+            methods.add(method)
+    return ", ".join(sorted(methods))
+
+
 def _parameter_of(message: str) -> str | None:
     if message.startswith("parameter '"):
         return message.split("'", 2)[1]
@@ -88,9 +106,16 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "not found", 405: "method not allowed"}
-        return error_response(
-            exc.status_code, titles.get(exc.status_code, "error"), str(exc.detail), request
+        headers = dict(exc.headers or {})
+        detail = str(exc.detail)
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request, headers.get("Allow", ""))
+            detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
+        response = error_response(
+            exc.status_code, titles.get(exc.status_code, "error"), detail, request
         )
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

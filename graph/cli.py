@@ -198,7 +198,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from nhskg.api.app import create_app
+    from nhskg.api.http_limits import protocol_class
 
+    if args.host or args.port:  # the public base URL defaults to where it listens
+        listen = {"host": args.host or settings.host, "port": args.port or settings.port}
+        settings = settings.model_copy(update=listen)
     app = create_app(settings)  # fails here, not in a worker, if nothing is published
     host = args.host or settings.host
     port = args.port or settings.port
@@ -211,7 +215,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         f"(API docs /docs, SPARQL /sparql{workers})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=protocol_class(settings),  # limits on each request's head
+        timeout_keep_alive=settings.keep_alive_s,
+        limit_concurrency=settings.max_connections,
+    )
     return OK
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import shutil
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ from typing import Any, cast
 
 from nhskg.graph.allocator import environment
 from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
+from nhskg.graph.query_limits import CrashMemory, kill_after_grace
 from nhskg.graph.sandbox import Isolation
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
@@ -118,15 +120,19 @@ class _Worker:
         allow_unisolated: bool = False,
     ) -> None:
         self.conn, child = Pipe()
+        # The worker starts at its final priority (``nice`` runs it), not at the server's
+        # until it lowers itself: a storm of fresh workers must not outrank the lookups.
+        nice = shutil.which("nice") if niceness else None
         self.process = subprocess.Popen(
             [
+                *([nice, "-n", str(niceness)] if nice else []),
                 sys.executable,
                 "-m",
                 "nhskg.graph.worker_process",
                 str(store_path),
                 str(child.fileno()),
                 str(memory_mb),
-                str(niceness),
+                "0" if nice else str(niceness),  # what the worker lowers itself by
                 str(threads),
                 isolation,
                 "1" if allow_unisolated else "0",
@@ -186,6 +192,12 @@ class _Worker:
             _settle(future, lost.again())
         self.conn.close()
 
+    def pending(self, future: Future[tuple[str, object]]) -> bool:
+        """Whether the query behind ``future`` is still running here (its caller may
+        have stopped waiting for it)."""
+        with self._lock:
+            return self.lost is None and any(f is future for f in self._waiting.values())
+
     def kill(self, reason: WorkerLost) -> None:
         """Stop the worker; the queries it was running fail with ``reason``."""
         with self._lock:
@@ -218,6 +230,7 @@ class TimeLimitedStore:
         allocator: str | None = None,
         isolation: str = "auto",
         allow_unisolated: bool = False,
+        grace_s: float = 0.0,
     ) -> None:
         self.niceness = niceness
         self.allocator = allocator
@@ -232,6 +245,8 @@ class TimeLimitedStore:
         self._turn = threading.Condition(threading.RLock())
         self._size: int | None = None
         self._lock = threading.Lock()
+        self.grace_s = grace_s
+        self.crashes = CrashMemory()
 
     def query(
         self,
@@ -385,6 +400,10 @@ class TimeLimitedStore:
 
 
 _Reply = tuple[str, object] | WorkerLost | None  # None: no reply within the time limit
+CRASHER = (
+    "this query crashed the query engine twice and is refused; "
+    "simplify it (fewer terms in one expression or group) and try again"
+)
 
 
 class _Attempts:
@@ -397,6 +416,10 @@ class _Attempts:
         self.limit = store.timeout_s if timeout_s is None else min(timeout_s, store.timeout_s)
         self.deadline: float | None = None
         self.crashes = 0
+        self.guarded = request[2]  # a user's query, as written
+        self.future: Future[tuple[str, object]] | None = None
+        if self.guarded and store.crashes.crashed_before(request[0]):
+            raise QueryRefused(CRASHER)
 
     def send(self, worker: _Worker) -> tuple[Future[tuple[str, object]], float]:
         """The reply to come, and how long to wait for it."""
@@ -407,6 +430,7 @@ class _Attempts:
         except WorkerLost as lost:
             future = Future()
             future.set_exception(lost)
+        self.future = future
         return future, max(0.0, self.deadline - time.monotonic())
 
     def settle(self, turn: tuple[int, _Worker], reply: _Reply) -> tuple[bool, object]:
@@ -415,11 +439,18 @@ class _Attempts:
         overran = f"the query ran longer than {self.limit:g} s and was stopped"
         if reply is None:
             other = "another query on the same worker ran past its time limit"
-            self.store.discard(slot, worker, WorkerLost(other, retry=True))
+            running = self.future
+            kill_after_grace(
+                self.store.grace_s,
+                lambda: running is not None and worker.pending(running),
+                lambda: self.store.discard(slot, worker, WorkerLost(other, retry=True)),
+            )
             raise QueryTimeout(overran)
         if isinstance(reply, WorkerLost):
             self.store.discard(slot, worker, reply)
             self.crashes += reply.crashed
+            if reply.crashed and self.guarded and self.store.crashes.crashed(self.request[0]):
+                raise QueryRefused(CRASHER)
             if not reply.retry or self.crashes > 1:
                 raise QueryFailed(str(reply))
             if self.deadline is not None and time.monotonic() >= self.deadline:

@@ -46,6 +46,7 @@ def default_store(
         allocator=settings.query_preload,
         isolation=settings.worker_isolation,
         allow_unisolated=settings.allow_unisolated_sparql,
+        grace_s=settings.query_grace_s,
     )
 
 

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
+    query_grace_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long a query that overran its time limit may go on running before "
+        "its worker is killed (the caller is answered at the limit either way): one that "
+        "finishes within it costs no worker.",
+    )
     answer_timeout_s: float = Field(
         default=300.0,
         gt=0,

@@ -4,8 +4,9 @@
 A person searches for an organisation, opens its page, follows a quote to its place in
 the source document, runs a canned query from its form, and opens the network view and
 sees it drawn. Every page passes axe-core's accessibility rules (from npm, injected
-into the page) with no serious or critical violation, and fits a phone's width.
-Screenshots go to test-output/screenshots/ (desktop and phone)."""
+into the page) with no serious or critical violation, fits a phone's width, and breaks
+none of the server's Content Security Policy (no inline script or style) or
+Permissions-Policy. Screenshots go to test-output/screenshots/ (desktop and phone)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,10 @@ PAGES = {
     "document": "/documents/003_f7ec335ea921a4a0.txt",
     "query": "/query",
     "network": "/network",
+    "docs": "/docs",
 }
+# What Chromium logs when a page breaks the server's policies.
+POLICY_MESSAGES = ("Content Security Policy", "Permissions-Policy", "Refused to")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SERIOUS = ("serious", "critical")
 
@@ -74,15 +78,41 @@ def browser() -> Iterator[Browser]:
         driver.stop()
 
 
-def open_page(browser: Browser, viewport: ViewportSize) -> Page:
-    page = browser.new_page(viewport=viewport)
+def open_page(browser: Browser, viewport: ViewportSize, *, bypass_csp: bool = False) -> Page:
+    page = browser.new_page(viewport=viewport, bypass_csp=bypass_csp)
     page.set_default_timeout(TIMEOUT_MS)
     return page
+
+
+def policy_breaches(page: Page) -> list[str]:
+    """A list that fills with every policy breach Chromium reports on ``page``."""
+    breaches: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            breaches.append(message.text)
+            if any(m in message.text for m in POLICY_MESSAGES)
+            else None
+        ),
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    return breaches
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     page = open_page(browser, DESKTOP)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def axe_page(browser: Browser) -> Iterator[Page]:
+    """A desktop page that lets axe-core in: the pages' policy refuses injected script."""
+    page = open_page(browser, DESKTOP, bypass_csp=True)
     yield page
     page.close()
 
@@ -151,6 +181,7 @@ def test_canned_query_form_answers_with_a_table(page: Page, base: str) -> None:
 
 
 def test_network_view_draws_filters_and_highlights_a_path(page: Page, base: str) -> None:
+    breaches = policy_breaches(page)
     visit(page, base + "/network")
     drawn = wait_for_network(page)
     assert drawn > 50
@@ -184,6 +215,7 @@ def test_network_view_draws_filters_and_highlights_a_path(page: Page, base: str)
     with page.expect_navigation():
         page.evaluate("() => { window.nhskgNetwork.cy.getElementById('RC9').emit('tap'); }")
     assert page.url.endswith("/organisations/RC9")
+    assert not breaches, "\n".join(breaches)
 
 
 def test_network_view_says_so_when_the_api_fails(page: Page, base: str) -> None:
@@ -218,9 +250,24 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("name", [*PAGES, "error"])
+def test_page_breaks_no_content_security_or_permissions_policy(
+    page: Page, base: str, name: str
+) -> None:
+    breaches = policy_breaches(page)
+    response = page.goto(base + PAGES.get(name, "/organisations/ZZZZZ"))
+    assert response is not None
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    if name == "network":
+        wait_for_network(page)
+    page.wait_for_load_state("networkidle")
+    assert not breaches, "\n".join(breaches)
+
+
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_serious_accessibility_violation(page: Page, base: str, name: str) -> None:
+def test_page_has_no_serious_accessibility_violation(axe_page: Page, base: str, name: str) -> None:
     assert AXE.is_file(), f"{AXE} is missing: `make setup` runs npm ci"
+    page = axe_page
     visit(page, base + PAGES[name])
     shot(page, f"{name}-desktop")
     violations = axe_violations(page)

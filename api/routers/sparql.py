@@ -3,9 +3,13 @@
 GET with ``query=``, POST form-encoded (``query=``) or direct (application/sparql-query).
 Updates are refused (403); so are SERVICE and FROM / FROM NAMED (403), before any engine
 sees the query, and the query workers have no network anyway. Each query has the time
-limit of the settings (a request's ``timeout`` may lower it, never raise it) and the
-row cap (``X-Nhskg-Truncated: true`` when it cut the result). Without a query, the
-endpoint describes itself (SPARQL 1.1 Service Description).
+limit of the settings (a request's ``timeout`` may lower it, never raise it, and one
+below the settings' floor is raised to it; ``X-Nhskg-Timeout`` says the limit it ran
+under) and the row cap (``X-Nhskg-Truncated: true`` when it cut the result). Parameters
+must be UTF-8 once percent-decoded, by GET as by POST (400 naming the parameter); a GET
+query string over the guard's size limit is refused (413: POST it). Without a query,
+the endpoint describes itself (SPARQL 1.1 Service Description), naming itself by the
+public base URL of the settings, never by the request's Host.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from nhskg.api.errors import ApiError
-from nhskg.api.form_decoding import parse_form
+from nhskg.api.form_decoding import parse_form, unquote_plus
 from nhskg.api.sparql_formats import NotAcceptable, negotiate
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
 
 
@@ -43,8 +48,10 @@ UPDATE_TYPE = "application/sparql-update"
 MAX_BODY_BYTES = MAX_QUERY_BYTES * 3 + 1024  # a form-encoded query may triple in size
 
 
-def _description(request: Request) -> str:
-    endpoint = str(request.url.replace(query=""))
+def _description(base_url: str) -> str:
+    # From the settings, never from the request: a Host header must not name the service
+    # in an answer that is cached for everyone.
+    endpoint = f"{base_url}/sparql"
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -64,7 +71,16 @@ def _description(request: Request) -> str:
 
 async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     """The query text and the other parameters, from GET or either kind of POST."""
-    params = parse_form(request.scope["query_string"].decode("latin-1"))
+    query_string: bytes = request.scope["query_string"]
+    if request.method == "GET" and len(query_string) > MAX_QUERY_BYTES:
+        raise ApiError(
+            413,
+            "query too long for GET",
+            f"the query string is longer than {MAX_QUERY_BYTES} bytes: POST the query, as "
+            f"{QUERY_TYPE} or {FORM_TYPE}",
+            parameter="query",
+        )
+    params = _strict_form(query_string.decode("latin-1"))
     if request.method == "GET":
         if "update" in params:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
@@ -85,10 +101,7 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     if media == QUERY_TYPE:
         return decode(body), params
     if media == FORM_TYPE:
-        try:
-            form = parse_form(decode(body), errors="strict")
-        except UnicodeDecodeError:
-            raise QueryRefused("the form is not valid UTF-8") from None
+        form = _strict_form(decode(body))
         if "update" in form:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
         params.update({k: v for k, v in form.items() if k != "query"})
@@ -100,10 +113,37 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     )
 
 
-def _timeout(params: dict[str, str]) -> float | None:
+def _strict_form(text: str) -> dict[str, str]:
+    """:func:`parse_form` refusing bytes that are not UTF-8, naming the parameter."""
+    try:
+        return parse_form(text, errors="strict")
+    except UnicodeDecodeError:
+        pass
+    for pair in text.split("&"):
+        name, _, value = pair.partition("=")
+        try:
+            name = unquote_plus(name, "strict")
+        except UnicodeDecodeError:
+            break
+        try:
+            unquote_plus(value, "strict")
+        except UnicodeDecodeError:
+            raise ApiError(
+                400,
+                "bad parameter",
+                f"parameter '{name}': not UTF-8 once percent-decoded",
+                parameter=name,
+            ) from None
+    raise ApiError(400, "bad parameter", "a parameter's name is not UTF-8 once percent-decoded")
+
+
+def _timeout(params: dict[str, str], settings: Settings) -> float:
+    """The query's time limit: the request's ``timeout`` between the settings' floor and
+    limit (raised to the floor, lowered to the limit), else the limit."""
+    limit = settings.query_timeout_s
     raw = params.get("timeout")
     if raw is None:
-        return None
+        return limit
     try:
         value = float(raw)
     except ValueError:
@@ -112,24 +152,25 @@ def _timeout(params: dict[str, str]) -> float | None:
         ) from None
     if not value > 0:
         raise ApiError(400, "bad parameter", "timeout must be more than 0", parameter="timeout")
-    return value
+    return min(max(value, min(settings.min_timeout_s, limit)), limit)
 
 
 async def sparql(request: Request) -> Response:
     """Run a read-only SPARQL query (``query``); optional ``format`` (json, xml, csv, tsv,
-    turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit)."""
+    turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit and
+    at least its floor; the answer's ``X-Nhskg-Timeout`` says which limit applied)."""
     graph: PublishedGraph = request.app.state.graph
     text, params = await _read_query(request)
     if text is None:
-        return Response(_description(request), media_type="text/turtle")
-    timeout = _timeout(params)
+        return Response(_description(graph.settings.base_url), media_type="text/turtle")
+    timeout = _timeout(params, graph.settings)
     formats = negotiate(request.headers.get("accept", ""), params.get("format"))
     try:
         # Awaited on the event loop: the reply comes from the worker without a thread here.
         answer = await graph.sparql_service.answer_async(text, formats, timeout_s=timeout)
     except NotAcceptable as error:
         raise ApiError(406, "not acceptable", str(error), parameter="format") from None
-    headers = {}
+    headers = {"X-Nhskg-Timeout": f"{timeout:g}"}
     if answer.truncated:
         headers["X-Nhskg-Truncated"] = "true"
         headers["X-Nhskg-Row-Cap"] = str(graph.settings.max_rows)
