@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,32 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `nhskg serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `nhskg serve` listens on.")
+    public_base_url: str | None = Field(
+        default=None,
+        description="The server's address as its clients reach it (e.g. "
+        "https://nhskg.example.org), wherever the server names itself, such as the SPARQL "
+        "service description; default http://HOST:PORT. Never taken from a request's Host.",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest a client may take to send a request's line and headers, from "
+        "connecting or from its first byte; then the connection is closed (408).",
+    )
+    max_header_bytes: int = Field(
+        default=32_768,
+        ge=1024,
+        description="Most bytes of headers a request may send (431 above); its request "
+        "line has its own limit, 65,536 bytes (413: POST a longer query).",
+    )
+    keep_alive_s: int = Field(
+        default=5, ge=1, description="Seconds an idle kept-alive connection stays open."
+    )
+    max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="Connections `nhskg serve` holds at once; a request beyond them gets 503.",
+    )
     query_timeout_s: float = Field(
         default=5.0, gt=0, description="Longest a query may run, in seconds."
     )
@@ -75,6 +102,12 @@ class Settings(BaseSettings):
         description="How long a query that overran its time limit may go on running before "
         "its worker is killed (the caller is answered at the limit either way): one that "
         "finishes within it costs no worker.",
+    )
+    min_timeout_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="Shortest time limit a SPARQL request may ask for (its `timeout`); a "
+        "smaller one is raised to it.",
     )
     answer_timeout_s: float = Field(
         default=300.0,
@@ -141,10 +174,30 @@ class Settings(BaseSettings):
 
     _check_allocator = field_validator("query_allocator")(check_setting)
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http or https URL with a host, not {value!r}")
+        if parts.query or parts.fragment:
+            raise ValueError(f"must have no query or fragment: {value!r}")
+        return value
+
     @cached_property
     def query_preload(self) -> str | None:
         """The malloc library the query workers preload (None: the system's malloc)."""
         return preloaded_library(self.query_allocator)
+
+    @property
+    def base_url(self) -> str:
+        """Where clients reach the server: ``public_base_url``, else http://HOST:PORT."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @cached_property
     def data(self) -> Path:
