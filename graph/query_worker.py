@@ -41,7 +41,7 @@ from nhskg.graph.query_limits import CrashMemory, kill_after_grace
 from nhskg.graph.sandbox import Isolation
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
-from nhskg.graph.store import OxigraphStore, QueryOutcome, SelectResult
+from nhskg.graph.store import Dataset, OxigraphStore, QueryOutcome, SelectResult
 from nhskg.graph.worker_process import Request, isolate
 
 __all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
@@ -258,7 +258,9 @@ class TimeLimitedStore:
         planned: bool = False,
     ) -> QueryOutcome:
         """Answer within ``timeout_s`` (at most the store's limit, never more)."""
-        return cast(QueryOutcome, self._call((sparql, max_rows, guard, planned, None), timeout_s))
+        return cast(
+            QueryOutcome, self._call((sparql, max_rows, guard, planned, None, None), timeout_s)
+        )
 
     def answer(
         self,
@@ -267,9 +269,12 @@ class TimeLimitedStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         """A user's query (guarded, as written), answered as bytes by the worker."""
-        return cast(Answer, self._call((sparql, max_rows, True, False, formats), timeout_s))
+        return cast(
+            Answer, self._call((sparql, max_rows, True, False, formats, dataset), timeout_s)
+        )
 
     async def answer_async(
         self,
@@ -278,9 +283,10 @@ class TimeLimitedStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         """:meth:`answer` for an event loop: it waits for the reply without a thread."""
-        attempts = _Attempts(self, (sparql, max_rows, True, False, formats), timeout_s)
+        attempts = _Attempts(self, (sparql, max_rows, True, False, formats, dataset), timeout_s)
         while True:
             turn = self._try_turn()
             while turn is None:  # every thread of every worker is busy: rare, and short

@@ -25,7 +25,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from nhskg.graph.query_answer import Answer, Formats, write_answer
 from nhskg.graph.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.sparql_guard import QueryRefused, check_query
-from nhskg.graph.store import QueryOutcome, outcome
+from nhskg.graph.store import Dataset, QueryOutcome, outcome
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
@@ -97,7 +97,14 @@ class RemoteStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
+        if dataset is not None:  # which graphs the remote store holds is not known here
+            raise QueryRefused(
+                "default-graph-uri and named-graph-uri are not available when the server "
+                "queries a remote store: every query runs on that store's default graph",
+                status=403,
+            )
         result = self.query(sparql, max_rows=max_rows, timeout_s=timeout_s, guard=True)
         return write_answer(result, formats, max_rows=max_rows)
 
@@ -108,9 +115,10 @@ class RemoteStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         return await asyncio.to_thread(
-            self.answer, sparql, formats, max_rows=max_rows, timeout_s=timeout_s
+            self.answer, sparql, formats, max_rows=max_rows, timeout_s=timeout_s, dataset=dataset
         )
 
     def plan(self, sparql: str, *, parameters: Collection[str] = ()) -> str:

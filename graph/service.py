@@ -26,7 +26,7 @@ from nhskg.graph.query_answer import Answer, Formats
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.remote_store import RemoteStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import GraphStore, QueryOutcome, SelectResult
+from nhskg.graph.store import Dataset, GraphStore, QueryOutcome, SelectResult
 
 
 def default_store(
@@ -166,9 +166,11 @@ class QueryService:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         """Like :meth:`sparql`, answered as the bytes of a response in ``formats``."""
-        return self.store.answer(text, formats, max_rows=self._cap(max_rows), timeout_s=timeout_s)
+        cap = self._cap(max_rows)
+        return self.store.answer(text, formats, max_rows=cap, timeout_s=timeout_s, dataset=dataset)
 
     async def answer_async(
         self,
@@ -177,10 +179,13 @@ class QueryService:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         """:meth:`answer` for an event loop (the API's /sparql)."""
         cap = self._cap(max_rows)
-        return await self.store.answer_async(text, formats, max_rows=cap, timeout_s=timeout_s)
+        return await self.store.answer_async(
+            text, formats, max_rows=cap, timeout_s=timeout_s, dataset=dataset
+        )
 
     def _cap(self, requested: int | None) -> int:
         cap = self.settings.max_rows

@@ -83,8 +83,10 @@ class GraphStore(Protocol):
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
-        """A user's query (guarded, as written) answered as the bytes of a response."""
+        """A user's query (guarded, as written) answered as the bytes of a response;
+        ``dataset``: the protocol's default-graph-uri and named-graph-uri, if given."""
         ...
 
     async def answer_async(
@@ -94,6 +96,7 @@ class GraphStore(Protocol):
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         """:meth:`answer` for an event loop."""
         ...
@@ -216,10 +219,12 @@ class OxigraphStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
         from nhskg.graph.query_answer import write_answer  # it reads this module's types
 
-        return write_answer(self.results(sparql, guard=True), formats, max_rows=max_rows)
+        results = self.results(sparql, guard=True, dataset=dataset)
+        return write_answer(results, formats, max_rows=max_rows)
 
     async def answer_async(
         self,
@@ -228,8 +233,11 @@ class OxigraphStore:
         *,
         max_rows: int | None = None,
         timeout_s: float | None = None,
+        dataset: Dataset | None = None,
     ) -> Answer:
-        return await asyncio.to_thread(self.answer, sparql, formats, max_rows=max_rows)
+        return await asyncio.to_thread(
+            self.answer, sparql, formats, max_rows=max_rows, dataset=dataset
+        )
 
 
 def outcome(

@@ -32,9 +32,10 @@ from nhskg.graph import sandbox
 from nhskg.graph.query_answer import Formats, NotAcceptable
 from nhskg.graph.sandbox import Isolation, refusal
 from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.store import Dataset, OxigraphStore
 
-Request = tuple[str, int | None, bool, bool, Formats | None]  # sparql, rows, guard, planned
+# sparql, rows, guard, planned, formats (an answer's), dataset (the protocol's)
+Request = tuple[str, int | None, bool, bool, Formats | None, Dataset | None]
 log = logging.getLogger("nhskg.worker")
 
 # What a user is told of an error, by type; the message itself may carry a remote
@@ -78,13 +79,13 @@ def evaluate(
 ) -> tuple[str, object]:
     """One request's reply: ("ok", values), ("answer", bytes written), or why not. With
     ``refuse_guarded``, a user's (guarded) query is refused with it, status 503."""
-    sparql, max_rows, guard, planned, formats = request
+    sparql, max_rows, guard, planned, formats, dataset = request
     try:
         if refuse_guarded is not None and (guard or formats is not None):
             raise QueryRefused(refuse_guarded, status=503)
         if formats is None:
             return "ok", store.query(sparql, max_rows=max_rows, guard=guard, planned=planned)
-        return "answer", store.answer(sparql, formats, max_rows=max_rows)
+        return "answer", store.answer(sparql, formats, max_rows=max_rows, dataset=dataset)
     except QueryRefused as refused:
         return "refused", (refused.status, str(refused))
     except NotAcceptable as unacceptable:
