@@ -1,7 +1,9 @@
 """The FastAPI application: lookup API, SPARQL endpoint, one error shape, caching.
 
-``create_app(settings)`` opens the published graph once (query workers start on first
-use) and serves it read-only. Run it with ``nhskg serve`` (uvicorn on 127.0.0.1:8000).
+``create_app(settings)`` opens the published graph (query workers start on first
+use) and serves it read-only; while it runs it switches to each newly published build
+without a restart (:mod:`nhskg.api.state`). Run it with ``nhskg serve`` (uvicorn on
+127.0.0.1:8000).
 Outside everything else, :mod:`nhskg.api.security_headers` puts the security headers on
 every response and pins each request's Host to the public base URL; CORS is for the
 API and the SPARQL endpoint only. ``/docs`` is the OpenAPI document as a page of our
@@ -14,11 +16,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.types import ASGIApp
 
 from nhskg.api.api_docs import add_docs_page
 from nhskg.api.caching import ConditionalGetMiddleware
+from nhskg.api.deps import published
 from nhskg.api.errors import add_error_handlers
 from nhskg.api.routers import (
     linked_data,
@@ -30,7 +33,7 @@ from nhskg.api.routers import (
     sparql,
 )
 from nhskg.api.security_headers import ScopedCORSMiddleware, SecurityHeadersMiddleware
-from nhskg.api.state import PublishedGraph
+from nhskg.api.state import GenerationMiddleware, ServedGraph
 from nhskg.api.static_files import mount_static
 from nhskg.graph.settings import Settings
 
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.graph.start()  # watch build/current for new builds
         yield
         app.state.graph.close()
 
@@ -69,9 +73,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # /docs is add_docs_page's; no Swagger UI or ReDoc from a CDN
         redoc_url=None,
     )
-    app.state.graph = PublishedGraph(settings)
+    app.state.graph = ServedGraph(settings)
     add_error_handlers(app)
-    app.add_middleware(ConditionalGetMiddleware, build_id=app.state.graph.build_id)
+    app.add_middleware(ConditionalGetMiddleware, budget_bytes=settings.response_cache_mb << 20)
+    # Outside the cache: each request takes its build once, and the cache keys by it.
+    app.add_middleware(GenerationMiddleware, graph=app.state.graph)
     app.add_middleware(ScopedCORSMiddleware)
     for module in (sparql, organisations, partnerships, queries, network, linked_data, pages):
         app.include_router(module.router)
@@ -79,9 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_docs_page(app)
 
     @app.get("/api", tags=["about"], summary="What this server serves")
-    def about() -> dict[str, object]:
+    def about(request: Request) -> dict[str, object]:
         return {
-            "build": app.state.graph.build_id,
+            "build": published(request).build_id,
             "sparql": "/sparql",
             "docs": "/docs",
             "openapi": "/openapi.json",

@@ -7,13 +7,16 @@ from typing import Any
 from fastapi import Request
 
 from nhskg.api.errors import ApiError
-from nhskg.api.state import PublishedGraph
+from nhskg.api.state import GRAPH_KEY, PublishedGraph
 from nhskg.graph.results import records
 from nhskg.graph.store import SelectResult
 
 
 def published(request: Request) -> PublishedGraph:
-    graph: PublishedGraph = request.app.state.graph
+    """The build this request is served from, taken once when it arrived
+    (:class:`nhskg.api.state.GenerationMiddleware`): the same build from start to end,
+    even when a new one is published meanwhile."""
+    graph: PublishedGraph = request.scope[GRAPH_KEY]
     return graph
 
 

@@ -1,44 +1,69 @@
-"""The published graph as the API sees it: one query service and caches per build.
+"""The published graph as the API sees it: one generation per build, swapped live.
 
-The graph does not change between builds, so answers are cached by build: named
-query results by (name, parameters), the network data once, and responses by URL
-(see :mod:`nhskg.api.caching`). A new build is picked up by restarting the server.
+A :class:`PublishedGraph` is one build: its query services, its caches (named query
+results by name and parameters, the network data once) and its lease on the build
+folder (:func:`nhskg.graph.publish.lease`), so no build prunes it while it is served.
+:class:`ServedGraph` holds the current one behind one reference and watches
+build/current: when it points at a new build, the new build's services are opened and
+warmed first, then the reference is swapped, and the old build's workers are stopped
+and its lease let go once the last request that started on it has finished. Each
+request takes the generation once (:class:`GenerationMiddleware`) and sees that build
+from start to end; responses are cached per build (:mod:`nhskg.api.caching`). A
+remote store (NHSKG_STORE_URL) has no build folder and is served as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cached_property
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from nhskg.api.caching import BUILD_KEY
 from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.network.fetch import NetworkData, load_network_data
-from nhskg.graph.publish import current
+from nhskg.graph.publish import Lease, current_target, lease_current
+from nhskg.graph.published_answers import PublishedAnswers
 from nhskg.graph.query_worker import TimeLimitedStore
 from nhskg.graph.service import QueryService, default_store
 from nhskg.graph.settings import Settings
 from nhskg.graph.store import SelectResult
 
 RESULT_CACHE_SIZE = 4096
+GRAPH_KEY = "nhskg.graph"  # the request scope's generation, set by GenerationMiddleware
+
+log = logging.getLogger("nhskg.api")
 
 
 class PublishedGraph:
+    """One build as served: opened on the published build, leased while it is open."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.build_id = (
-            "remote-" + hashlib.sha256(settings.store_url.encode()).hexdigest()[:12]
-            if settings.store_url
-            else current(settings.build).build_id
-        )
-        self.service = QueryService(settings)
+        self.lease: Lease | None = None
+        if settings.store_url:
+            self.build_id = "remote-" + hashlib.sha256(settings.store_url.encode()).hexdigest()[:12]
+            self.service = QueryService(settings)
+            sparql_store = default_store(
+                settings, settings.sparql_workers, niceness=settings.sparql_niceness
+            )
+        else:
+            self.lease = lease_current(settings.build)
+            folder = self.lease.folder
+            self.build_id = folder.build_id
+            store = default_store(settings, settings.query_workers, folder=folder)
+            self.service = QueryService(settings, store, PublishedAnswers(folder.path))
+            sparql_store = default_store(
+                settings, settings.sparql_workers, niceness=settings.sparql_niceness, folder=folder
+            )
         # Users' SPARQL runs on workers of its own: runaway queries cannot starve lookups,
         # and at a lower priority (nice 10 by default): lookups first when CPU is scarce.
-        self.sparql_service = QueryService(
-            settings,
-            default_store(settings, settings.sparql_workers, niceness=settings.sparql_niceness),
-        )
+        self.sparql_service = QueryService(settings, sparql_store)
         self._results: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], SelectResult] = (
             OrderedDict()
         )
@@ -69,7 +94,162 @@ class PublishedGraph:
                 self._results.popitem(last=False)
         return result
 
+    def warm(self) -> None:
+        """Start a worker of each pool and build the organisation index, so the first
+        requests on this build wait for neither; raises what a broken store raises."""
+        self.index  # noqa: B018 -- the property builds the index on a lookup worker
+        self.sparql_service.sparql("ASK {}")
+
     def close(self) -> None:
+        """Stop the workers, then let the build folder go."""
         for service in (self.service, self.sparql_service):
             if isinstance(service.store, TimeLimitedStore):
                 service.store.close()
+        if self.lease is not None:
+            self.lease.release()
+
+
+class _Generation:
+    __slots__ = ("closed", "graph", "retired", "users")
+
+    def __init__(self, graph: PublishedGraph) -> None:
+        self.graph = graph
+        self.users = 0  # requests in flight on this build
+        self.retired = False  # a newer build is served; close once users is 0
+        self.closed = False
+
+
+class ServedGraph:
+    """The build the server serves now; see the module docstring. ``check_s`` is how
+    often build/current is read (0: never, the first build is served until the end)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        target = None if settings.store_url else current_target(settings.build)
+        self._current = _Generation(PublishedGraph(settings))
+        self._retired: list[_Generation] = []
+        self._target = target  # where build/current pointed when last looked at
+        self._failed: str | None = None  # a target that would not open: not tried again
+
+    @property
+    def build_id(self) -> str:
+        """The build new requests are served from."""
+        return self._current.graph.build_id
+
+    def acquire(self) -> _Generation:
+        """The current generation, counted as in use until :meth:`release`."""
+        with self._lock:
+            generation = self._current
+            generation.users += 1
+            return generation
+
+    def release(self, generation: _Generation) -> None:
+        with self._lock:
+            generation.users -= 1
+            done = self._take_if_done(generation)
+        if done:  # not on the event loop: stopping workers waits for them
+            threading.Thread(target=generation.graph.close, daemon=True).start()
+
+    def _take_if_done(self, generation: _Generation) -> bool:
+        """Whether ``generation`` is to be closed now (by the caller); under the lock."""
+        if generation.retired and generation.users == 0 and not generation.closed:
+            generation.closed = True
+            self._retired.remove(generation)
+            return True
+        return False
+
+    def check(self) -> bool:
+        """Switch to the build build/current names if it is new; whether it switched."""
+        if self.settings.store_url:
+            return False
+        target = current_target(self.settings.build)
+        if target is None or target in (self._target, self._failed):
+            return False
+        try:
+            fresh = PublishedGraph(self.settings)
+        except Exception:
+            log.exception(
+                "nhskg: the build at %s could not be opened; still serving %s",
+                target,
+                self.build_id,
+            )
+            self._failed = target
+            return False
+        if fresh.build_id == self.build_id:
+            fresh.close()
+            self._target = target
+            return False
+        try:
+            fresh.warm()
+        except Exception:
+            log.exception(
+                "nhskg: build %s did not answer; still serving %s", fresh.build_id, self.build_id
+            )
+            fresh.close()
+            self._failed = target
+            return False
+        with self._lock:
+            old, self._current = self._current, _Generation(fresh)
+            old.retired = True
+            self._retired.append(old)
+            done = self._take_if_done(old)
+        self._target = target
+        print(
+            f"nhskg: now serving build {fresh.build_id} (was {old.graph.build_id})",
+            file=sys.stderr,
+            flush=True,
+        )
+        if done:
+            old.graph.close()
+        return True
+
+    def start(self) -> None:
+        """Watch build/current every ``reload_check_s`` seconds, in a thread."""
+        if self.settings.store_url or not self.settings.reload_check_s or self._watcher:
+            return
+        self._watcher = threading.Thread(target=self._watch, name="nhskg-reload", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.settings.reload_check_s):
+            try:
+                self.check()
+            except Exception:  # never let the watcher die: the next look may work
+                log.exception("nhskg: looking for a new build failed")
+
+    def close(self) -> None:
+        """Stop watching, and close every generation (requests still running fail)."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        with self._lock:
+            open_ = [g for g in (self._current, *self._retired) if not g.closed]
+            for generation in open_:
+                generation.closed = True
+        for generation in open_:
+            generation.graph.close()
+
+
+class GenerationMiddleware:
+    """Pins the current generation to each request: the routes find it under
+    ``scope[GRAPH_KEY]`` (:func:`nhskg.api.deps.published`), the response cache finds
+    its build id, and the build stays open until the response has been sent."""
+
+    def __init__(self, app: ASGIApp, *, graph: ServedGraph) -> None:
+        self.app = app
+        self.graph = graph
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        generation = self.graph.acquire()
+        scope[GRAPH_KEY] = generation.graph
+        scope[BUILD_KEY] = generation.graph.build_id
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.graph.release(generation)

@@ -171,6 +171,20 @@ class Settings(BaseSettings):
         "the network, with the SPARQL guard as the only barrier (default: refuse it, 503).",
     )
     max_rows: int = Field(default=10_000, ge=1, description="Most rows a query returns.")
+    reload_check_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often `nhskg serve` reads build/current for a newly published "
+        "build, in seconds, and switches to it without a restart (0: never; it serves "
+        "the build it started with).",
+    )
+    response_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Memory the server's response cache may hold, in MiB, over bodies "
+        "and headers; least recently used answers go first, an answer over 1/64 of it is "
+        "never kept (0: no response cache).",
+    )
 
     _check_allocator = field_validator("query_allocator")(check_setting)
 

@@ -72,7 +72,7 @@ EXAMPLES = [
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    graph: PublishedGraph = request.app.state.graph
+    graph: PublishedGraph = published(request)
     context.setdefault("build_id", graph.build_id)
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
 

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
+from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
 from nhskg.api.form_decoding import parse_form, unquote_plus
 from nhskg.api.sparql_formats import NotAcceptable, negotiate
@@ -159,7 +160,7 @@ async def sparql(request: Request) -> Response:
     """Run a read-only SPARQL query (``query``); optional ``format`` (json, xml, csv, tsv,
     turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit and
     at least its floor; the answer's ``X-Nhskg-Timeout`` says which limit applied)."""
-    graph: PublishedGraph = request.app.state.graph
+    graph: PublishedGraph = published(request)
     text, params = await _read_query(request)
     if text is None:
         return Response(_description(graph.settings.base_url), media_type="text/turtle")
