@@ -21,8 +21,11 @@ from starlette.types import ASGIApp
 
 from nhskg.api.api_docs import add_docs_page
 from nhskg.api.caching import ConditionalGetMiddleware
+from nhskg.api.client_limits import add_client_limits
 from nhskg.api.deps import published
+from nhskg.api.disconnect import CancelOnDisconnect
 from nhskg.api.errors import add_error_handlers
+from nhskg.api.limits import BOUNDED
 from nhskg.api.routers import (
     linked_data,
     network,
@@ -72,9 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # /docs is add_docs_page's; no Swagger UI or ReDoc from a CDN
         redoc_url=None,
+        dependencies=[BOUNDED],  # every parameter within its length, before any work
     )
     app.state.graph = ServedGraph(settings)
     add_error_handlers(app)
+    add_client_limits(app, settings)  # SPARQL places per client, 429 over them
+    # Innermost: a handler whose client has gone is cancelled (a cached answer costs nothing)
+    app.add_middleware(CancelOnDisconnect)
     app.add_middleware(ConditionalGetMiddleware, budget_bytes=settings.response_cache_mb << 20)
     # Outside the cache: each request takes its build once, and the cache keys by it.
     app.add_middleware(GenerationMiddleware, graph=app.state.graph)

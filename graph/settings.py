@@ -145,6 +145,24 @@ class Settings(BaseSettings):
         description="Niceness of the SPARQL endpoint's workers (10: the lookups go first "
         "when the CPU is scarce; 0: the same priority as everything else).",
     )
+    sparql_per_client: int = Field(
+        default=4,
+        ge=1,
+        description="SPARQL queries one client (an address; an IPv6 /64) may have running "
+        "at once; one more gets 429 with Retry-After.",
+    )
+    sparql_kills_per_client: int = Field(
+        default=6,
+        ge=1,
+        description="SPARQL queries of one client that may run past their time limit "
+        "(each may cost a query worker) within sparql_kill_window_s; then the client gets "
+        "429 with Retry-After until the oldest leaves the window.",
+    )
+    sparql_kill_window_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="The window, in seconds, over which a client's stopped queries count.",
+    )
     query_threads: int = Field(
         default=8,
         ge=1,

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
+from nhskg.api.limits import KEY_MAX, PATH_MAX
 from nhskg.api.routers.pages import render, term_cell
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.namespaces import BASE, NHSKG, OWL, PREFIXES, RDF, RDFS, SKOS, compact
@@ -61,8 +62,8 @@ def context() -> Response:
 def resource(
     request: Request,
     graph: Graph,
-    path: str,
-    format: Annotated[str | None, Query()] = None,
+    path: Annotated[str, Path(max_length=PATH_MAX)],
+    format: Annotated[str | None, Query(max_length=KEY_MAX)] = None,
 ) -> Response:
     import re
 
@@ -112,7 +113,7 @@ def resource(
 
 @router.get("/def")
 def ontology(
-    request: Request, graph: Graph, format: Annotated[str | None, Query()] = None
+    request: Request, graph: Graph, format: Annotated[str | None, Query(max_length=KEY_MAX)] = None
 ) -> Response:
     folder = graph.settings.ontology_dir
     chosen = _format(request, format)

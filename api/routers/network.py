@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from nhskg.api.deps import published, resolve_org
+from nhskg.api.limits import TEXT_MAX
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import export
@@ -65,10 +66,15 @@ def _export(chosen: nx.Graph, fmt: str, media: str) -> Response:
 def _params(
     as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
     type: TypeKey = None,
-    partnership: Annotated[str | None, Query(description="code, name or alias")] = None,
+    partnership: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="code, name or alias")
+    ] = None,
     stated_only: Annotated[bool, Query(description="leave out resolved members")] = False,
     footprints: Annotated[bool, Query(description="add CCG-in-STP footprints")] = False,
-    focus: Annotated[str | None, Query(description="only this organisation's ego network")] = None,
+    focus: Annotated[
+        str | None,
+        Query(max_length=TEXT_MAX, description="only this organisation's ego network"),
+    ] = None,
     hops: Annotated[int, Query(ge=1, le=4)] = 1,
     view: Annotated[str, Query(pattern="^(one-mode|two-mode)$")] = "one-mode",
     evidence: Annotated[
@@ -112,8 +118,10 @@ def network_gexf(graph: Graph, params: Params) -> Response:
 @router.get("/api/paths", summary="Shortest connections between two organisations")
 def paths(
     graph: Graph,
-    from_: Annotated[str, Query(alias="from", description="code, name or alias")],
-    to: Annotated[str, Query(description="code, name or alias")],
+    from_: Annotated[
+        str, Query(alias="from", max_length=TEXT_MAX, description="code, name or alias")
+    ],
+    to: Annotated[str, Query(max_length=TEXT_MAX, description="code, name or alias")],
     as_of: Annotated[date | None, Query()] = None,
     all: Annotated[bool, Query(description="every shortest connection, not one")] = False,
 ) -> dict[str, Any]:

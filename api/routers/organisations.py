@@ -5,23 +5,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
 from nhskg.api.state import PublishedGraph
 
 router = APIRouter(prefix="/api/organisations", tags=["organisations"])
 Graph = Annotated[PublishedGraph, Depends(published)]
 TYPE_PATTERN = r"^[a-z][a-z0-9-]*$"
+Code = Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")]
 
 
 @router.get("", response_model=OrganisationPage, summary="Search organisations")
 def search(
     graph: Graph,
-    q: Annotated[str | None, Query(max_length=200, description="name, alias or code")] = None,
+    q: Annotated[str | None, Query(max_length=TEXT_MAX, description="name, alias or code")] = None,
     type: Annotated[
-        str | None, Query(pattern=TYPE_PATTERN, description="organisation type key: ccg, ...")
+        str | None,
+        Query(
+            max_length=KEY_MAX, pattern=TYPE_PATTERN, description="organisation type key: ccg, ..."
+        ),
     ] = None,
     as_of: Annotated[
         date | None, Query(description="organisations of that type on this day")
@@ -59,7 +64,7 @@ def search(
 
 
 @router.get("/{code}", response_model=OrganisationDetail, summary="One organisation")
-def organisation(graph: Graph, code: str) -> dict[str, Any]:
+def organisation(graph: Graph, code: Code) -> dict[str, Any]:
     """Names over time, types, dates, region and STP, memberships, posts, sites and change
     events, each with its evidence (dataset rows or document quotes)."""
     iri = resolve_org(graph, code, "code")
@@ -90,7 +95,7 @@ def organisation(graph: Graph, code: str) -> dict[str, Any]:
 @router.get("/{code}/partners", response_model=Rows, summary="Partners of an organisation")
 def partners(
     graph: Graph,
-    code: str,
+    code: Code,
     as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
 ) -> dict[str, Any]:
     """Organisations that share a partnership, body, contract or stated relationship with

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
 from nhskg.api.state import PublishedGraph
 
@@ -18,7 +19,10 @@ Graph = Annotated[PublishedGraph, Depends(published)]
 def partnerships(
     graph: Graph,
     type: Annotated[
-        str | None, Query(pattern=r"^[a-z][a-z0-9-]*$", description="organisation type key")
+        str | None,
+        Query(
+            max_length=KEY_MAX, pattern=r"^[a-z][a-z0-9-]*$", description="organisation type key"
+        ),
     ] = None,
 ) -> list[dict[str, Any]]:
     """Every partnership, programme, board or group with members, with how many are stated
@@ -39,7 +43,10 @@ def partnerships(
 
 
 @router.get("/{id}", response_model=PartnershipDetail, summary="One partnership")
-def partnership(graph: Graph, id: str) -> dict[str, Any]:
+def partnership(
+    graph: Graph,
+    id: Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")],
+) -> dict[str, Any]:
     """Members (roles, periods, stated or resolved with the group they were resolved from,
     evidence), programme offices, workstreams, consultations, events and people."""
     iri = resolve_org(graph, id, "id")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
+from nhskg.api.limits import KEY_MAX
 from nhskg.api.models import QueryInfo, QueryParam, QueryResult
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.results import to_csv
@@ -49,7 +50,7 @@ def library(graph: Graph) -> list[QueryInfo]:
     summary="Run a named query",
     responses={200: {"content": {"text/csv": {}}}},
 )
-def run(graph: Graph, name: str, request: Request) -> Any:
+def run(graph: Graph, name: Annotated[str, Path(max_length=KEY_MAX)], request: Request) -> Any:
     """Run a named query; parameters are query-string fields (``?organisation=RC1``).
     Add ``.csv`` to the name (or ``format=csv``) for CSV, ``.json`` for JSON."""
     fmt = "json"

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
+from nhskg.api.client_limits import limited
 from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
 from nhskg.api.form_decoding import parse_form, unquote_plus
@@ -167,8 +168,12 @@ async def sparql(request: Request) -> Response:
     timeout = _timeout(params, graph.settings)
     formats = negotiate(request.headers.get("accept", ""), params.get("format"))
     try:
-        # Awaited on the event loop: the reply comes from the worker without a thread here.
-        answer = await graph.sparql_service.answer_async(text, formats, timeout_s=timeout)
+        # Awaited on the event loop: the reply comes from the worker without a thread here;
+        # in one of the client's places (429 without one), held until the worker is done.
+        answer = await limited(
+            request,
+            lambda: graph.sparql_service.answer_async(text, formats, timeout_s=timeout),
+        )
     except NotAcceptable as error:
         raise ApiError(406, "not acceptable", str(error), parameter="format") from None
     headers = {"X-Nhskg-Timeout": f"{timeout:g}"}
