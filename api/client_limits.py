@@ -3,9 +3,10 @@
 A client (its address; an IPv6 address's /64, which one host may hold whole) may have
 at most ``sparql_per_client`` queries in the query workers at once, and at most
 ``sparql_kills_per_client`` of its queries stopped at their time limit (each may cost a
-worker, killed and started afresh) within ``sparql_kill_window_s``. A client over either
-gets 429 in the one error shape with a ``Retry-After`` header: until its oldest stopped
-query leaves the window, or (for queries at once) the time limit, the longest one of its
+worker, killed and started afresh) within ``sparql_kill_window_s``, counting the queries
+it has running (each may yet be stopped) with those. A client over either gets 429 in
+the one error shape with a ``Retry-After`` header: until its oldest stopped query
+leaves the window, or (for queries at once) the time limit, the longest one of its
 queries may still hold a place.
 
 A query holds its client's place until its worker is done with it: if the client goes
@@ -118,9 +119,14 @@ class ClientLimits:
                     f"{self.window_s:g} s (at most {self.kills}): each may cost a query worker",
                     stopped[0] + self.window_s - now,
                 )
-            if entry.running >= self.concurrent:
+            # a query running may yet be stopped: with those stopped, never more than the
+            # stopped queries allowed, so that no window sees more
+            at_once = min(self.concurrent, self.kills - len(stopped))
+            if entry.running >= at_once:
+                fewer = ", fewer after queries that ran past their time limit"
                 raise TooManyRequests(
-                    f"you have {entry.running} queries running (at most {self.concurrent} at once)",
+                    f"you have {entry.running} queries running (at most {at_once} at once"
+                    f"{fewer if at_once < self.concurrent else ''})",
                     self.busy_retry_s,
                 )
             entry.running += 1

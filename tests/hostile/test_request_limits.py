@@ -36,6 +36,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from nhskg.api.app import create_app
+from nhskg.api.client_limits import ClientLimits, TooManyRequests
 from nhskg.api.disconnect import CancelOnDisconnect
 from nhskg.api.errors import ApiError
 from nhskg.api.http_limits import MAX_REQUEST_LINE_BYTES
@@ -163,6 +164,58 @@ def test_suggestions_still_find_a_mistyped_name(client: TestClient) -> None:
     response = client.get("/api/organisations/Bedfrod%20Hospital", headers=JSON)
     assert response.status_code == 404
     assert "Bedford Hospital NHS Trust (RC1)" in response.json()["error"]["suggestions"]
+
+
+# -- the table of clients, on its own clock ------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_queries_running_count_towards_the_stopped_queries_allowed() -> None:
+    clock = _Clock()
+    limits = ClientLimits(concurrent=4, kills=3, window_s=60, busy_retry_s=5, clock=clock)
+    for _ in range(3):
+        limits.admit("a")
+    with pytest.raises(TooManyRequests):
+        limits.admit("a")  # three running may yet be three stopped
+    for _ in range(3):
+        limits.release("a", stopped=True)
+    with pytest.raises(TooManyRequests) as refused:
+        limits.admit("a")
+    assert refused.value.retry_after_s == 60
+    clock.now = 30.0
+    with pytest.raises(TooManyRequests) as later:
+        limits.admit("a")
+    assert later.value.retry_after_s == 30
+    limits.admit("b")  # another client is not held back
+    clock.now = 60.5
+    limits.admit("a")
+
+
+def test_the_table_of_clients_drops_the_idle_and_is_bounded() -> None:
+    clock = _Clock()
+    limits = ClientLimits(
+        concurrent=2, kills=2, window_s=10, busy_retry_s=5, max_clients=100, clock=clock
+    )
+    for n in range(10_000):
+        limits.admit(f"10.0.{n // 256}.{n % 256}")
+        limits.release(f"10.0.{n // 256}.{n % 256}", stopped=False)
+    assert len(limits) == 0
+    for n in range(100):
+        limits.admit(f"10.1.0.{n}")
+        limits.release(f"10.1.0.{n}", stopped=True)  # remembered for the window
+    assert len(limits) == 100
+    with pytest.raises(TooManyRequests):
+        limits.admit("10.2.0.1")  # every place in the table is busy: refused, not let in
+    clock.now = 10.5
+    limits.admit("10.2.0.1")  # the window has passed: the idle make room
+    assert len(limits) == 1
 
 
 # -- per-client limits on a real server ------------------------------------------
