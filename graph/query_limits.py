@@ -7,6 +7,8 @@ Two rules keep a cheap request from costing everyone else a worker:
   worker is killed only if the query is still running ``grace_s`` later: a query that
   overran by a little finishes, and its worker, with the other queries on it, lives
   on. (Oxigraph cannot interrupt a query, so a worker is the unit that can be stopped.)
+  A caller that stops waiting (a client that went away) changes nothing: the query
+  still has its worker killed if it runs past its limit and grace.
 - **A query that crashed a worker twice is refused.** A worker that dies of itself
   takes every query it was running with it, so one crash names no culprit: each of
   those queries is tried once more on a fresh worker, and its fingerprint (a hash of
@@ -71,12 +73,13 @@ class CrashMemory:
             return False
 
 
-def kill_after_grace(
-    grace_s: float, still_running: Callable[[], bool], kill: Callable[[], None]
+def kill_if_running_after(
+    seconds: float, still_running: Callable[[], bool], kill: Callable[[], None]
 ) -> None:
-    """Call ``kill`` now if ``grace_s`` is 0, else ``grace_s`` seconds from now if
-    ``still_running()`` says the overrunning query has not finished by then."""
-    if grace_s <= 0:
+    """Call ``kill`` now if ``seconds`` is 0, else ``seconds`` from now if
+    ``still_running()`` says the query has not finished by then (its grace, or what is
+    left of its limit and grace when its caller went away)."""
+    if seconds <= 0:
         kill()
         return
 
@@ -84,7 +87,7 @@ def kill_after_grace(
         if still_running():
             kill()
 
-    timer = threading.Timer(grace_s, check)
+    timer = threading.Timer(seconds, check)
     timer.daemon = True
     timer.name = "query-grace"
     timer.start()

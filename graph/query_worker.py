@@ -37,7 +37,7 @@ from typing import Any, cast
 
 from nhskg.graph.allocator import environment
 from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
-from nhskg.graph.query_limits import CrashMemory, kill_after_grace
+from nhskg.graph.query_limits import CrashMemory, kill_if_running_after
 from nhskg.graph.sandbox import Isolation
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.sparql_text import lateral_groups
@@ -300,6 +300,9 @@ class TimeLimitedStore:
                     reply = None
                 except WorkerLost as lost:
                     reply = lost
+                except asyncio.CancelledError:  # the caller went away: the limit still holds
+                    attempts.watch(turn)
+                    raise
             finally:
                 self._end_turn(turn[0])
             done, value = attempts.settle(turn, reply)
@@ -439,18 +442,29 @@ class _Attempts:
         self.future = future
         return future, max(0.0, self.deadline - time.monotonic())
 
+    def watch(self, turn: tuple[int, _Worker]) -> None:
+        """Nobody waits for the reply any more: the query still stops at its time limit
+        (and grace), its worker killed then if it has not finished."""
+        left = 0.0 if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+        self._stop_after(turn, left + self.store.grace_s)
+
+    def _stop_after(self, turn: tuple[int, _Worker], seconds: float) -> None:
+        """Kill the worker in ``seconds`` if this query is still running on it then."""
+        slot, worker = turn
+        running = self.future
+        other = "another query on the same worker ran past its time limit"
+        kill_if_running_after(
+            seconds,
+            lambda: running is not None and worker.pending(running),
+            lambda: self.store.discard(slot, worker, WorkerLost(other, retry=True)),
+        )
+
     def settle(self, turn: tuple[int, _Worker], reply: _Reply) -> tuple[bool, object]:
         """(True, the answer), or (False, None) to try again; raises the query's error."""
         slot, worker = turn
         overran = f"the query ran longer than {self.limit:g} s and was stopped"
         if reply is None:
-            other = "another query on the same worker ran past its time limit"
-            running = self.future
-            kill_after_grace(
-                self.store.grace_s,
-                lambda: running is not None and worker.pending(running),
-                lambda: self.store.discard(slot, worker, WorkerLost(other, retry=True)),
-            )
+            self._stop_after(turn, self.store.grace_s)
             raise QueryTimeout(overran)
         if isinstance(reply, WorkerLost):
             self.store.discard(slot, worker, reply)

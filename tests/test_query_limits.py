@@ -125,3 +125,25 @@ def test_a_worker_starts_at_its_final_priority(national: Settings) -> None:
         assert argv[module + 4] == "0", "the worker lowers itself by nothing after it starts"
     finally:
         store.close()
+
+
+def test_a_query_whose_caller_stopped_waiting_still_stops_at_its_limit(
+    strict: TimeLimitedStore,
+) -> None:
+    """An event loop's wait cancelled (a client that left): the worker is killed at the
+    query's limit and grace all the same, not left to run the query for minutes."""
+    import asyncio
+
+    from nhskg.graph.query_answer import Formats
+
+    strict.query(COUNT)
+    before = strict.worker_pids()
+
+    async def leave_early() -> None:
+        call = strict.answer_async(RUNAWAY, Formats("json", "turtle"), timeout_s=1.0)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(call, 0.2)
+
+    asyncio.run(leave_early())
+    assert strict.worker_pids() == before, "not killed before its limit"
+    assert _wait_for(lambda: strict.worker_pids() != before, 5), "the runaway ran on"
