@@ -31,6 +31,10 @@ def server(national: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
         "NHSKG_BUILD_DIR": str(national.build),
         "NHSKG_QUERY_TIMEOUT_S": str(TIMEOUT_S),
         "NHSKG_QUERY_GRACE_S": str(GRACE_S),
+        # One client (this test) stands for many here: the per-client limits are
+        # tests/hostile/test_request_limits.py's.
+        "NHSKG_SPARQL_PER_CLIENT": "64",
+        "NHSKG_SPARQL_KILLS_PER_CLIENT": "1000",
         "NHSKG_MAX_ROWS": str(ROW_CAP),
     }
     base = f"http://127.0.0.1:{port}"
@@ -298,3 +302,35 @@ def test_standard_clients_work(base: str) -> None:
         graph.query("SELECT ?code WHERE { ?o <http://www.w3.org/ns/org#identifier> ?code } LIMIT 3")
     )
     assert len(rows) == 3
+
+
+def test_dataset_parameters_and_clauses_are_honoured_for_held_graphs_only(base: str) -> None:
+    graphs = httpx.get(
+        base + "/sparql",
+        params={
+            "query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY DESC(?n)"
+        },
+    ).json()["results"]["bindings"]
+    graph, size = graphs[-1]["g"]["value"], int(graphs[-1]["n"]["value"])
+    everything = count_of(httpx.get(base + "/sparql", params={"query": COUNT}))
+    by_parameter = httpx.get(base + "/sparql", params={"query": COUNT, "default-graph-uri": graph})
+    by_clause = httpx.get(
+        base + "/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph}> {{ ?s ?p ?o }}"}
+    )
+    assert count_of(by_parameter) == count_of(by_clause) == size < everything
+    named = httpx.post(
+        base + "/sparql",
+        data={
+            "query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": graph,
+        },
+    )
+    assert count_of(named) == size
+    for params in (
+        {"query": COUNT, "default-graph-uri": "http://127.0.0.1:9/graph"},
+        {"query": COUNT, "named-graph-uri": "file:///etc/passwd"},
+        {"query": "SELECT * FROM <http://127.0.0.1:9/graph> { ?s ?p ?o }"},
+    ):
+        refused = httpx.get(base + "/sparql", params=params)
+        assert refused.status_code == 403, params
+        assert "names no graph this store holds" in refused.json()["error"]["detail"]

@@ -1,21 +1,25 @@
 """/sparql: a read-only SPARQL 1.1 Protocol endpoint over the published graph.
 
 GET with ``query=``, POST form-encoded (``query=``) or direct (application/sparql-query).
-Updates are refused (403); so are SERVICE and FROM / FROM NAMED (403), before any engine
-sees the query, and the query workers have no network anyway. Each query has the time
-limit of the settings (a request's ``timeout`` may lower it, never raise it, and one
-below the settings' floor is raised to it; ``X-Nhskg-Timeout`` says the limit it ran
-under) and the row cap (``X-Nhskg-Truncated: true`` when it cut the result). Parameters
-must be UTF-8 once percent-decoded, by GET as by POST (400 naming the parameter); a GET
-query string over the guard's size limit is refused (413: POST it). Without a query,
-the endpoint describes itself (SPARQL 1.1 Service Description), naming itself by the
-public base URL of the settings, never by the request's Host.
+Updates are refused (403); so are SERVICE, and FROM / FROM NAMED or the protocol's
+default-graph-uri / named-graph-uri naming a graph the store does not hold (403), before
+any engine sees the query, and the query workers have no network anyway. Dataset clauses
+and parameters that name the store's own graphs are honoured (the parameters replace the
+clauses); without either, the default graph is the union of the named graphs. Each query
+has the time limit of the settings (a request's ``timeout`` may lower it, never raise
+it, and one below the settings' floor is raised to it; ``X-Nhskg-Timeout`` says the
+limit it ran under) and the row cap (``X-Nhskg-Truncated: true`` when it cut the
+result). Parameters must be UTF-8 once percent-decoded, by GET as by POST (400 naming
+the parameter); a GET query string over the guard's size limit is refused (413: POST
+it). Without a query, the endpoint describes itself (SPARQL 1.1 Service Description),
+naming itself by the public base URL of the settings, never by the request's Host.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -29,6 +33,7 @@ from nhskg.api.sparql_formats import NotAcceptable, negotiate
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.settings import Settings
 from nhskg.graph.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
+from nhskg.graph.store import Dataset
 
 
 class DirectRoute(APIRoute):
@@ -47,6 +52,7 @@ router = APIRouter(tags=["sparql"], route_class=DirectRoute)
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 MAX_BODY_BYTES = MAX_QUERY_BYTES * 3 + 1024  # a form-encoded query may triple in size
 
 
@@ -71,8 +77,9 @@ def _description(base_url: str) -> str:
 """
 
 
-async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
-    """The query text and the other parameters, from GET or either kind of POST."""
+async def _read_query(request: Request) -> tuple[str | None, dict[str, str], Dataset | None]:
+    """The query text, the other parameters and the protocol's dataset (default-graph-uri
+    and named-graph-uri, each may be repeated), from GET or either kind of POST."""
     query_string: bytes = request.scope["query_string"]
     if request.method == "GET" and len(query_string) > MAX_QUERY_BYTES:
         raise ApiError(
@@ -86,7 +93,7 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     if request.method == "GET":
         if "update" in params:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
-        return params.get("query"), params
+        return params.get("query"), params, _dataset(query_string.decode("latin-1"))
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise QueryRefused(f"the request body is longer than {MAX_BODY_BYTES} bytes", status=413)
@@ -101,18 +108,34 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str]]:
     if media == UPDATE_TYPE:
         raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
     if media == QUERY_TYPE:
-        return decode(body), params
+        return decode(body), params, _dataset(query_string.decode("latin-1"))
     if media == FORM_TYPE:
         form = _strict_form(decode(body))
         if "update" in form:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
         params.update({k: v for k, v in form.items() if k != "query"})
-        return form.get("query"), params
+        form_text = decode(body)
+        return form.get("query"), params, _dataset(query_string.decode("latin-1"), form_text)
     raise ApiError(
         415,
         "unsupported media type",
         f"POST a query as {FORM_TYPE} or {QUERY_TYPE}, not {media or 'nothing'}",
     )
+
+
+def _dataset(*texts: str) -> Dataset | None:
+    """The protocol's dataset: every default-graph-uri and named-graph-uri in ``texts``
+    (a query string, a form body), or None when neither is given. The store refuses
+    (403) any graph it does not hold: nothing is ever fetched."""
+    if not any(name in text for text in texts for name in DATASET_PARAMETERS):
+        return None
+    found: dict[str, list[str]] = {name: [] for name in DATASET_PARAMETERS}
+    for text in texts:
+        for name, value in parse_qsl(text, keep_blank_values=True, errors="strict"):
+            if name in found:
+                found[name].append(value)
+    default, named = (tuple(found[name]) for name in DATASET_PARAMETERS)
+    return (default, named) if default or named else None
 
 
 def _strict_form(text: str) -> dict[str, str]:
@@ -162,7 +185,7 @@ async def sparql(request: Request) -> Response:
     turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit and
     at least its floor; the answer's ``X-Nhskg-Timeout`` says which limit applied)."""
     graph: PublishedGraph = published(request)
-    text, params = await _read_query(request)
+    text, params, dataset = await _read_query(request)
     if text is None:
         return Response(_description(graph.settings.base_url), media_type="text/turtle")
     timeout = _timeout(params, graph.settings)
@@ -172,7 +195,9 @@ async def sparql(request: Request) -> Response:
         # in one of the client's places (429 without one), held until the worker is done.
         answer = await limited(
             request,
-            lambda: graph.sparql_service.answer_async(text, formats, timeout_s=timeout),
+            lambda: graph.sparql_service.answer_async(
+                text, formats, timeout_s=timeout, dataset=dataset
+            ),
         )
     except NotAcceptable as error:
         raise ApiError(406, "not acceptable", str(error), parameter="format") from None
