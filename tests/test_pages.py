@@ -120,6 +120,21 @@ def test_sparql_editor_runs_and_refuses_politely(client: TestClient) -> None:
     assert refused.status_code == 403 and "read-only" in refused.text
 
 
+def test_sparql_page_keeps_to_its_row_cap_for_every_query_form(client: TestClient) -> None:
+    from nhskg.api.routers.pages import PAGE_ROWS
+
+    for query in (
+        "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 25000",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 25000",
+    ):
+        page = client.get("/query/sparql", params={"query": query}, headers=HTML)
+        assert page.status_code == 200, query
+        assert page.text.count("<tr>") == PAGE_ROWS + 1, query
+        assert f"cut at {PAGE_ROWS} rows" in page.text, query
+    ask = client.get("/query/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=HTML)
+    assert "<td>yes</td>" in ask.text
+
+
 def test_unknown_page_is_an_html_error_with_suggestions(client: TestClient) -> None:
     response = client.get("/organisations/Bedfrd Hosptal", headers=HTML)
     assert response.status_code == 404

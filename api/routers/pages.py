@@ -15,8 +15,17 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
 
+from nhskg.api.client_limits import limited
 from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.routers import organisations as org_api
@@ -25,11 +34,17 @@ from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
 from nhskg.graph.named_queries import ParameterError, bind, load_query_file
 from nhskg.graph.namespaces import BASE, compact
+from nhskg.graph.query_answer import Formats
 from nhskg.graph.results import records
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.store import SelectResult, Term
 
 router = APIRouter(include_in_schema=False)
+# The SPARQL page shows at most this many rows (its downloads go to /sparql, whose cap
+# is NHSKG_MAX_ROWS); the worker writes them, so a page costs the server no more than
+# reading them back and rendering the table.
+PAGE_ROWS = 1000
+PAGE_FORMATS = Formats("json", "ntriples")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 Graph = Annotated[PublishedGraph, Depends(published)]
 
@@ -280,14 +295,21 @@ def term_cell(term: Term | Triple | None) -> dict[str, str | None]:
 
 
 @router.get("/query/sparql", response_class=HTMLResponse)
-def sparql_page(
+async def sparql_page(
     request: Request, graph: Graph, query: Annotated[str, Query(max_length=100_000)] = ""
 ) -> HTMLResponse:
+    """A user's query answered as /sparql answers it (the same guard, workers, time limit
+    and row cap: the worker writes SPARQL JSON or N-Triples, read back here), shown as a
+    table of at most PAGE_ROWS rows."""
     context: dict[str, Any] = {"title": "SPARQL results", "sparql": query, "params": {}}
     if not query.strip():
         return render(request, "query_result.html", error="Write a query first.", **context)
+    cap = min(PAGE_ROWS, graph.settings.max_rows)
     try:
-        outcome = graph.sparql_service.sparql(query)
+        answer = await limited(  # the client's places, as /sparql's (429 without one)
+            request,
+            lambda: graph.sparql_service.answer_async(query, PAGE_FORMATS, max_rows=cap),
+        )
     except QueryRefused as refused:
         return render(
             request, "query_result.html", status=refused.status, error=str(refused), **context
@@ -297,17 +319,12 @@ def sparql_page(
         ("CSV", f"/sparql?format=csv&query={encoded}"),
         ("JSON", f"/sparql?format=json&query={encoded}"),
     ]
-    if isinstance(outcome, bool):
-        return render(
-            request,
-            "query_result.html",
-            columns=["answer"],
-            rows=[[{"text": "yes" if outcome else "no", "href": None}]],
-            **context,
-        )
-    if isinstance(outcome, list):
+    context["cap"] = cap
+    context["truncated"] = answer.truncated
+    if answer.media.startswith("application/n-triples"):
+        triples = parse(answer.body, format=RdfFormat.N_TRIPLES)
         table = [
-            [term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in outcome
+            [term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in triples
         ]
         return render(
             request,
@@ -316,14 +333,13 @@ def sparql_page(
             rows=table,
             **context,
         )
-    return render(
-        request,
-        "query_result.html",
-        columns=outcome.variables,
-        rows=[[term_cell(t) for t in row] for row in outcome.rows],
-        truncated=outcome.truncated,
-        **context,
-    )
+    results = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
+    if isinstance(results, QueryBoolean):
+        cell = {"text": "yes" if results else "no", "href": None}
+        return render(request, "query_result.html", columns=["answer"], rows=[[cell]], **context)
+    variables = [v.value for v in results.variables]
+    rows = [[term_cell(solution[v]) for v in variables] for solution in results]
+    return render(request, "query_result.html", columns=variables, rows=rows, **context)
 
 
 @router.get("/query/{name}", response_class=HTMLResponse)
