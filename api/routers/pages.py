@@ -6,6 +6,7 @@ the same functions as the JSON API, so both always say the same thing.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -34,7 +35,7 @@ from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
 from nhskg.graph.named_queries import ParameterError, bind, load_query_file
 from nhskg.graph.namespaces import BASE, compact
-from nhskg.graph.query_answer import Formats
+from nhskg.graph.query_answer import Answer, Formats
 from nhskg.graph.results import records
 from nhskg.graph.sparql_guard import QueryRefused
 from nhskg.graph.store import SelectResult, Term
@@ -43,7 +44,7 @@ router = APIRouter(include_in_schema=False)
 # The SPARQL page shows at most this many rows (its downloads go to /sparql, whose cap
 # is NHSKG_MAX_ROWS); the worker writes them, so a page costs the server no more than
 # reading them back and rendering the table.
-PAGE_ROWS = 1000
+PAGE_ROWS = 500
 PAGE_FORMATS = Formats("json", "ntriples")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -298,48 +299,59 @@ def term_cell(term: Term | Triple | None) -> dict[str, str | None]:
 async def sparql_page(
     request: Request, graph: Graph, query: Annotated[str, Query(max_length=100_000)] = ""
 ) -> HTMLResponse:
-    """A user's query answered as /sparql answers it (the same guard, workers, time limit
-    and row cap: the worker writes SPARQL JSON or N-Triples, read back here), shown as a
-    table of at most PAGE_ROWS rows."""
+    """A user's query answered as /sparql answers it (the same guard, workers, time limit,
+    row cap and per-client places: the worker writes SPARQL JSON or N-Triples), shown
+    as a table of at most PAGE_ROWS rows. Reading the answer back and rendering the
+    table run in a thread, inside the client's place: a page of rows costs tens of
+    milliseconds of CPU, which must not stall the event loop that every request
+    passes through."""
     context: dict[str, Any] = {"title": "SPARQL results", "sparql": query, "params": {}}
     if not query.strip():
         return render(request, "query_result.html", error="Write a query first.", **context)
     cap = min(PAGE_ROWS, graph.settings.max_rows)
-    try:
-        answer = await limited(  # the client's places, as /sparql's (429 without one)
-            request,
-            lambda: graph.sparql_service.answer_async(query, PAGE_FORMATS, max_rows=cap),
-        )
-    except QueryRefused as refused:
-        return render(
-            request, "query_result.html", status=refused.status, error=str(refused), **context
-        )
     encoded = quote(query)
     context["downloads"] = [
         ("CSV", f"/sparql?format=csv&query={encoded}"),
         ("JSON", f"/sparql?format=json&query={encoded}"),
     ]
     context["cap"] = cap
-    context["truncated"] = answer.truncated
+
+    async def answered() -> HTMLResponse:
+        answer = await graph.sparql_service.answer_async(query, PAGE_FORMATS, max_rows=cap)
+        return await asyncio.to_thread(_result_page, request, answer, context)
+
+    try:
+        return await limited(request, answered)  # 429 without a place
+    except QueryRefused as refused:
+        context.pop("downloads")
+        return render(
+            request, "query_result.html", status=refused.status, error=str(refused), **context
+        )
+
+
+def _result_page(request: Request, answer: Answer, context: dict[str, Any]) -> HTMLResponse:
+    """The results page of an answer the worker wrote (N-Triples or SPARQL JSON)."""
     if answer.media.startswith("application/n-triples"):
         triples = parse(answer.body, format=RdfFormat.N_TRIPLES)
-        table = [
+        columns = ["subject", "predicate", "object"]
+        rows = [
             [term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in triples
         ]
-        return render(
-            request,
-            "query_result.html",
-            columns=["subject", "predicate", "object"],
-            rows=table,
-            **context,
-        )
-    results = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
-    if isinstance(results, QueryBoolean):
-        cell = {"text": "yes" if results else "no", "href": None}
-        return render(request, "query_result.html", columns=["answer"], rows=[[cell]], **context)
-    variables = [v.value for v in results.variables]
-    rows = [[term_cell(solution[v]) for v in variables] for solution in results]
-    return render(request, "query_result.html", columns=variables, rows=rows, **context)
+    else:
+        results = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
+        if isinstance(results, QueryBoolean):
+            columns, rows = ["answer"], [[{"text": "yes" if results else "no", "href": None}]]
+        else:
+            columns = [v.value for v in results.variables]
+            rows = [[term_cell(solution[v]) for v in columns] for solution in results]
+    return render(
+        request,
+        "query_result.html",
+        columns=columns,
+        rows=rows,
+        truncated=answer.truncated,
+        **context,
+    )
 
 
 @router.get("/query/{name}", response_class=HTMLResponse)
