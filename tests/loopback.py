@@ -10,9 +10,24 @@ from contextlib import contextmanager
 import pytest
 
 from nhskg.graph import loopback
-from nhskg.graph.loopback import free_port, oxigraph_read_only, venv_command
+from nhskg.graph.loopback import (
+    CountingListener,
+    children_cpu,
+    free_port,
+    oxigraph_read_only,
+    venv_command,
+    worker_pids,
+)
 
-__all__ = ["free_port", "oxigraph_read_only", "running", "venv_command"]
+__all__ = [
+    "CountingListener",
+    "children_cpu",
+    "free_port",
+    "oxigraph_read_only",
+    "running",
+    "venv_command",
+    "worker_pids",
+]
 
 
 @contextmanager

@@ -9,11 +9,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from loopback import free_port, running, venv_command
+from loopback import children_cpu, free_port, running, venv_command
 
 from nhskg.graph.settings import Settings
 
@@ -186,20 +185,6 @@ def test_size_nesting_and_encoding_limits(base: str) -> None:
     assert bad.status_code == 400 and "UTF-8" in bad.json()["error"]["detail"]
 
 
-def _children_cpu(parent: int) -> float:
-    """CPU seconds used so far by the server's child processes (the query workers)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def test_a_runaway_query_is_stopped_and_stops_using_cpu(
     server: tuple[str, subprocess.Popen[bytes]],
 ) -> None:
@@ -211,9 +196,9 @@ def test_a_runaway_query_is_stopped_and_stops_using_cpu(
     assert "longer than 2 s" in response.json()["error"]["detail"]
     assert took < TIMEOUT_S + 3
     time.sleep(GRACE_S + 0.5)  # the worker is killed once its grace is over
-    before = _children_cpu(process.pid)
+    before = children_cpu(process.pid)
     time.sleep(1.0)
-    assert _children_cpu(process.pid) - before < 0.3, "a stopped query kept burning CPU"
+    assert children_cpu(process.pid) - before < 0.3, "a stopped query kept burning CPU"
 
 
 def test_a_request_may_lower_the_time_limit_but_not_raise_it(base: str) -> None:

@@ -5,38 +5,15 @@ shape costs a worker."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from loopback import free_port, running, venv_command
+from loopback import CountingListener, free_port, running, venv_command, worker_pids
 
 from nhskg.graph.settings import Settings
 
 FLAT = "SELECT * { BIND(1 AS ?a) FILTER(" + " || ".join(["?a"] * 15_000) + ") }"
-
-
-class Listener:
-    """A TCP listener on loopback that counts the connections made to it."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.accepted = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.socket.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 21\r\n\r\nINTERNAL-SECRET-TOKEN")
-            conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +27,6 @@ def server(national: Settings) -> Iterator[tuple[str, int]]:
         yield base, p.pid
 
 
-def _workers(pid: int) -> set[int]:
-    return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
-
-
 def _refused(response: httpx.Response, status: int, words: str) -> None:
     assert response.status_code == status, response.text
     error = response.json()["error"]
@@ -64,7 +37,7 @@ def test_service_past_a_dot_or_a_carriage_return_is_refused_and_reaches_nobody(
     server: tuple[str, int],
 ) -> None:
     base, _ = server
-    listener = Listener()
+    listener = CountingListener()
     endpoint = f"<http://127.0.0.1:{listener.port}/>"
     for query in (
         f"SELECT * {{ BIND(1 AS ?x) .SERVICE {endpoint} {{ ?a ?b ?c }} }}",
@@ -72,8 +45,8 @@ def test_service_past_a_dot_or_a_carriage_return_is_refused_and_reaches_nobody(
         f"SELECT * {{ ?s ?p ?o FILTER EXISTS {{ SERVICE SILENT {endpoint} {{ ?a ?b ?c }} }} }}",
     ):
         _refused(httpx.post(base + "/sparql", data={"query": query}), 403, "SERVICE")
-    listener.socket.close()
-    assert listener.accepted == 0
+    listener.close()
+    assert listener.connections == 0
 
 
 def test_an_unknown_function_is_the_clients_error(server: tuple[str, int]) -> None:
@@ -87,12 +60,12 @@ def test_a_long_flat_expression_is_refused_without_costing_a_worker(
 ) -> None:
     base, pid = server
     assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
-    before = _workers(pid)
+    before = set(worker_pids(pid))
     for _ in range(3):
         response = httpx.post(base + "/sparql", data={"query": FLAT}, timeout=30)
         _refused(response, 400, "operands in one operator chain")
     assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
-    assert _workers(pid) == before, "a worker was lost to the query's shape"
+    assert set(worker_pids(pid)) == before, "a worker was lost to the query's shape"
 
 
 def test_a_query_that_crashes_its_worker_twice_is_refused_as_the_clients_error(
@@ -113,8 +86,8 @@ def test_a_query_that_crashes_its_worker_twice_is_refused_as_the_clients_error(
     with running(command, base + "/api", env=env, quiet=True) as process:
         first = httpx.post(base + "/sparql", data={"query": query}, timeout=60)
         _refused(first, 400, "crashed the query engine twice")
-        before = _workers(process.pid)
+        before = set(worker_pids(process.pid))
         again = httpx.post(base + "/sparql", data={"query": query}, timeout=60)
         _refused(again, 400, "crashed")
-        assert _workers(process.pid) == before
+        assert set(worker_pids(process.pid)) == before
         assert process.poll() is None

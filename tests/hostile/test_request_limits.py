@@ -18,7 +18,6 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -28,7 +27,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from loopback import free_port, running, venv_command
+from loopback import children_cpu, free_port, running, venv_command
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -299,20 +298,6 @@ def test_a_client_whose_queries_keep_overrunning_gets_429_until_its_window_clear
     assert _ask(base, "127.0.0.4", COUNT + " # the window cleared").status_code == 200
 
 
-def _children_cpu(parent: int) -> float:
-    """CPU seconds used so far by the server's child processes (the query workers)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def _send_and_leave(port: int, address: str, query: str) -> None:
     """Send a /sparql request from ``address`` and close the connection unanswered."""
     with socket.create_connection(("127.0.0.1", port), source_address=(address, 0)) as sock:
@@ -340,9 +325,9 @@ def test_a_query_whose_client_left_counts_until_its_time_limit_stops_it(
         time.sleep(0.1)
     assert freed is not None and freed >= 1.0, freed
     time.sleep(2.5)  # the grace a stopped query's worker has before it is killed
-    before = _children_cpu(process.pid)
+    before = children_cpu(process.pid)
     time.sleep(1.0)
-    assert _children_cpu(process.pid) - before < 0.3, "a query of a client that left ran on"
+    assert children_cpu(process.pid) - before < 0.3, "a query of a client that left ran on"
 
 
 # -- cancelling a handler whose client has gone --------------------------------------

@@ -16,19 +16,17 @@ from __future__ import annotations
 import ctypes.util
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
 import pytest
-from loopback import free_port, running, venv_command
+from loopback import CountingListener, free_port, running, venv_command, worker_pids
 
+from nhskg.graph.loopback import LISTENER_ANSWERS
 from nhskg.graph.publish import current
 from nhskg.graph.query_worker import QueryFailed, TimeLimitedStore
 from nhskg.graph.settings import Settings
@@ -38,44 +36,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 NOBODY = 65534
 
 
-# How the listener answers: an error with the secret as its body, or results whose
-# syntax breaks on the secret (Oxigraph quotes either in its error message).
-ANSWERS = {
-    "error": (b"500 Internal Server Error", b"text/plain", b"%s"),
-    "results": (b"200 OK", b"text/tab-separated-values", b"?s\n<%s"),
-}
-
-
-class Listener:
-    """A server on 127.0.0.1 that counts connections and answers each with a secret."""
-
-    def __init__(self, answer: str = "error") -> None:
-        self.status, self.media, self.template = ANSWERS[answer]
-        self.secret = "INTERNAL-SECRET-TOKEN=" + secrets.token_hex(12)
-        self.connections = 0
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port: int = self.socket.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        body = self.template % self.secret.encode()
-        head = b"HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (self.status, self.media)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            with conn:
-                conn.settimeout(2)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-                except OSError:
-                    pass
+class Listener(CountingListener):
+    """The shared counting listener, with the SERVICE calls that would reach it."""
 
     def queries(self) -> list[str]:
         """SERVICE calls to this listener, in several shapes."""
@@ -86,11 +48,6 @@ class Listener:
             f"PREFIX x: <http://localhost:{self.port}/> SELECT * WHERE {{ SERVICE x: {{ ?s ?p ?o }} }}",
             f"ASK {{ ?a ?b ?c . SERVICE <{url}> {{ ?s ?p ?o }} }}",
         ]
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
 
 
 @pytest.fixture
@@ -177,7 +134,7 @@ def test_auto_puts_up_a_namespace_and_the_filter_together(store_path: Path) -> N
         store.close()
 
 
-@pytest.mark.parametrize("answer", list(ANSWERS))
+@pytest.mark.parametrize("answer", list(LISTENER_ANSWERS))
 def test_without_a_barrier_the_remote_answer_stays_out_of_the_error(
     store_path: Path, capfd: pytest.CaptureFixture[str], answer: str
 ) -> None:
@@ -306,18 +263,6 @@ def served(
     return [*start, venv_command("nhskg"), "serve", "--port", str(port)], env
 
 
-def workers_of(pid: int) -> list[int]:
-    """The query worker processes a server runs now."""
-    children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(c) for c in (task / "children").read_text().split()]
-    return [
-        c
-        for c in children
-        if b"nhskg.graph.worker_process" in Path(f"/proc/{c}/cmdline").read_bytes()
-    ]
-
-
 @pytest.mark.parametrize("start", list(STARTS), ids=list(STARTS))
 def test_nhskg_serve_isolates_its_workers_however_it_is_started(
     shared_build: Path, listener: Listener, capfd: pytest.CaptureFixture[str], start: str
@@ -331,7 +276,7 @@ def test_nhskg_serve_isolates_its_workers_however_it_is_started(
         for query in listener.queries():
             response = httpx.post(base + "/sparql", data={"query": query}, timeout=30)
             assert response.status_code >= 400 and listener.secret not in response.text
-        confined = [confinement(pid) for pid in workers_of(process.pid)]
+        confined = [confinement(pid) for pid in worker_pids(process.pid)]
     assert confined, "the server runs no query worker"
     namespaced = available("netns", STARTS[start]) or available("userns", STARTS[start])
     filtered = available("seccomp")
