@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph
-
 from nhskg.graph import sparql_guard
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record import provenance
 
 RESULTS = Path(__file__).parent / "results" / "engine-limits.json"
 SIZES = (100, 300, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000)
@@ -148,13 +147,7 @@ def main() -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
-            {
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": f"{platform.machine()}, {platform.python_version()}",
-                "pyoxigraph": pyoxigraph.__version__,
-                "command": " ".join(["python", "-P", *sys.argv]),
-                "shapes": shapes,
-            },
+            {**provenance(), "shapes": shapes},
             indent=2,
         )
         + "\n",
