@@ -52,8 +52,10 @@ def test_mount_static_without_the_viewer_still_serves_static(tmp_path: Path) -> 
     assert client.get("/vendor/cytoscape/cytoscape.min.js").status_code == 404
 
 
-def test_static_folder_holds_only_our_own_scripts() -> None:
-    assert sorted(p.name for p in STATIC_DIR.iterdir()) == ["network.js"]
+def test_static_folder_holds_only_our_own_scripts_and_styles() -> None:
+    """No vendored library: our network script and the pages' style sheets (kept out
+    of the pages so the Content Security Policy allows no inline style)."""
+    assert sorted(p.name for p in STATIC_DIR.iterdir()) == ["network.css", "network.js", "site.css"]
 
 
 def test_viewer_comes_from_the_npm_lock_not_the_repository() -> None:
