@@ -123,14 +123,18 @@ def test_sparql_editor_runs_and_refuses_politely(client: TestClient) -> None:
 def test_sparql_page_keeps_to_its_row_cap_for_every_query_form(client: TestClient) -> None:
     from nhskg.api.routers.pages import PAGE_ROWS
 
-    for query in (
-        "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 25000",
-        "SELECT * WHERE { ?s ?p ?o } LIMIT 25000",
+    for query, download in (
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 25000", "format=turtle"),
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 25000", "format=csv"),
     ):
         page = client.get("/query/sparql", params={"query": query}, headers=HTML)
         assert page.status_code == 200, query
         assert page.text.count("<tr>") == PAGE_ROWS + 1, query
         assert f"cut at {PAGE_ROWS} rows" in page.text, query
+        link = re.search(r'href="(/sparql\?' + download + r'[^"]*)"', page.text)
+        assert link, f"no {download} download for {query}"
+        whole = client.get(link.group(1).replace("&amp;", "&"))
+        assert whole.status_code == 200 and whole.headers["x-nhskg-truncated"] == "true"
     ask = client.get("/query/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=HTML)
     assert "<td>yes</td>" in ask.text
 

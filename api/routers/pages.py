@@ -46,6 +46,7 @@ router = APIRouter(include_in_schema=False)
 # reading them back and rendering the table.
 PAGE_ROWS = 500
 PAGE_FORMATS = Formats("json", "ntriples")
+DOWNLOADS = (("CSV", "csv"), ("JSON", "json"))
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 Graph = Annotated[PublishedGraph, Depends(published)]
 
@@ -309,11 +310,6 @@ async def sparql_page(
     if not query.strip():
         return render(request, "query_result.html", error="Write a query first.", **context)
     cap = min(PAGE_ROWS, graph.settings.max_rows)
-    encoded = quote(query)
-    context["downloads"] = [
-        ("CSV", f"/sparql?format=csv&query={encoded}"),
-        ("JSON", f"/sparql?format=json&query={encoded}"),
-    ]
     context["cap"] = cap
 
     async def answered() -> HTMLResponse:
@@ -323,15 +319,21 @@ async def sparql_page(
     try:
         return await limited(request, answered)  # 429 without a place
     except QueryRefused as refused:
-        context.pop("downloads")
         return render(
             request, "query_result.html", status=refused.status, error=str(refused), **context
         )
 
 
 def _result_page(request: Request, answer: Answer, context: dict[str, Any]) -> HTMLResponse:
-    """The results page of an answer the worker wrote (N-Triples or SPARQL JSON)."""
-    if answer.media.startswith("application/n-triples"):
+    """The results page of an answer the worker wrote (N-Triples or SPARQL JSON), with
+    links to the whole answer from /sparql in the formats of its kind."""
+    graph_answer = answer.media.startswith("application/n-triples")
+    encoded = quote(context["sparql"])
+    formats = (("Turtle", "turtle"), ("N-Triples", "ntriples")) if graph_answer else DOWNLOADS
+    context = context | {
+        "downloads": [(label, f"/sparql?format={key}&query={encoded}") for label, key in formats]
+    }
+    if graph_answer:
         triples = parse(answer.body, format=RdfFormat.N_TRIPLES)
         columns = ["subject", "predicate", "object"]
         rows = [
