@@ -38,7 +38,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from nhskg.api.errors import ApiError, error_response
-from nhskg.graph.query_worker import QueryTimeout
+from nhskg.graph.query.query_worker import QueryTimeout
 from nhskg.graph.settings import Settings
 
 MAX_CLIENTS = 10_000
@@ -175,7 +175,7 @@ async def limited(request: Request, work: Callable[[], Awaitable[T]]) -> T:
     """Run ``work`` (a SPARQL query's answer) in one of the client's places, or refuse
     with :class:`TooManyRequests`. The place is given back when the work is done, even
     if this handler is cancelled first (its client went away), and a
-    :class:`~nhskg.graph.query_worker.QueryTimeout` counts as a stopped query."""
+    :class:`~nhskg.graph.query.query_worker.QueryTimeout` counts as a stopped query."""
     limits = limits_of(request.app)
     client = client_of(request)
     limits.admit(client)

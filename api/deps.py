@@ -8,8 +8,8 @@ from fastapi import Request
 
 from nhskg.api.errors import ApiError
 from nhskg.api.state import GRAPH_KEY, PublishedGraph
-from nhskg.graph.results import records
-from nhskg.graph.store import SelectResult
+from nhskg.graph.query.results import records
+from nhskg.graph.query.store import SelectResult
 
 
 def published(request: Request) -> PublishedGraph:

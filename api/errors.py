@@ -16,11 +16,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from nhskg.graph.named_queries import ParameterError
 from nhskg.graph.network.analysis import NetworkError, NotInNetwork
 from nhskg.graph.publish import NoPublishedGraph
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.sparql_guard import QueryRefused
+from nhskg.graph.query.named_queries import ParameterError
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.sparql_guard import QueryRefused
 
 log = logging.getLogger("nhskg.api")
 

@@ -10,7 +10,7 @@ dependency, before FastAPI validates anything or a handler starts; a value over 
 limit is a 400 in the one error shape naming the parameter. Routes also declare the
 limits of their text parameters (``Query(max_length=...)``) so that the OpenAPI
 document shows them. The SPARQL endpoint reads its own parameters, with its own size
-limit (:data:`nhskg.graph.sparql_guard.MAX_QUERY_BYTES`).
+limit (:data:`nhskg.graph.query.sparql_guard.MAX_QUERY_BYTES`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 from fastapi import Depends, Request
 
 from nhskg.api.errors import ApiError
-from nhskg.graph.named_queries import MAX_VALUE_CHARS
-from nhskg.graph.sparql_guard import MAX_QUERY_BYTES
+from nhskg.graph.query.named_queries import MAX_VALUE_CHARS
+from nhskg.graph.query.sparql_guard import MAX_QUERY_BYTES
 
 KEY_MAX = 64  # codes, keys, type keys, query names, document identifiers, formats
 TEXT_MAX = MAX_VALUE_CHARS  # anything that may name an organisation, search text

@@ -2,14 +2,14 @@
 
 SELECT and ASK: JSON, XML, CSV, TSV. CONSTRUCT and DESCRIBE: Turtle, N-Triples,
 JSON-LD. The format comes from the ``format`` parameter or else the Accept header.
-The query worker writes the answer in it (:mod:`nhskg.graph.query_answer`).
+The query worker writes the answer in it (:mod:`nhskg.graph.query.query_answer`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from nhskg.graph.query_answer import GRAPH_TYPES, RESULT_TYPES, Formats, NotAcceptable
+from nhskg.graph.query.query_answer import GRAPH_TYPES, RESULT_TYPES, Formats, NotAcceptable
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "NotAcceptable", "choose", "negotiate"]
 

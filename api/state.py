@@ -25,14 +25,14 @@ from functools import cached_property
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nhskg.api.caching import BUILD_KEY
-from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.network.fetch import NetworkData, load_network_data
 from nhskg.graph.publish import Lease, current_target, lease_current
-from nhskg.graph.published_answers import PublishedAnswers
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import QueryService, default_store
+from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.published_answers import PublishedAnswers
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import QueryService, default_store
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import SelectResult
 
 RESULT_CACHE_SIZE = 4096
 GRAPH_KEY = "nhskg.graph"  # the request scope's generation, set by GenerationMiddleware

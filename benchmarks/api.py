@@ -28,11 +28,11 @@ from typing import Any
 
 import pyoxigraph
 
-from nhskg.graph.lookup import OrganisationIndex
-from nhskg.graph.named_queries import bind, load_query_file
 from nhskg.graph.publish import current
+from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.named_queries import bind, load_query_file
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import (

@@ -7,7 +7,7 @@ in-memory store, each in a fresh process and in a thread, as the query workers r
 them. A process that dies of a signal (a stack overflow is SIGSEGV) is a crash; one
 that runs past ``--seconds`` is recorded as slow and the shape's growth stops there.
 The first crashing size of each shape, beside the guard's limit for it
-(:mod:`nhskg.graph.sparql_guard`), goes to ``benchmarks/results/engine-limits.json``
+(:mod:`nhskg.graph.query.sparql_guard`), goes to ``benchmarks/results/engine-limits.json``
 with the machine, date and pyoxigraph version.
 """
 
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from nhskg.graph import sparql_guard
+from nhskg.graph.query import sparql_guard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import provenance

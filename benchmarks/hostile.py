@@ -36,11 +36,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nhskg.graph.lookup import OrganisationIndex
 from nhskg.graph.loopback import CountingListener, children
 from nhskg.graph.publish import current
+from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, serving, summary, venv_command

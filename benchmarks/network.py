@@ -33,7 +33,7 @@ import networkx as nx
 from nhskg.graph.network import analysis
 from nhskg.graph.network.fetch import QUERIES, NetworkData, internal_rows, load_network_data
 from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
 RESULTS = Path(__file__).parent / "results" / "network.json"

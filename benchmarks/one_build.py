@@ -16,7 +16,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
-from nhskg.graph.query_worker import QueryTimeout
+from nhskg.graph.query.query_worker import QueryTimeout
 from nhskg.graph.settings import Settings
 
 

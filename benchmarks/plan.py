@@ -4,7 +4,7 @@
 
 Each query is given its largest parameter sample as the scale benchmark draws it
 (`scale_params.largest_samples`). The planned form (`QueryService.planned_text`: the
-plan of :func:`nhskg.graph.sparql_text.lateral_groups` with the values bound, what the
+plan of :func:`nhskg.graph.query.sparql_text.lateral_groups` with the values bound, what the
 product runs) goes through the query worker with ``planned=True`` and stops at the time
 limit; the form as written, bound (`QueryService.bound_text`), runs on the store in this
 process, where nothing can stop it, so a query of minutes takes minutes: meant for
@@ -21,8 +21,8 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from nhskg.graph.publish import current
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import QueryService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from one_build import as_written, best_of, parser, settings_of, write

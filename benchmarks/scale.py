@@ -16,7 +16,7 @@ For each scale, in this order:
    samples' runs and the largest sample's own (scale_queries.py), on the embedded store
    in process, on rdflib in memory (skipped above `--rdflib-limit` quads) and on
    `oxigraph serve-read-only`; and the parameterless ones also as the product serves
-   them, from the answers the build published (graph/published_answers.py);
+   them, from the answers the build published (graph/query/published_answers.py);
 3. API: `nhskg serve` with 16 keep-alive clients, organisation lookups cold and warm,
    and `/sparql` against Oxigraph's own `/query` with the same queries: the
    neighbourhood of RC1 and API_QUERIES, each as written with its largest sample's
@@ -54,9 +54,9 @@ import rdflib
 
 from nhskg.graph.allocator import describe
 from nhskg.graph.publish import current
-from nhskg.graph.published_answers import PublishedAnswers
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.published_answers import PublishedAnswers
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

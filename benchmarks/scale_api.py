@@ -34,9 +34,9 @@ from typing import Any
 
 from nhskg.graph.allocator import environment
 from nhskg.graph.publish import current
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import (

@@ -29,11 +29,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from nhskg.graph.named_queries import Param, ParameterError, QueryFile
 from nhskg.graph.namespaces import sparql_prefixes
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.service import QueryService
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query.named_queries import Param, ParameterError, QueryFile
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import GraphStore, SelectResult
 
 SAMPLE_SIZE = 7
 EXTRA_ORGANISATIONS = ("RC1", "04F")

@@ -41,9 +41,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.service import QueryService
-from nhskg.graph.store import GraphStore
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import GraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from procs import run_measured, tail

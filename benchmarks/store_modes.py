@@ -22,8 +22,8 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from nhskg.graph.publish import current
-from nhskg.graph.service import QueryService
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from one_build import as_written, best_of, parser, settings_of, write

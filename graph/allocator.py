@@ -8,7 +8,7 @@ organisation's evidence took 94 ms in a fresh process and 117 ms after NHS Engla
 (42,783 rows), its heap fragmented. With jemalloc preloaded the same query took 68 ms,
 before and after, and the SPARQL endpoint's workers spent about 15% less CPU a query.
 
-So the query workers (:mod:`nhskg.graph.query_worker`) start with jemalloc in
+So the query workers (:mod:`nhskg.graph.query.query_worker`) start with jemalloc in
 ``LD_PRELOAD`` where the system has it (Debian's libjemalloc2, which ``make setup``
 installs when it runs as root). ``NHSKG_QUERY_ALLOCATOR`` chooses: ``auto`` (jemalloc
 if found, else the system's malloc), ``system``, or the path of a malloc library to

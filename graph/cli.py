@@ -23,25 +23,25 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from nhskg.graph.allocator import describe
-from nhskg.graph.build import build, validate_sources
+from nhskg.graph.building.build import build, validate_sources
+from nhskg.graph.building.dump import read_curated
+from nhskg.graph.building.remote_publish import RemotePublishError
 from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
 from nhskg.graph.curated.yamlio import CuratedFileError
-from nhskg.graph.dump import read_curated
 from nhskg.graph.errors import RdfFileError
-from nhskg.graph.lookup import OrganisationIndex
-from nhskg.graph.named_queries import ParameterError, QueryFileError
 from nhskg.graph.network.analysis import NetworkError
 from nhskg.graph.network.cli import add_network_parser
 from nhskg.graph.publish import NoPublishedGraph
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.named_queries import ParameterError, QueryFileError
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.results import FORMATS, render
+from nhskg.graph.query.service import QueryService, UnknownQuery, default_store
+from nhskg.graph.query.sparql_guard import QueryRefused, decode
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
-from nhskg.graph.remote_publish import RemotePublishError
-from nhskg.graph.results import FORMATS, render
-from nhskg.graph.service import QueryService, UnknownQuery, default_store
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import QueryRefused, decode
 
 OK, NONCONFORMING, ERROR = 0, 1, 2
 EXPECTED_ERRORS = (
@@ -232,8 +232,8 @@ def _workers_isolation(settings: Settings) -> str:
     reports; when it has none, a loud warning on stderr and in the log."""
     import logging
 
-    from nhskg.graph.query_worker import TimeLimitedStore
-    from nhskg.graph.sandbox import announcement
+    from nhskg.graph.query.query_worker import TimeLimitedStore
+    from nhskg.graph.query.sandbox import announcement
 
     probe = default_store(settings, 1)
     assert isinstance(probe, TimeLimitedStore)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic_core import PydanticUndefined
 
-from nhskg.graph.named_queries import load_query_files
+from nhskg.graph.query.named_queries import load_query_files
 from nhskg.graph.settings import REPO_ROOT, Settings
 
 GENERATED = (

@@ -155,7 +155,7 @@ def worker_pids(server: int) -> list[int]:
     workers = []
     for child in children(server):
         with contextlib.suppress(OSError):  # a worker that stopped meanwhile
-            if b"nhskg.graph.worker_process" in Path(f"/proc/{child}/cmdline").read_bytes():
+            if b"nhskg.graph.query.worker_process" in Path(f"/proc/{child}/cmdline").read_bytes():
                 workers.append(child)
     return workers
 

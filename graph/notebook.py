@@ -15,12 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nhskg.graph.named_queries import QUERY_NAME
 from nhskg.graph.publish import current
-from nhskg.graph.results import records
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.named_queries import QUERY_NAME
+from nhskg.graph.query.results import records
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import SelectResult
 
 _services: dict[tuple[Settings, Path], QueryService] = {}
 

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest the build spends on each answer it publishes (a parameterless "
         "named query, or one query for one organisation; see "
-        "nhskg.graph.published_answers); one that overruns is evaluated when asked for "
+        "nhskg.graph.query.published_answers); one that overruns is evaluated when asked for "
         "instead.",
     )
     answer_threads: int = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nhskg.graph.store import SelectResult
+from nhskg.graph.query.store import SelectResult
 
 
 def answers(result: object) -> list[tuple[str, ...]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.graph.build import build
-from nhskg.graph.service import QueryService
+from nhskg.graph.building.build import build
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

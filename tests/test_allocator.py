@@ -9,10 +9,10 @@ import pytest
 from loopback import venv_command
 
 from nhskg.graph.allocator import environment, mapped_allocator, preloaded_library
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import default_store
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import default_store
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import SelectResult
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

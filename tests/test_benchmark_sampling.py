@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.publish import current
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore, SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore, SelectResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from scale_params import EXTRA_ORGANISATIONS, SAMPLE_SIZE, draw, draw_all, rank_pools, spread

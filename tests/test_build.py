@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
+from nhskg.graph.building.dump import Batch, collector_paused, write_dump
+from nhskg.graph.building.statistics import STATISTICS_GRAPH
+from nhskg.graph.building.streaming_load import LoadFailed, StreamingLoad
 from nhskg.graph.cli import main
-from nhskg.graph.dump import Batch, collector_paused, write_dump
 from nhskg.graph.publish import current
-from nhskg.graph.published_answers import ANSWERS_FOLDER
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.published_answers import ANSWERS_FOLDER
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.statistics import STATISTICS_GRAPH
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.streaming_load import LoadFailed, StreamingLoad
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.nq"
 
@@ -195,10 +195,10 @@ def test_old_builds_are_pruned_but_current_is_kept(mini: Settings) -> None:
 
 
 def test_a_broken_shapes_or_ontology_file_is_named_in_the_error(tmp_path: Path) -> None:
-    from nhskg.graph.dump import add_ontology
+    from nhskg.graph.building.dump import add_ontology
     from nhskg.graph.emit import QuadSink
     from nhskg.graph.errors import RdfFileError
-    from nhskg.graph.validate import load_shapes
+    from nhskg.graph.validation.validate import load_shapes
 
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix x: <http://example.org/> .\nx:a x:b x:c ;;; oops\n")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.graph.named_queries import load_query_files
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import check_findings
+from nhskg.graph.query.named_queries import load_query_files
+from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.validation.validate import check_findings
 
 CHECKS = Path(__file__).resolve().parents[1] / "queries" / "checks"
 P = """@prefix org: <http://www.w3.org/ns/org#> .

@@ -7,7 +7,7 @@ the document identifier and a verbatim quote.
 
 from __future__ import annotations
 
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
 
 BCT_DOC_2018 = "001_8f4681f0f741929f.txt"
 BCT_DOC_2015 = "004_e57bb13dd4c17d92.txt"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.cli import main
 from nhskg.graph.curated.coverage import sentences
 from nhskg.graph.publish import current
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
 DOC = "000_ab1d5f3ab4a972f1"

@@ -10,7 +10,7 @@ import pytest
 
 from nhskg.graph.cli import parser
 from nhskg.graph.docs_pages import pages
-from nhskg.graph.named_queries import load_query_files
+from nhskg.graph.query.named_queries import load_query_files
 from nhskg.graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

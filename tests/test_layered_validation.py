@@ -7,16 +7,21 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 from test_build import break_trust_name
 
-from nhskg.graph.build import build
-from nhskg.graph.closure import CLOSURE_TERMS, CLOSURE_THINGS, ClosureTracker
-from nhskg.graph.dump import write_dump
+from nhskg.graph.building.build import build
+from nhskg.graph.building.dump import write_dump
 from nhskg.graph.namespaces import FOAF, ORG, ORGTYPE, PROV, RDF, SKOS
 from nhskg.graph.publish import current
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.shacl_context import batch_data, rdflib_graph, shape_reads
-from nhskg.graph.shacl_sparql import without_sparql
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import Finding, core_findings, load_shapes, sparql_constraint_findings
+from nhskg.graph.validation.closure import CLOSURE_TERMS, CLOSURE_THINGS, ClosureTracker
+from nhskg.graph.validation.shacl_context import batch_data, rdflib_graph, shape_reads
+from nhskg.graph.validation.shacl_sparql import without_sparql
+from nhskg.graph.validation.validate import (
+    Finding,
+    core_findings,
+    load_shapes,
+    sparql_constraint_findings,
+)
 
 
 def _validation(settings: Settings) -> dict[str, object]:

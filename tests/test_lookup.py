@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from nhskg.graph.lookup import CLOSE, OrganisationIndex, could_be_close, normalise
-from nhskg.graph.named_queries import ParameterError
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.lookup import CLOSE, OrganisationIndex, could_be_close, normalise
+from nhskg.graph.query.named_queries import ParameterError
+from nhskg.graph.query.service import QueryService
 
 
 def test_normalise_folds_case_punctuation_and_ampersands() -> None:

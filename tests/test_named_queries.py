@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from nhskg.graph.named_queries import (
+from nhskg.graph.namespaces import sparql_prefixes
+from nhskg.graph.query.named_queries import (
     ParameterError,
     QueryFileError,
     bind,
@@ -17,9 +18,8 @@ from nhskg.graph.named_queries import (
     load_query_files,
     parse_header,
 )
-from nhskg.graph.namespaces import sparql_prefixes
-from nhskg.graph.service import QueryService
-from nhskg.graph.store import SelectResult
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import SelectResult
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 ALL_QUERIES = sorted(

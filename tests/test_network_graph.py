@@ -11,13 +11,13 @@ import networkx as nx
 import pytest
 
 from nhskg.graph.cli import main
-from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.network.evidence import BATCH
 from nhskg.graph.network.fetch import load_network_data
 from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.named_queries import load_query_file
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import SelectResult
 
 BLMK_DOC = "003_f7ec335ea921a4a0.txt"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from nhskg.graph import run_query
-from nhskg.graph.named_queries import ParameterError
+from nhskg.graph.query.named_queries import ParameterError
 from nhskg.graph.settings import Settings
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nhskg.api.app import create_app
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.settings import Settings
 
 HTML = {"Accept": "text/html"}

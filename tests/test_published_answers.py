@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from pyoxigraph import Literal, NamedNode
 
 from nhskg.api.app import create_app
-from nhskg.graph.named_queries import ParameterError, bind
 from nhskg.graph.publish import current
-from nhskg.graph.published_answers import (
+from nhskg.graph.query.named_queries import ParameterError, bind
+from nhskg.graph.query.published_answers import (
     ANSWERS_FOLDER,
     INDEX_FILE,
     PublishedAnswers,
@@ -23,10 +23,10 @@ from nhskg.graph.published_answers import (
     write_answers,
     write_keyed_answers,
 )
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore, SelectResult, Term
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import OxigraphStore, SelectResult, Term
 
 
 def _evaluated(service: QueryService, store: OxigraphStore, name: str) -> list[tuple[object, ...]]:

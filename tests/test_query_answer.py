@@ -12,8 +12,8 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
 
 from nhskg.graph.namespaces import XSD
-from nhskg.graph.query_answer import Formats, NotAcceptable, write_answer
-from nhskg.graph.store import SelectResult, outcome
+from nhskg.graph.query.query_answer import Formats, NotAcceptable, write_answer
+from nhskg.graph.query.store import SelectResult, outcome
 
 EX = "http://example.org/"
 JSON_ONLY = Formats("json", "turtle")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.publish import current
-from nhskg.graph.query_limits import CrashMemory
-from nhskg.graph.query_worker import CRASHER, QueryTimeout, TimeLimitedStore
+from nhskg.graph.query.query_limits import CrashMemory
+from nhskg.graph.query.query_worker import CRASHER, QueryTimeout, TimeLimitedStore
+from nhskg.graph.query.sparql_guard import QueryRefused
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.store import SelectResult
 
 # About 2 s on the national graph (every subject's triples paired): a short overrun.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
@@ -121,7 +121,7 @@ def test_a_worker_starts_at_its_final_priority(national: Settings) -> None:
         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         assert int(stat[16]) == 7, "the worker's niceness"
         argv = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
-        module = argv.index("nhskg.graph.worker_process")
+        module = argv.index("nhskg.graph.query.worker_process")
         assert argv[module + 4] == "0", "the worker lowers itself by nothing after it starts"
     finally:
         store.close()
@@ -134,7 +134,7 @@ def test_a_query_whose_caller_stopped_waiting_still_stops_at_its_limit(
     query's limit and grace all the same, not left to run the query for minutes."""
     import asyncio
 
-    from nhskg.graph.query_answer import Formats
+    from nhskg.graph.query.query_answer import Formats
 
     strict.query(COUNT)
     before = strict.worker_pids()

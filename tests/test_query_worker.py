@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from nhskg.graph.publish import current
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout, TimeLimitedStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout, TimeLimitedStore
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import SelectResult
 
 # Every triple against every triple, then sorted: minutes of work on the national graph.
 RUNAWAY = "SELECT ?s WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY DESC(STR(?o)) DESC(STR(?c))"
@@ -61,7 +61,7 @@ def _isolation_available() -> bool:
     import subprocess
     import sys
 
-    probe = "from nhskg.graph.query_worker import isolate; print(isolate(0))"
+    probe = "from nhskg.graph.query.query_worker import isolate; print(isolate(0))"
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     return run.stdout.strip() == "True"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nhskg.graph.service import QueryService
-from nhskg.graph.store import SelectResult
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import SelectResult
 
 
 def codes(result: SelectResult, column: str = "code") -> list[str]:

@@ -10,14 +10,14 @@ import pytest
 from answers import answers
 from loopback import free_port, oxigraph_read_only, running, venv_command
 
+from nhskg.graph.building.remote_publish import publish_remote
 from nhskg.graph.publish import current
-from nhskg.graph.query_worker import QueryFailed
-from nhskg.graph.remote_publish import publish_remote
-from nhskg.graph.remote_store import RemoteStore
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.query_worker import QueryFailed
+from nhskg.graph.query.remote_store import RemoteStore
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.sparql_guard import QueryRefused
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.store import SelectResult
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_the_api_answers_from_the_remote_store(endpoint: str, national: Settings
 def test_a_valid_build_is_published_to_the_remote_store_and_a_broken_one_is_not(
     mini: Settings, tmp_path: Path
 ) -> None:
-    from nhskg.graph.build import build
+    from nhskg.graph.building.build import build
 
     base, command = _writable_store(tmp_path / "remote")
     with running(command, base + "/query?query=ASK%7B%7D", quiet=True):

@@ -24,14 +24,14 @@ import rdflib
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from test_shapes import CASES, is_value_shape
 
-from nhskg.graph.build import assemble
-from nhskg.graph.layered_validation import rdflib_graph
+from nhskg.graph.building.build import assemble
+from nhskg.graph.query.store import OxigraphStore, SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.shacl_compile import compile_shapes, compiled_findings, run
-from nhskg.graph.shacl_expressions import INTEGER_RANGES
-from nhskg.graph.shacl_sparql import without_sparql
-from nhskg.graph.store import OxigraphStore, SelectResult
-from nhskg.graph.validate import finding_order, load_shapes, pyshacl_report
+from nhskg.graph.validation.layered_validation import rdflib_graph
+from nhskg.graph.validation.shacl_compile import compile_shapes, compiled_findings, run
+from nhskg.graph.validation.shacl_expressions import INTEGER_RANGES
+from nhskg.graph.validation.shacl_sparql import without_sparql
+from nhskg.graph.validation.validate import finding_order, load_shapes, pyshacl_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE = rdflib.Namespace("https://w3id.org/nhskg/shapes#")

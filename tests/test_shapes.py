@@ -37,8 +37,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import Finding, load_shapes, shacl_findings
+from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.validation.validate import Finding, load_shapes, shacl_findings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"

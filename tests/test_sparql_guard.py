@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from nhskg.graph.sparql_guard import (
+from nhskg.graph.query.sparql_guard import (
     MAX_CHAIN,
     MAX_GROUP,
     MAX_NESTING,
@@ -16,7 +16,7 @@ from nhskg.graph.sparql_guard import (
     check_query,
     decode,
 )
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.query.store import OxigraphStore
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nhskg.graph.sparql_parse import ParsedQuery, SparqlSyntaxError, parse_query
+from nhskg.graph.query.sparql_parse import ParsedQuery, SparqlSyntaxError, parse_query
 
 ROOT = Path(__file__).resolve().parents[1]
 W3C = Path(__file__).resolve().parents[2] / "shared" / "w3c-sparql11"

@@ -8,18 +8,18 @@ import pytest
 from answers import answers
 from test_named_queries import SAMPLE, SAMPLE_FOR
 
-from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.publish import current
-from nhskg.graph.service import QueryService
-from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_text import (
+from nhskg.graph.query.named_queries import load_query_file
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.sparql_text import (
     lateral_groups,
     matching_braces,
     parameter_unions,
     syntax_positions,
     syntax_spans,
 )
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.settings import Settings
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 OWN_QUERIES = sorted(

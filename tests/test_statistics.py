@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from nhskg.graph.building.statistics import STATISTICS_GRAPH
 from nhskg.graph.namespaces import sparql_prefixes
-from nhskg.graph.service import QueryService
-from nhskg.graph.statistics import STATISTICS_GRAPH
+from nhskg.graph.query.service import QueryService
 
 # Counted afresh over every graph but the statistics graph itself.
 SOURCES = f"FILTER (?g != <{STATISTICS_GRAPH.value}>)"

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.curated.schema import STATEMENTS
 from nhskg.graph.dates import parse_date
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.reference.landscape import load_landscape
-from nhskg.graph.service import QueryService
 from nhskg.graph.settings import Settings
 from nhskg.graph.synth import ICB_START, profile, synthesise
 

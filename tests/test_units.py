@@ -10,9 +10,9 @@ from pyoxigraph import Literal, NamedNode
 from nhskg.graph import mint
 from nhskg.graph.dates import DateError, intersect, parse_date
 from nhskg.graph.namespaces import XSD, compact
+from nhskg.graph.query.results import python_value, to_csv, to_json, to_table, to_tsv
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.reference.names import title_case
-from nhskg.graph.results import python_value, to_csv, to_json, to_table, to_tsv
-from nhskg.graph.store import SelectResult
 
 
 @pytest.mark.parametrize(

@@ -33,12 +33,12 @@ from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
-from nhskg.graph.named_queries import ParameterError, bind, load_query_file
 from nhskg.graph.namespaces import BASE, compact
-from nhskg.graph.query_answer import Answer, Formats
-from nhskg.graph.results import records
-from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.store import SelectResult, Term
+from nhskg.graph.query.named_queries import ParameterError, bind, load_query_file
+from nhskg.graph.query.query_answer import Answer, Formats
+from nhskg.graph.query.results import records
+from nhskg.graph.query.sparql_guard import QueryRefused
+from nhskg.graph.query.store import SelectResult, Term
 
 router = APIRouter(include_in_schema=False)
 # The SPARQL page shows at most this many rows (its downloads go to /sparql, whose cap

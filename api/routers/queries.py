@@ -12,7 +12,7 @@ from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX
 from nhskg.api.models import QueryInfo, QueryParam, QueryResult
 from nhskg.api.state import PublishedGraph
-from nhskg.graph.results import to_csv
+from nhskg.graph.query.results import to_csv
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
 Graph = Annotated[PublishedGraph, Depends(published)]

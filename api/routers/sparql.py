@@ -31,9 +31,9 @@ from nhskg.api.errors import ApiError
 from nhskg.api.form_decoding import parse_form, unquote_plus
 from nhskg.api.sparql_formats import NotAcceptable, negotiate
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
+from nhskg.graph.query.store import Dataset
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import MAX_QUERY_BYTES, QueryRefused, decode
-from nhskg.graph.store import Dataset
 
 
 class DirectRoute(APIRoute):

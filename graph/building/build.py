@@ -2,12 +2,12 @@
 
 Layers, each in named graphs of its own: the ontology (ontology/*.ttl), the
 reference catalogue and landscape (data/reference/), and the curated documents.
-Their quads are streamed batch by batch into an N-Quads dump (:mod:`nhskg.graph.dump`;
+Their quads are streamed batch by batch into an N-Quads dump (:mod:`nhskg.graph.building.dump`;
 the same input always gives the same file) and, as each batch is written, into a
 process that bulk-loads a new Oxigraph store beside the published one
-(:mod:`nhskg.graph.streaming_load`). The store is then validated
-(:mod:`nhskg.graph.layered_validation`); a graph that conforms has its parameterless
-named queries answered into the build's folder (:mod:`nhskg.graph.published_answers`),
+(:mod:`nhskg.graph.building.streaming_load`). The store is then validated
+(:mod:`nhskg.graph.validation.layered_validation`); a graph that conforms has its parameterless
+named queries answered into the build's folder (:mod:`nhskg.graph.query.published_answers`),
 and only then is it published, answers and store together.
 """
 
@@ -25,10 +25,11 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from nhskg.graph.dump import DumpSummary, append_batch, write_dump
+from nhskg.graph.building.dump import DumpSummary, append_batch, write_dump
+from nhskg.graph.building.remote_publish import publish_remote
+from nhskg.graph.building.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
+from nhskg.graph.building.streaming_load import StreamingLoad
 from nhskg.graph.emit import QuadSink
-from nhskg.graph.layered_validation import Validation, remember_validated, validate_build
-from nhskg.graph.named_queries import QueryFile, bind
 from nhskg.graph.publish import (
     DUMP_FILE,
     STORE_FOLDER,
@@ -37,21 +38,20 @@ from nhskg.graph.publish import (
     publish,
     reject,
 )
-from nhskg.graph.published_answers import (
+from nhskg.graph.query.named_queries import QueryFile, bind
+from nhskg.graph.query.published_answers import (
     keyed,
     parameterless,
     write_answers,
     write_index,
     write_keyed_answers,
 )
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.remote_publish import publish_remote
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.streaming_load import StreamingLoad
-from nhskg.graph.validate import Report
+from nhskg.graph.validation.layered_validation import Validation, remember_validated, validate_build
+from nhskg.graph.validation.validate import Report
 
 Progress = Callable[[str], None]
 
@@ -98,7 +98,7 @@ def _write_and_load(
 def _count_statistics(
     settings: Settings, folder: Path, summary: DumpSummary, progress: Progress
 ) -> float:
-    """The graph's statistics (:mod:`nhskg.graph.statistics`), counted on the loaded
+    """The graph's statistics (:mod:`nhskg.graph.building.statistics`), counted on the loaded
     store, added to it and appended to the dump as its last batch; the seconds taken."""
     t = time.perf_counter()
     store = OxigraphStore.create(folder / STORE_FOLDER)
@@ -129,7 +129,7 @@ def validate_sources(settings: Settings, progress: Progress = _quiet) -> Report:
 def _publish_answers(
     settings: Settings, folder: BuildFolder, quads: int, progress: Progress
 ) -> float:
-    """The answers the build publishes (:mod:`nhskg.graph.published_answers`) written
+    """The answers the build publishes (:mod:`nhskg.graph.query.published_answers`) written
     into its folder: the parameterless named queries', then, for each query that asks
     for it, every organisation's. A graph of up to ``answers_in_memory_max_quads`` is
     answered from a copy in a worker's memory (several times faster than the store on

@@ -31,7 +31,6 @@ from typing import Any, BinaryIO
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from nhskg.graph import mint
-from nhskg.graph.closure import ClosureTracker
 from nhskg.graph.curated.context import build_context
 from nhskg.graph.curated.emit import emit_curated_batches
 from nhskg.graph.curated.loader import Context, Curated, load_curated
@@ -43,6 +42,7 @@ from nhskg.graph.reference.emit import emit_reference
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.model import Landscape
 from nhskg.graph.settings import Settings
+from nhskg.graph.validation.closure import ClosureTracker
 
 Progress = Callable[[str], None]
 ONTOLOGY_GRAPH = mint.named_graph("ontology")

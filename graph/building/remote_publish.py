@@ -22,7 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from nhskg.graph.remote_store import store_authorization
+from nhskg.graph.query.remote_store import store_authorization
 
 STAGING = "urn:nhskg:staging:"
 CHUNK_QUADS = 200_000

@@ -26,9 +26,9 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from nhskg.graph import mint
-from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.namespaces import NHSKG, RDF, VOID, XSD
-from nhskg.graph.store import GraphStore, SelectResult, Term
+from nhskg.graph.query.named_queries import load_query_file
+from nhskg.graph.query.store import GraphStore, SelectResult, Term
 
 STATISTICS_GRAPH = mint.named_graph("statistics")
 STATISTICS_BATCH = "statistics"

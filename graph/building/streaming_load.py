@@ -2,7 +2,7 @@
 
 Writing the dump is Python on one core; Oxigraph's bulk loader is Rust that can run
 on another. :class:`StreamingLoad` starts a child process (this module, run as
-``python -m nhskg.graph.streaming_load STORE``) that bulk-loads into a new store the
+``python -m nhskg.graph.building.streaming_load STORE``) that bulk-loads into a new store the
 N-Quads it reads on its standard input; the build hands it each batch as the batch
 is written to the dump, and waits for it once the dump is complete. The store holds
 the same quads as a bulk load of the finished dump. The child then compacts the
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from nhskg.graph.store import OxigraphStore
+from nhskg.graph.query.store import OxigraphStore
 
 
 class LoadFailed(RuntimeError):

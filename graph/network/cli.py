@@ -23,7 +23,7 @@ from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import NetworkData, load_network_data, short_id
 from nhskg.graph.network.tables import TABLE_FORMATS, render_rows
 from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
-from nhskg.graph.service import QueryService
+from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
 SUBCOMMANDS = (

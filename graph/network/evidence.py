@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.named_queries import load_query_file, where_braces
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query.named_queries import load_query_file, where_braces
+from nhskg.graph.query.store import GraphStore, SelectResult
 
 BATCH = 1000  # statements a query: at 10M quads about 0.1 s a batch
 Quotes = list[tuple[str, str]]

@@ -19,12 +19,12 @@ from itertools import pairwise
 from pathlib import Path
 from sys import intern
 
-from nhskg.graph.named_queries import load_query_file
 from nhskg.graph.namespaces import BASE
 from nhskg.graph.network.evidence import Evidence
-from nhskg.graph.query_answer import Formats
-from nhskg.graph.query_worker import QueryTimeout
-from nhskg.graph.store import GraphStore
+from nhskg.graph.query.named_queries import load_query_file
+from nhskg.graph.query.query_answer import Formats
+from nhskg.graph.query.query_worker import QueryTimeout
+from nhskg.graph.query.store import GraphStore
 
 ID_BASE = BASE + "id/"
 

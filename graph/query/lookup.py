@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.named_queries import MAX_VALUE_CHARS, ParameterError, load_query_file
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query.named_queries import MAX_VALUE_CHARS, ParameterError, load_query_file
+from nhskg.graph.query.store import GraphStore, SelectResult
 
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 MAX_SEARCH_CHARS = MAX_VALUE_CHARS  # text past this is not matched

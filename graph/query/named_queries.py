@@ -9,7 +9,7 @@ A header is a block of comment lines at the top of the file::
 
 A ``# publish: NAME`` line (optional) names a required ``org`` parameter: the build
 then publishes the query's answer for every organisation as NAME, with no other
-parameter given (:mod:`nhskg.graph.published_answers`).
+parameter given (:mod:`nhskg.graph.query.published_answers`).
 
 Parameters are typed (see :data:`PARAM_TYPES`); values are checked against the
 type and any ``pattern`` before they become RDF terms, and the terms are bound by
@@ -29,7 +29,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.dates import DateError, parse_date
 from nhskg.graph.namespaces import ORGTYPE, XSD
-from nhskg.graph.sparql_text import keyword_at, parameter_unions, syntax_positions
+from nhskg.graph.query.sparql_text import keyword_at, parameter_unions, syntax_positions
 
 Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -273,7 +273,7 @@ def inject_values(text: str, terms: Mapping[str, Term], *, parameters: Collectio
     sub-SELECT on its own, so a parameter bound only outside it would be unbound
     inside (and a FILTER on it there would keep everything). So does each branch of a
     UNION whose every branch mentions one of the query's ``parameters`` (outside any
-    OPTIONAL, MINUS or EXISTS: :func:`~nhskg.graph.sparql_text.parameter_unions`): a
+    OPTIONAL, MINUS or EXISTS: :func:`~nhskg.graph.query.sparql_text.parameter_unions`): a
     union is evaluated on its own, and with the values in each branch it is small. The
     block binds values that every solution of the query has, so it changes no answer.
     """

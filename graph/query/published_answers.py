@@ -13,7 +13,7 @@ saying how many rows each has and how long it took. The answers are published wi
 store in one rename, so a reader never sees one build's answers beside another's store.
 
 A query whose header says ``# publish: PARAM`` (PARAM a required ``org`` parameter, see
-:mod:`nhskg.graph.named_queries`) is answered the same way once for every organisation
+:mod:`nhskg.graph.query.named_queries`) is answered the same way once for every organisation
 the graph knows, with PARAM bound to it and no other parameter: ``partners`` is the one
 that needs it, since at national scale one organisation's partners take hundreds of
 milliseconds to evaluate and its answer is the same for the life of the build. Each
@@ -22,7 +22,7 @@ file name comes from data), and the index gives how many organisations were answ
 their rows and the time taken. A call with another parameter too (``as_of``) is
 evaluated, as is one for an organisation whose answer overran the limit.
 
-:class:`PublishedAnswers` reads them back as :class:`~nhskg.graph.store.SelectResult`
+:class:`PublishedAnswers` reads them back as :class:`~nhskg.graph.query.store.SelectResult`
 (marked ``published``), keeping the most recently read in memory. A listing that ran
 past the build's limit, or failed, has no answer and is evaluated when asked for, as
 any other call is.
@@ -42,10 +42,10 @@ from pathlib import Path
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 
-from nhskg.graph.named_queries import QueryFile
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.result_formats import json_results
-from nhskg.graph.store import GraphStore, SelectResult, outcome
+from nhskg.graph.query.named_queries import QueryFile
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.result_formats import json_results
+from nhskg.graph.query.store import GraphStore, SelectResult, outcome
 
 ANSWERS_FOLDER = "answers"
 INDEX_FILE = "index.json"

@@ -1,9 +1,9 @@
 """A query's answer as the body of an HTTP response, cut at the row cap.
 
 :func:`write_answer` turns what a query gave (pyoxigraph's results as they stream, or
-the plain values of :mod:`nhskg.graph.store`) into :class:`Answer`: the bytes, their
+the plain values of :mod:`nhskg.graph.query.store`) into :class:`Answer`: the bytes, their
 media type and whether the row cap cut them. SELECT and ASK are written in the format
-negotiated for results (JSON, XML, CSV, TSV; :mod:`nhskg.graph.result_formats`),
+negotiated for results (JSON, XML, CSV, TSV; :mod:`nhskg.graph.query.result_formats`),
 CONSTRUCT and DESCRIBE in the one negotiated for graphs (Turtle, N-Triples, JSON-LD,
 by Oxigraph's serialiser), at most ``max_rows`` rows or triples either way. The
 server negotiates both formats before it knows which kind the query is
@@ -19,8 +19,8 @@ from typing import TypeVar
 
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple, serialize
 
-from nhskg.graph import result_formats as rf
-from nhskg.graph.store import QueryOutcome, SelectResult
+from nhskg.graph.query import result_formats as rf
+from nhskg.graph.query.store import QueryOutcome, SelectResult
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json",

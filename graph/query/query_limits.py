@@ -3,7 +3,7 @@
 Two rules keep a cheap request from costing everyone else a worker:
 
 - **Grace before a kill.** A query that overruns its time limit is answered at once
-  (the caller gets :class:`~nhskg.graph.query_worker.QueryTimeout` on time), but its
+  (the caller gets :class:`~nhskg.graph.query.query_worker.QueryTimeout` on time), but its
   worker is killed only if the query is still running ``grace_s`` later: a query that
   overran by a little finishes, and its worker, with the other queries on it, lives
   on. (Oxigraph cannot interrupt a query, so a worker is the unit that can be stopped.)

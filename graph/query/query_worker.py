@@ -14,8 +14,8 @@ sent again to a fresh worker, within their own time limits, and a query that was
 a worker that died of itself is tried once more and then fails with a clear error
 (:class:`QueryFailed`); no caller waits past its own limit. Replies are plain values
 (terms are picklable) or, for the SPARQL endpoint, the answer already written as
-bytes (:class:`~nhskg.graph.query_answer.Answer`). The worker's side of the pipe is
-:mod:`nhskg.graph.worker_process`.
+bytes (:class:`~nhskg.graph.query.query_answer.Answer`). The worker's side of the pipe is
+:mod:`nhskg.graph.query.worker_process`.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from nhskg.graph.allocator import environment
-from nhskg.graph.query_answer import Answer, Formats, NotAcceptable
-from nhskg.graph.query_limits import CrashMemory, kill_if_running_after
-from nhskg.graph.sandbox import Isolation
-from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.sparql_text import lateral_groups
-from nhskg.graph.store import Dataset, OxigraphStore, QueryOutcome, SelectResult
-from nhskg.graph.worker_process import Request, isolate
+from nhskg.graph.query.query_answer import Answer, Formats, NotAcceptable
+from nhskg.graph.query.query_limits import CrashMemory, kill_if_running_after
+from nhskg.graph.query.sandbox import Isolation
+from nhskg.graph.query.sparql_guard import QueryRefused
+from nhskg.graph.query.sparql_text import lateral_groups
+from nhskg.graph.query.store import Dataset, OxigraphStore, QueryOutcome, SelectResult
+from nhskg.graph.query.worker_process import Request, isolate
 
 __all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
 log = logging.getLogger("nhskg.query")
@@ -102,7 +102,7 @@ def _said(message: object, process: subprocess.Popen[bytes]) -> Isolation:
 
 
 class _Worker:
-    """One worker: ``python -m nhskg.graph.worker_process STORE FD ...`` on a socket pair,
+    """One worker: ``python -m nhskg.graph.query.worker_process STORE FD ...`` on a socket pair,
     and a thread here that hands each reply to the caller waiting for it.
 
     A fresh interpreter rather than multiprocessing's spawn, which would re-run the
@@ -128,7 +128,7 @@ class _Worker:
                 *([nice, "-n", str(niceness)] if nice else []),
                 sys.executable,
                 "-m",
-                "nhskg.graph.worker_process",
+                "nhskg.graph.query.worker_process",
                 str(store_path),
                 str(child.fileno()),
                 str(memory_mb),
@@ -234,7 +234,7 @@ class TimeLimitedStore:
     ) -> None:
         self.niceness = niceness
         self.allocator = allocator
-        self.isolation_mode = isolation  # see nhskg.graph.sandbox
+        self.isolation_mode = isolation  # see nhskg.graph.query.sandbox
         self.allow_unisolated = allow_unisolated
         self.store_path = store_path
         self.timeout_s = timeout_s

@@ -1,6 +1,6 @@
 """A SPARQL 1.1 store over HTTP as the query backend (the SPARQL 1.1 Protocol).
 
-:class:`RemoteStore` implements :class:`~nhskg.graph.store.GraphStore` for any store
+:class:`RemoteStore` implements :class:`~nhskg.graph.query.store.GraphStore` for any store
 with a SPARQL 1.1 query endpoint (Oxigraph server, Apache Jena Fuseki, GraphDB,
 Virtuoso, QLever): POST ``application/sparql-query``, results read back as SPARQL JSON
 (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) into the same Python values as the
@@ -22,10 +22,10 @@ from collections.abc import Collection
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from nhskg.graph.query_answer import Answer, Formats, write_answer
-from nhskg.graph.query_worker import QueryFailed, QueryTimeout
-from nhskg.graph.sparql_guard import QueryRefused, check_query
-from nhskg.graph.store import Dataset, QueryOutcome, outcome
+from nhskg.graph.query.query_answer import Answer, Formats, write_answer
+from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
+from nhskg.graph.query.sparql_guard import QueryRefused, check_query
+from nhskg.graph.query.store import Dataset, QueryOutcome, outcome
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 

@@ -1,7 +1,7 @@
 """Write query results as a table, CSV, TSV or SPARQL 1.1 Query Results JSON, and as
 Python values for notebooks.
 
-CSV, TSV and JSON are the SPARQL endpoint's writers (:mod:`nhskg.graph.result_formats`)
+CSV, TSV and JSON are the SPARQL endpoint's writers (:mod:`nhskg.graph.query.result_formats`)
 applied to a :class:`SelectResult`.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 from pyoxigraph import BlankNode, NamedNode
 
 from nhskg.graph.namespaces import XSD, compact
-from nhskg.graph.result_formats import csv_results, json_boolean, json_results, tsv_results
-from nhskg.graph.store import SelectResult, Term
+from nhskg.graph.query.result_formats import csv_results, json_boolean, json_results, tsv_results
+from nhskg.graph.query.store import SelectResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json")
 

@@ -18,15 +18,15 @@ from functools import cached_property
 from pyoxigraph import NamedNode
 
 from nhskg.graph.curated.context import concept_keys
-from nhskg.graph.lookup import OrganisationIndex
-from nhskg.graph.named_queries import QueryFile, bind, load_query_files, to_term
 from nhskg.graph.publish import BuildFolder, current
-from nhskg.graph.published_answers import PublishedAnswers
-from nhskg.graph.query_answer import Answer, Formats
-from nhskg.graph.query_worker import TimeLimitedStore
-from nhskg.graph.remote_store import RemoteStore
+from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.named_queries import QueryFile, bind, load_query_files, to_term
+from nhskg.graph.query.published_answers import PublishedAnswers
+from nhskg.graph.query.query_answer import Answer, Formats
+from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.remote_store import RemoteStore
+from nhskg.graph.query.store import Dataset, GraphStore, QueryOutcome, SelectResult
 from nhskg.graph.settings import Settings
-from nhskg.graph.store import Dataset, GraphStore, QueryOutcome, SelectResult
 
 
 def default_store(

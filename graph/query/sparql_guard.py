@@ -4,11 +4,11 @@ Only read-only queries pass: SELECT, ASK, CONSTRUCT or DESCRIBE, within a size a
 shape limit, strict UTF-8, with no ``SERVICE`` anywhere, no function but SPARQL's
 built-ins and the XSD casts Oxigraph evaluates, and dataset clauses (``FROM``,
 ``FROM NAMED``) only where they name graphs the store holds. The decision is read off a
-real parse (:func:`nhskg.graph.sparql_parse.parse_query`: the SPARQL 1.1 grammar, its
+real parse (:func:`nhskg.graph.query.sparql_parse.parse_query`: the SPARQL 1.1 grammar, its
 tokens read as Oxigraph reads them), never a scan for keywords, and it fails closed:
 what the parser cannot read is refused as a syntax error, with its line and column.
 
-The second barrier is the query workers' sandbox (:mod:`nhskg.graph.sandbox`): they
+The second barrier is the query workers' sandbox (:mod:`nhskg.graph.query.sandbox`): they
 have no network, so a query that got past this check still reaches no server.
 
 The shape limits keep a query from crashing the engine. Measured on pyoxigraph 0.5.13
@@ -26,8 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nhskg.graph.sparql_parse import SparqlSyntaxError, parse_query
-from nhskg.graph.sparql_terms import MAX_DEPTH
+from nhskg.graph.query.sparql_parse import SparqlSyntaxError, parse_query
+from nhskg.graph.query.sparql_terms import MAX_DEPTH
 
 MAX_QUERY_BYTES = 100_000
 MAX_NESTING = MAX_DEPTH  # brackets of any kind, one inside another

@@ -1,7 +1,7 @@
 """A SPARQL 1.1 query parser for the endpoint's guard: what a query would make an engine do.
 
 :func:`parse_query` reads the whole SPARQL 1.1 Query grammar (and Oxigraph's ``LATERAL``)
-by recursive descent over :mod:`nhskg.graph.sparql_terms`'s tokens, and reports what the
+by recursive descent over :mod:`nhskg.graph.query.sparql_terms`'s tokens, and reports what the
 guard decides on: the query form, its dataset clauses, every SERVICE endpoint, every
 function called by IRI and the query's size (triple patterns, the longest flat operator
 chain). It builds no tree. It checks the grammar's rules on scope too (a BIND or ``AS``
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nhskg.graph.sparql_terms import SparqlSyntaxError, Terms
+from nhskg.graph.query.sparql_terms import SparqlSyntaxError, Terms
 
 __all__ = ["ParsedQuery", "SparqlSyntaxError", "parse_query"]
 

@@ -1,6 +1,6 @@
 """The tokens and terms of SPARQL 1.1 query text, read as Oxigraph reads them, and the
 parts of the grammar made of terms alone (triple patterns, property paths, VALUES blocks),
-for the parser in :mod:`nhskg.graph.sparql_parse`.
+for the parser in :mod:`nhskg.graph.query.sparql_parse`.
 
 Whitespace is space, tab, CR and LF only; a comment runs from '#' to the next CR or LF.
 ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes are decoded inside strings and IRIs and are an

@@ -182,7 +182,7 @@ def _keyword_ending(text: str, last: int, keyword: str) -> bool:
 
 def parameter_unions(text: str, parameters: Collection[str]) -> list[list[Branch]]:
     """The UNION runs of a query in which the binder puts the bound parameters into
-    every branch (see :func:`nhskg.graph.named_queries.inject_values`): runs whose every
+    every branch (see :func:`nhskg.graph.query.named_queries.inject_values`): runs whose every
     branch mentions one of ``parameters`` and that no OPTIONAL, MINUS or EXISTS encloses
     (there a VALUES block would change what the group means, or could not be planned).
 

@@ -2,7 +2,7 @@
 
 :class:`GraphStore` is what the rest of the product uses: run a read-only SPARQL
 query and get a :class:`SelectResult`, a boolean or triples back, or (for the SPARQL
-endpoint) the answer already written as bytes (:mod:`nhskg.graph.query_answer`). The
+endpoint) the answer already written as bytes (:mod:`nhskg.graph.query.query_answer`). The
 embedded :class:`OxigraphStore` is the default; a remote SPARQL 1.1 store can implement
 the same interface. Queries see the union of all named graphs as their default graph.
 The product's own queries may be planned for the store once (:meth:`GraphStore.plan`)
@@ -30,11 +30,11 @@ from pyoxigraph import (
     Triple,
 )
 
-from nhskg.graph.sparql_guard import check_graph, check_query, syntax_refusal
-from nhskg.graph.sparql_text import lateral_groups
+from nhskg.graph.query.sparql_guard import check_graph, check_query, syntax_refusal
+from nhskg.graph.query.sparql_text import lateral_groups
 
 if TYPE_CHECKING:
-    from nhskg.graph.query_answer import Answer, Formats
+    from nhskg.graph.query.query_answer import Answer, Formats
 
 Term = NamedNode | BlankNode | Literal
 # A request's dataset: the IRIs of its default graphs and of its named graphs.
@@ -221,7 +221,7 @@ class OxigraphStore:
         timeout_s: float | None = None,
         dataset: Dataset | None = None,
     ) -> Answer:
-        from nhskg.graph.query_answer import write_answer  # it reads this module's types
+        from nhskg.graph.query.query_answer import write_answer  # it reads this module's types
 
         results = self.results(sparql, guard=True, dataset=dataset)
         return write_answer(results, formats, max_rows=max_rows)

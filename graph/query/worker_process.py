@@ -2,17 +2,17 @@
 numbered requests from its pipe, several at once: each of its threads reads a request
 in turn and answers it. Given a build's N-Quads dump instead of a store folder, it
 loads the dump into an in-memory store first (the build answers its published queries
-that way, see :mod:`nhskg.graph.build`).
+that way, see :mod:`nhskg.graph.building.build`).
 
-Started by :class:`nhskg.graph.query_worker.TimeLimitedStore` as ``python -m
-nhskg.graph.worker_process STORE FD MEMORY_MB NICENESS THREADS ISOLATION ALLOW``. Before
+Started by :class:`nhskg.graph.query.query_worker.TimeLimitedStore` as ``python -m
+nhskg.graph.query.worker_process STORE FD MEMORY_MB NICENESS THREADS ISOLATION ALLOW``. Before
 it opens the store it caps its own address space and cuts itself off from every network
-as ISOLATION asks (:func:`confine`, :mod:`nhskg.graph.sandbox`), and its first message
-on the pipe says which barriers it got (an :class:`~nhskg.graph.sandbox.Isolation`).
+as ISOLATION asks (:func:`confine`, :mod:`nhskg.graph.query.sandbox`), and its first message
+on the pipe says which barriers it got (an :class:`~nhskg.graph.query.sandbox.Isolation`).
 With none, it refuses every guarded (user's) query with status 503 unless ALLOW is 1.
 A request is ``(number, (sparql, max_rows, guard, planned, formats))``; the reply
 ``(number, status, payload)``: plain values (terms are picklable), or the answer already
-written as bytes when ``formats`` is given (:class:`~nhskg.graph.query_answer.Answer`),
+written as bytes when ``formats`` is given (:class:`~nhskg.graph.query.query_answer.Answer`),
 or why not. An error's text never carries what came from a network (a ``SERVICE``
 call's answer): the reply keeps the error's type and a fixed description, the server's
 log the whole message (:func:`safe_error`).
@@ -28,11 +28,11 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from nhskg.graph import sandbox
-from nhskg.graph.query_answer import Formats, NotAcceptable
-from nhskg.graph.sandbox import Isolation, refusal
-from nhskg.graph.sparql_guard import QueryRefused
-from nhskg.graph.store import Dataset, OxigraphStore
+from nhskg.graph.query import sandbox
+from nhskg.graph.query.query_answer import Formats, NotAcceptable
+from nhskg.graph.query.sandbox import Isolation, refusal
+from nhskg.graph.query.sparql_guard import QueryRefused
+from nhskg.graph.query.store import Dataset, OxigraphStore
 
 # sparql, rows, guard, planned, formats (an answer's), dataset (the protocol's)
 Request = tuple[str, int | None, bool, bool, Formats | None, Dataset | None]
@@ -49,7 +49,7 @@ FAILED = "the query could not be evaluated"
 
 def confine(memory_mb: int, mode: str = "auto", *, keep: Path | None = None) -> Isolation:
     """Cap the worker's memory (``memory_mb`` > 0) and cut it off from every network as
-    ``mode`` asks (:func:`nhskg.graph.sandbox.isolate`), still able to read ``keep``
+    ``mode`` asks (:func:`nhskg.graph.query.sandbox.isolate`), still able to read ``keep``
     (the store): the barriers it got."""
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024

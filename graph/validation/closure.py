@@ -16,8 +16,8 @@ import rdflib
 from pyoxigraph import NamedNode, Triple
 
 from nhskg.graph.namespaces import RDF
-from nhskg.graph.shacl_sparql import fill
-from nhskg.graph.validate import Finding
+from nhskg.graph.validation.shacl_sparql import fill
+from nhskg.graph.validation.validate import Finding
 
 SHAPES = "https://w3id.org/nhskg/shapes#"
 CLOSURE_TERMS = f"{SHAPES}Closure-terms"

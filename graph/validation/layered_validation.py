@@ -6,15 +6,15 @@ at 10 million triples. So:
 - A graph of up to ``shacl_max_triples`` is validated whole by pyshacl (SHACL Core),
   its ``sh:sparql`` constraints and the SPARQL checks run on the store: one pass.
 - A larger graph is validated by layers. On the whole store, every SHACL Core
-  constraint of the shapes compiled to SPARQL (:mod:`nhskg.graph.shacl_compile`), the
+  constraint of the shapes compiled to SPARQL (:mod:`nhskg.graph.validation.shacl_compile`), the
   ``sh:sparql`` constraints and the checks. And pyshacl on each batch of the dump
   (the reference layer, or a run of curated documents) that no earlier published
   build validated with the same shapes, in order, until pyshacl has seen
   ``shacl_max_triples`` triples in this build; the rest wait for the next build. A
   batch is validated with what the shapes read of its nodes in other graphs
-  (:mod:`nhskg.graph.shacl_context`), which pyshacl sees too and the budget counts,
+  (:mod:`nhskg.graph.validation.shacl_context`), which pyshacl sees too and the budget counts,
   and only findings about its own nodes count. The queries and pyshacl run side by
-  side in worker processes (:mod:`nhskg.graph.validation_pool`).
+  side in worker processes (:mod:`nhskg.graph.validation.validation_pool`).
 
 Which batches pyshacl has validated is kept in ``build/shacl-batches.json`` (batch
 digest with shapes digest), written when a build is published.
@@ -31,15 +31,15 @@ from pathlib import Path
 
 import rdflib
 
-from nhskg.graph.closure import CLOSURE_TERMS, CLOSURE_THINGS
-from nhskg.graph.dump import Batch, DumpSummary
-from nhskg.graph.named_queries import QueryFile
+from nhskg.graph.building.dump import Batch, DumpSummary
+from nhskg.graph.query.named_queries import QueryFile
+from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
-from nhskg.graph.shacl_compile import compile_shapes, focus_labels
-from nhskg.graph.shacl_context import rdflib_graph
-from nhskg.graph.shacl_sparql import collect, without_sparql
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import (
+from nhskg.graph.validation.closure import CLOSURE_TERMS, CLOSURE_THINGS
+from nhskg.graph.validation.shacl_compile import compile_shapes, focus_labels
+from nhskg.graph.validation.shacl_context import rdflib_graph
+from nhskg.graph.validation.shacl_sparql import collect, without_sparql
+from nhskg.graph.validation.validate import (
     Finding,
     Report,
     check_findings,
@@ -49,7 +49,7 @@ from nhskg.graph.validate import (
     load_shapes,
     sparql_constraint_findings,
 )
-from nhskg.graph.validation_pool import Query, run_tasks
+from nhskg.graph.validation.validation_pool import Query, run_tasks
 
 Progress = Callable[[str], None]
 VALIDATED_FILE = "shacl-batches.json"

@@ -5,12 +5,12 @@ triple, over twenty minutes at ten million triples). Here each constraint of eac
 node shape and property shape becomes one SPARQL SELECT over the whole store; every
 row is one violation, with ``?this`` (the focus node), ``?value`` where the
 component reports a value and ``?path`` for ``sh:closed``. The targets are the
-patterns of :mod:`nhskg.graph.shacl_sparql` (a property shape's focus nodes are
+patterns of :mod:`nhskg.graph.validation.shacl_sparql` (a property shape's focus nodes are
 those of the node shapes that hold it); counts use GROUP BY/HAVING or MINUS;
-value-level tests are the expressions of :mod:`nhskg.graph.shacl_expressions`.
+value-level tests are the expressions of :mod:`nhskg.graph.validation.shacl_expressions`.
 Class targets and ``sh:class`` match ``rdf:type`` alone: the build writes every
 superclass type explicitly. The ``sh:sparql`` constraints are left to
-:mod:`nhskg.graph.shacl_sparql`. A shape that uses a component this module does not
+:mod:`nhskg.graph.validation.shacl_sparql`. A shape that uses a component this module does not
 implement raises ValueError naming the shape and the component: nothing is skipped.
 
 Where the results can differ from pyshacl's on the same triples: Oxigraph stores
@@ -31,7 +31,8 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from nhskg.graph.namespaces import compact
-from nhskg.graph.shacl_expressions import (
+from nhskg.graph.query.store import GraphStore, SelectResult
+from nhskg.graph.validation.shacl_expressions import (
     LOGICAL,
     NESTED_PARAMETERS,
     VALUE_COMPONENTS,
@@ -46,9 +47,8 @@ from nhskg.graph.shacl_expressions import (
     shape_name,
     term,
 )
-from nhskg.graph.shacl_sparql import TARGETS, focus_exists, focus_select, target_patterns
-from nhskg.graph.store import GraphStore, SelectResult
-from nhskg.graph.validate import NHSKG_NAME, SEVERITIES, Finding, finding_order
+from nhskg.graph.validation.shacl_sparql import TARGETS, focus_exists, focus_select, target_patterns
+from nhskg.graph.validation.validate import NHSKG_NAME, SEVERITIES, Finding, finding_order
 
 # Predicates of a shape that are not constraints of their own.
 PARAMETERS = {

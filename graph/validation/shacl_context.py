@@ -30,11 +30,11 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from nhskg.graph.dump import Batch
-from nhskg.graph.shacl_compile import all_shapes
-from nhskg.graph.shacl_expressions import LOGICAL, deactivated, members, shape_name
-from nhskg.graph.shacl_sparql import TARGETS
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.building.dump import Batch
+from nhskg.graph.query.store import GraphStore, SelectResult
+from nhskg.graph.validation.shacl_compile import all_shapes
+from nhskg.graph.validation.shacl_expressions import LOGICAL, deactivated, members, shape_name
+from nhskg.graph.validation.shacl_sparql import TARGETS
 
 # The labels a finding shows for its focus node (validate.core_findings reads them).
 LABELS = (str(SKOS.prefLabel), str(RDFS.label), "https://w3id.org/nhskg/def#name")

@@ -1,7 +1,7 @@
 """SHACL Core node tests written as SPARQL: terms, property paths and conformance.
 
 A SHACL shapes graph names terms, paths and value-level constraints; this module
-writes each of them as SPARQL text for :mod:`nhskg.graph.shacl_compile`. The
+writes each of them as SPARQL text for :mod:`nhskg.graph.validation.shacl_compile`. The
 value-level constraint components (``sh:class``, ``sh:datatype``, ``sh:nodeKind``,
 ``sh:pattern`` with ``sh:flags``, ``sh:minLength``, ``sh:maxLength``, the ranges
 ``sh:minInclusive`` ... ``sh:maxExclusive``, ``sh:in``,

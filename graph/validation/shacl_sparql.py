@@ -21,9 +21,9 @@ from rdflib.namespace import RDF as R_RDF
 from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH as R_SH
 
-from nhskg.graph.named_queries import outer_where_brace
-from nhskg.graph.sparql_text import matching_braces, syntax_positions
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query.named_queries import outer_where_brace
+from nhskg.graph.query.sparql_text import matching_braces, syntax_positions
+from nhskg.graph.query.store import GraphStore, SelectResult
 
 TARGETS = {
     R_SH.targetClass: "{{ ?this a {0} }}",

@@ -19,11 +19,11 @@ from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH as R_SH
 from rdflib.namespace import SKOS as R_SKOS
 
-from nhskg.graph import shacl_sparql
 from nhskg.graph.errors import RdfFileError
-from nhskg.graph.named_queries import QueryFile, load_query_files
 from nhskg.graph.namespaces import compact
-from nhskg.graph.store import GraphStore, SelectResult
+from nhskg.graph.query.named_queries import QueryFile, load_query_files
+from nhskg.graph.query.store import GraphStore, SelectResult
+from nhskg.graph.validation import shacl_sparql
 
 NHSKG_NAME = rdflib.URIRef("https://w3id.org/nhskg/def#name")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -212,7 +212,7 @@ def sparql_constraint_findings(
         for finding in sparql_constraint_rows(constraint, store)
     ]
     if label is None:
-        from nhskg.graph.shacl_compile import focus_labels  # it builds on this module
+        from nhskg.graph.validation.shacl_compile import focus_labels  # it builds on this module
 
         labels = focus_labels(store, {f.focus for f in findings})
         return [replace(f, focus_label=labels.get(f.focus, "")) for f in findings]

@@ -22,13 +22,13 @@ from typing import TypeAlias
 
 import rdflib
 
-from nhskg.graph.dump import Batch
-from nhskg.graph.named_queries import QueryFile
-from nhskg.graph.shacl_compile import CompiledConstraint, run
-from nhskg.graph.shacl_context import Reads, Target, batch_data, shape_reads
-from nhskg.graph.shacl_sparql import SparqlConstraint, without_sparql
-from nhskg.graph.store import OxigraphStore
-from nhskg.graph.validate import (
+from nhskg.graph.building.dump import Batch
+from nhskg.graph.query.named_queries import QueryFile
+from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.validation.shacl_compile import CompiledConstraint, run
+from nhskg.graph.validation.shacl_context import Reads, Target, batch_data, shape_reads
+from nhskg.graph.validation.shacl_sparql import SparqlConstraint, without_sparql
+from nhskg.graph.validation.validate import (
     Finding,
     check_findings,
     core_findings,

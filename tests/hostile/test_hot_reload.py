@@ -22,7 +22,7 @@ import pytest
 from loopback import free_port, running, venv_command
 
 from nhskg.api.state import ServedGraph
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.publish import BuildFolder, _remove_if_free, current, lease
 from nhskg.graph.settings import Settings
 

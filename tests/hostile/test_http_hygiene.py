@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from nhskg.api.app import create_app
 from nhskg.api.http_limits import MAX_REQUEST_LINE_BYTES
+from nhskg.graph.query.sparql_guard import MAX_QUERY_BYTES
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import MAX_QUERY_BYTES
 
 PUBLIC = "https://kg.example.org"
 HEADER_TIMEOUT_S = 1.0

@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nhskg.api.caching import BUILD_KEY, ConditionalGetMiddleware
-from nhskg.graph.build import build
+from nhskg.graph.building.build import build
 from nhskg.graph.settings import Settings
 
 BUDGET = 1 << 20  # 1 MiB: an entry may take 16 KiB

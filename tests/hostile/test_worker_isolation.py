@@ -28,9 +28,9 @@ from loopback import CountingListener, free_port, running, venv_command, worker_
 
 from nhskg.graph.loopback import LISTENER_ANSWERS
 from nhskg.graph.publish import current
-from nhskg.graph.query_worker import QueryFailed, TimeLimitedStore
+from nhskg.graph.query.query_worker import QueryFailed, TimeLimitedStore
+from nhskg.graph.query.sparql_guard import QueryRefused
 from nhskg.graph.settings import Settings
-from nhskg.graph.sparql_guard import QueryRefused
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 NOBODY = 65534
