@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.building.build import build
-from nhskg.graph.building.dump import Batch, collector_paused, write_dump
+from nhskg.graph.building.dump import collector_paused, write_dump
 from nhskg.graph.building.statistics import STATISTICS_GRAPH
 from nhskg.graph.building.streaming_load import LoadFailed, StreamingLoad
 from nhskg.graph.cli import main
@@ -21,6 +21,7 @@ from nhskg.graph.query.published_answers import ANSWERS_FOLDER
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
+from nhskg.graph.validation.batches import Batch
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini.nq"
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from nhskg.graph.building.dump import DumpSummary, append_batch, write_dump
+from nhskg.graph.building.dump import append_batch, write_dump
 from nhskg.graph.building.remote_publish import publish_remote
 from nhskg.graph.building.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
 from nhskg.graph.building.streaming_load import StreamingLoad
@@ -50,6 +50,7 @@ from nhskg.graph.query.query_worker import TimeLimitedStore
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
+from nhskg.graph.validation.batches import DumpSummary
 from nhskg.graph.validation.layered_validation import Validation, remember_validated, validate_build
 from nhskg.graph.validation.validate import Report
 

@@ -24,9 +24,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
@@ -42,7 +41,7 @@ from nhskg.graph.reference.emit import emit_reference
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.model import Landscape
 from nhskg.graph.settings import Settings
-from nhskg.graph.validation.closure import ClosureTracker
+from nhskg.graph.validation.batches import Batch, DumpSummary
 
 Progress = Callable[[str], None]
 ONTOLOGY_GRAPH = mint.named_graph("ontology")
@@ -52,36 +51,6 @@ REFERENCE_BATCH = "ontology and reference"
 
 def _quiet(_message: str) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Quads written together: the reference layer, or a run of curated documents."""
-
-    name: str
-    digest: str  # sha256 of the batch's lines
-    quads: int
-    graphs: tuple[str, ...]
-    offset: int  # where its lines start in the dump, in bytes
-    size: int  # how many bytes they take
-
-    def read(self, dump: Path) -> str:
-        """The batch's lines, read back from the dump."""
-        with dump.open("rb") as f:
-            f.seek(self.offset)
-            return f.read(self.size).decode("utf-8")
-
-
-@dataclass
-class DumpSummary:
-    quads: int = 0
-    digest: str = ""
-    graphs: Counter[str] = field(default_factory=Counter)
-    batches: list[Batch] = field(default_factory=list)
-    counts: dict[str, str] = field(default_factory=dict)  # layer -> what it held
-    closure: ClosureTracker = field(default_factory=ClosureTracker)
-    # the running SHA-256 of every byte written so far, carried on by a later batch
-    hasher: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
 
 def add_ontology(sink: QuadSink, ontology_dir: Path) -> None:

@@ -5,24 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse
-
+from nhskg.graph.concepts import concept_keys
 from nhskg.graph.curated.loader import Context
-from nhskg.graph.namespaces import SKOS
 from nhskg.graph.reference.catalog import Catalog
 from nhskg.graph.reference.model import Landscape
-
-SCHEMES = ("orgtype", "role", "status", "rag", "decision")
-
-
-def concept_keys(ontology_dir: Path) -> dict[str, set[str]]:
-    keys: dict[str, set[str]] = {s: set() for s in SCHEMES}
-    for quad in parse(path=str(ontology_dir / "concepts.ttl"), format=RdfFormat.TURTLE):
-        if quad.predicate == SKOS.inScheme:
-            scheme = quad.object.value.rsplit("/", 1)[1]
-            if scheme in keys:
-                keys[scheme].add(quad.subject.value.rsplit("/", 1)[1])
-    return keys
 
 
 def build_context(catalog: Catalog, land: Landscape, ontology_dir: Path) -> Context:

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.curated.context import concept_keys
+from nhskg.graph.concepts import concept_keys
 from nhskg.graph.publish import BuildFolder, current
 from nhskg.graph.query.lookup import OrganisationIndex
 from nhskg.graph.query.named_queries import QueryFile, bind, load_query_files, to_term

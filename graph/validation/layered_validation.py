@@ -31,10 +31,10 @@ from pathlib import Path
 
 import rdflib
 
-from nhskg.graph.building.dump import Batch, DumpSummary
 from nhskg.graph.query.named_queries import QueryFile
 from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
+from nhskg.graph.validation.batches import Batch, DumpSummary
 from nhskg.graph.validation.closure import CLOSURE_TERMS, CLOSURE_THINGS
 from nhskg.graph.validation.shacl_compile import compile_shapes, focus_labels
 from nhskg.graph.validation.shacl_context import rdflib_graph

@@ -30,8 +30,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from nhskg.graph.building.dump import Batch
 from nhskg.graph.query.store import GraphStore, SelectResult
+from nhskg.graph.validation.batches import Batch
 from nhskg.graph.validation.shacl_compile import all_shapes
 from nhskg.graph.validation.shacl_expressions import LOGICAL, deactivated, members, shape_name
 from nhskg.graph.validation.shacl_sparql import TARGETS

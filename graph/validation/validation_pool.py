@@ -22,9 +22,9 @@ from typing import TypeAlias
 
 import rdflib
 
-from nhskg.graph.building.dump import Batch
 from nhskg.graph.query.named_queries import QueryFile
 from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.validation.batches import Batch
 from nhskg.graph.validation.shacl_compile import CompiledConstraint, run
 from nhskg.graph.validation.shacl_context import Reads, Target, batch_data, shape_reads
 from nhskg.graph.validation.shacl_sparql import SparqlConstraint, without_sparql
