@@ -34,11 +34,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import time
 import traceback
@@ -48,11 +45,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-import pyoxigraph
-import rdflib
-
-from nhskg.graph.allocator import describe
 from nhskg.graph.publish import current
 from nhskg.graph.query.published_answers import PublishedAnswers
 from nhskg.graph.query.query_worker import TimeLimitedStore
@@ -63,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import free_port, oxigraph_read_only, oxigraph_ready, serving, venv_command
 from procs import peak_mb, run_measured, tail
 from scale_api import anchors, measure_api
+from scale_common import API_QUERIES, api_codes, child_env, machine
 from scale_params import Sample, choose
 from scale_queries import time_embedded, time_published, time_rdflib, time_served
 from scale_report import check_targets, draw_plots, table
@@ -72,44 +65,10 @@ DEFAULT_SCALES = "real,20,100,300,1000"
 QUICK_SCALES = "real,20"
 TIMING = {"runs": 20, "budget": 10.0, "rdflib_timeout": 30.0}
 QUICK_TIMING = {"runs": 10, "budget": 2.0, "rdflib_timeout": 10.0}
-CODES_WANTED = 60
-# SPARQL sent to /sparql runs as written (the plan is for the product's own queries), so
-# these are lookups that stay quick unplanned.
-API_QUERIES = ("organisation", "stp-footprint", "trusts-in-stp", "names", "history")
-STORE_VARIABLES = "NHSKG_STORE_"  # a remote store's URLs and credentials
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def machine() -> dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
-    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
-    model = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "")
-    total_kb = next((int(x.split()[1]) for x in meminfo if x.startswith("MemTotal:")), 0)
-    server = subprocess.run(
-        [venv_command("oxigraph"), "--version"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    return {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "cores": os.cpu_count(),
-        "ram_gb": round(total_kb / 1024**2, 1),
-        "cpu": model or platform.processor(),
-        "arch": platform.machine(),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "pyoxigraph": pyoxigraph.__version__,
-        "rdflib": rdflib.__version__,
-        "networkx": nx.__version__,
-        "oxigraph_server": server,
-        "query_allocator": describe(Settings().query_preload),
-    }
-
-
-def child_env(data: Path, build: Path, **extra: str) -> dict[str, str]:
-    """This environment pointed at one scale's data and build (never at a remote store)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(STORE_VARIABLES)}
-    return env | {"NHSKG_DATA_DIR": str(data), "NHSKG_BUILD_DIR": str(build)} | extra
 
 
 def stage(entry: dict[str, Any], name: str, fn: Callable[[], Any]) -> Any:
@@ -179,12 +138,6 @@ def network_child(data: str, build_dir: str, timeout_s: float) -> dict[str, Any]
 def measure_network(data: Path, build_dir: Path, timeout_s: float) -> dict[str, Any]:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(network_child, str(data), str(build_dir), timeout_s).result()
-
-
-def api_codes(service: QueryService) -> list[str]:
-    """About CODES_WANTED trust, CCG and STP codes, spread over the sorted list."""
-    codes = sorted(c for c in set(service.index.code_of.values()) if len(c) == 3 and c[0] in "R0Q")
-    return codes[:: max(1, len(codes) // CODES_WANTED)][:CODES_WANTED]
 
 
 def measure_scale(label: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -15,7 +15,7 @@ Failed requests are counted, not fatal.
 Run as a script, it is this stage alone on a published build, as benchmarks/scale.py
 runs it (`python -P benchmarks/scale_api.py LABEL --data DIR --build DIR [--output
 FILE]`): a fresh `oxigraph serve-read-only` on the store, the neighbourhood of RC1 and
-scale.py's API_QUERIES bound as written with the values of each one's largest sample,
+scale_common.py's API_QUERIES bound as written with the values of each one's largest sample,
 as scale.py draws them (`scale_params.largest_samples`), and the machine's load average
 before and after; the figures of LABEL are merged into the output file (JSON).
 """
@@ -48,6 +48,7 @@ from loadgen import (
     serving,
     venv_command,
 )
+from scale_common import API_QUERIES, api_codes, child_env, machine
 from scale_params import largest_samples
 
 CLIENTS = 16
@@ -148,8 +149,6 @@ def anchors(store: Path, allocator: str | None) -> Iterator[tuple[int, int | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scale import API_QUERIES, api_codes, child_env, machine  # scale.py imports this
-
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("label", help="the scale's name in the output: real, 100, 1000, ...")
     p.add_argument("--data", type=Path, required=True)

@@ -140,3 +140,27 @@ def test_an_uphill_import_is_caught(tmp_path: Path) -> None:
         "graph/query/store.py:2 imports nhskg.graph.building.build (query -> building)",
         "graph/settings.py:1 imports nhskg.api.app (shared -> api)",
     ]
+
+
+def test_benchmark_scripts_import_each_other_without_a_circle() -> None:
+    folder = ROOT / "benchmarks"
+    scripts = {p.stem for p in folder.glob("*.py")}
+    imports: dict[str, set[str]] = {}
+    for name in scripts:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        used = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        used |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imports[name] = used & scripts - {name}
+
+    def circle_from(name: str, path: list[str]) -> list[str] | None:
+        if name in path:
+            return [*path[path.index(name) :], name]
+        for other in sorted(imports[name]):
+            found = circle_from(other, [*path, name])
+            if found:
+                return found
+        return None
+
+    for name in sorted(scripts):
+        circle = circle_from(name, [])
+        assert circle is None, "benchmarks import in a circle: " + " -> ".join(circle or [])
