@@ -43,7 +43,7 @@ from nhskg.graph.query.store import OxigraphStore
 from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, serving, summary, venv_command
+from loadgen import free_port, load_until, serving, venv_command
 from record import provenance
 
 RESULTS = Path(__file__).parent / "results" / "hostile.json"
@@ -263,39 +263,6 @@ def _rss_mb(pids: list[int]) -> float:
     return round(total / 1024, 1)
 
 
-async def _lookups(port: int, paths: list[str], until: float) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors: list[str] = []
-
-    async def client(c: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        i = c
-        try:
-            while time.monotonic() < until:
-                path = paths[i % len(paths)]
-                i += 7
-                started = time.perf_counter()
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = next(
-                    int(v)
-                    for k, _, v in (h.partition(b":") for h in head.split(b"\r\n")[1:])
-                    if k.lower() == b"content-length"
-                )
-                await reader.readexactly(length)
-                status = int(head.split(b" ", 2)[1])
-                if status == 200:
-                    latencies.append(time.perf_counter() - started)
-                else:
-                    errors.append(f"{status} {path}")
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(c) for c in range(LOOKUP_CLIENTS)))
-    return summary(latencies, time.perf_counter() - started, errors)
-
-
 async def _analyst(port: int, until: float) -> dict[str, Any]:
     statuses: Counter[int | str] = Counter()
     i = 0
@@ -335,7 +302,9 @@ def phase(
     until = time.monotonic() + seconds
 
     async def both() -> tuple[dict[str, Any], dict[str, Any]]:
-        return await asyncio.gather(_lookups(port, paths, until), _analyst(port, until))
+        return await asyncio.gather(
+            load_until(port, paths, LOOKUP_CLIENTS, until), _analyst(port, until)
+        )
 
     lookups, analyst = asyncio.run(both())
     statuses: dict[int | str, int] = {}

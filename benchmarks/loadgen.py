@@ -11,9 +11,10 @@ pass). Servers are started and awaited as the tests start them
 from __future__ import annotations
 
 import asyncio
+import itertools
 import statistics
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "each_once",
     "free_port",
     "load",
+    "load_until",
     "oxigraph_read_only",
     "oxigraph_ready",
     "serving",
@@ -50,16 +52,19 @@ def serving(
 
 async def _one_client(
     port: int,
-    paths: Sequence[str],
+    paths: Iterable[str],
     latencies: list[float],
     errors: list[str],
     *,
     accept: str,
     strict: bool,
+    until: float | None = None,
 ) -> None:
     reader, writer = await asyncio.open_connection(HOST, port)
     try:
         for path in paths:
+            if until is not None and time.monotonic() >= until:
+                break
             request = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: {accept}\r\n\r\n"
             started = time.perf_counter()
             writer.write(request.encode("latin-1"))
@@ -100,6 +105,32 @@ async def _run(port: int, plans: list[list[str]], *, accept: str, strict: bool) 
             _one_client(port, plan, latencies, errors, accept=accept, strict=strict)
             for plan in plans
             if plan
+        )
+    )
+    return summary(latencies, time.perf_counter() - started, errors)
+
+
+async def load_until(
+    port: int, paths: Sequence[str], clients: int, until: float, *, accept: str = "*/*"
+) -> dict[str, Any]:
+    """``clients`` connections cycling through ``paths`` until ``time.monotonic()``
+    passes ``until``, answers other than 200 counted as errors; for an event loop that
+    runs other traffic beside it."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _one_client(
+                port,
+                itertools.cycle([*paths[c * 7 % len(paths) :], *paths[: c * 7 % len(paths)]]),
+                latencies,
+                errors,
+                accept=accept,
+                strict=False,
+                until=until,
+            )
+            for c in range(clients)
         )
     )
     return summary(latencies, time.perf_counter() - started, errors)
