@@ -22,10 +22,15 @@ def _git(*args: str) -> str:
     return run.stdout.strip()
 
 
-def provenance() -> dict[str, Any]:
-    """The machine, date, command and commit of a benchmark run made now."""
+def cpu_model() -> str:
+    """The processor's model name, as Linux gives it (else what platform says)."""
     cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
     model = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "")
+    return model or platform.processor()
+
+
+def provenance() -> dict[str, Any]:
+    """The machine, date, command and commit of a benchmark run made now."""
     commit = _git("rev-parse", "--short", "HEAD")
     if _git("status", "--porcelain", "--untracked-files=no"):
         commit += "+changes"
@@ -33,7 +38,7 @@ def provenance() -> dict[str, Any]:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,
         "command": " ".join(["python", "-P", *sys.argv]),
-        "cpu": model or platform.processor(),
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "pyoxigraph": pyoxigraph.__version__,

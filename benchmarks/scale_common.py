@@ -22,6 +22,7 @@ from nhskg.graph.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import venv_command
+from record import cpu_model
 
 CODES_WANTED = 60
 # SPARQL sent to /sparql runs as written (the plan is for the product's own queries), so
@@ -31,9 +32,7 @@ STORE_VARIABLES = "NHSKG_STORE_"  # a remote store's URLs and credentials
 
 
 def machine() -> dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
     meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
-    model = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "")
     total_kb = next((int(x.split()[1]) for x in meminfo if x.startswith("MemTotal:")), 0)
     server = subprocess.run(
         [venv_command("oxigraph"), "--version"], capture_output=True, text=True, check=False
@@ -42,7 +41,7 @@ def machine() -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cores": os.cpu_count(),
         "ram_gb": round(total_kb / 1024**2, 1),
-        "cpu": model or platform.processor(),
+        "cpu": cpu_model(),
         "arch": platform.machine(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "pyoxigraph": pyoxigraph.__version__,
