@@ -42,9 +42,9 @@ from nhskg.graph.query.sandbox import Isolation
 from nhskg.graph.query.sparql_guard import QueryRefused
 from nhskg.graph.query.sparql_text import lateral_groups
 from nhskg.graph.query.store import Dataset, OxigraphStore, QueryOutcome, SelectResult
-from nhskg.graph.query.worker_process import Request, isolate
+from nhskg.graph.query.worker_process import Request
 
-__all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore", "isolate"]
+__all__ = ["QueryFailed", "QueryTimeout", "TimeLimitedStore"]
 log = logging.getLogger("nhskg.query")
 
 

@@ -57,11 +57,6 @@ def confine(memory_mb: int, mode: str = "auto", *, keep: Path | None = None) -> 
     return sandbox.isolate(mode, keep=keep)
 
 
-def isolate(memory_mb: int) -> bool:
-    """:func:`confine` with the strongest barriers: whether any holds."""
-    return confine(memory_mb).isolated
-
-
 def safe_error(error: BaseException) -> str:
     """An error as a user may read it: a syntax error's own message (the engine's line
     and column on the user's text), anything else its type and a fixed description.
