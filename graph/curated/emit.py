@@ -4,7 +4,9 @@ Each record becomes a node with the evidence pattern of :mod:`nhskg.graph.emit`:
 its quotes as Web Annotation evidence, ``nhskg:basis`` stated or resolved (a
 resolved record also cites its reasoning and any dataset rows, and points to the
 stated record it resolves), its stated dates, and ``nhskg:knownFrom`` /
-``nhskg:knownUntil``: the stated start and end, or else the document's date.
+``nhskg:knownUntil``: the stated start and end, or else the document's date. A
+standing tie, and a curated body, with no stated end also carries its presumed
+continuation (:mod:`~nhskg.graph.curated.presumption`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph import mint
 from nhskg.graph.curated.loader import Context, Curated, Record, ref_target
+from nhskg.graph.curated.presumption import Presumption, Presumptions
 from nhskg.graph.curated.schema import COMMON, ENTITY_KINDS, STATEMENTS, FieldSpec
 from nhskg.graph.curated.sources import SourceDocument
 from nhskg.graph.dates import VagueDate, day
@@ -94,6 +97,7 @@ class CuratedEmitter:
         self.sink = sink
         self.stems = stems
         self._by_id: dict[tuple[Any, Any], NamedNode] | None = None
+        self.presumptions = Presumptions(curated, ctx, lambda r: known_period(r, r.get("end")))
 
     def wanted(self, doc: SourceDocument) -> bool:
         return self.stems is None or doc.stem in self.stems
@@ -126,6 +130,10 @@ class CuratedEmitter:
         if kind == "statement":
             assert path is not None
             return self.statement_iri(self.curated.ids[(path, key)])
+        if kind == "record":
+            found = self.curated.record_by_ref(key)
+            assert found is not None, key
+            return self.statement_iri(found)
         if kind == "org":
             return mint.org(key)
         if kind == "change":
@@ -221,6 +229,7 @@ class CuratedEmitter:
                 else min(r.document.period[0] for r in records),
                 max(e.last for e in ends) if ends else max(r.document.period[1] for r in records),
             )
+            presumed = self.presumptions.for_entity(key, known[1])
             for record in records:
                 if not self.wanted(record.document):
                     continue
@@ -228,6 +237,10 @@ class CuratedEmitter:
                 evidence = self.evidence(w, record)
                 w.add_all(node, PROV.wasDerivedFrom, evidence)
                 self._entity_body(w, node, kind, record, first.get("name"), names, known, evidence)
+                if presumed is not None:
+                    period = mint.statement("classification", node.value.rsplit("/", 1)[1], kind)
+                    for presumer in (node, period):
+                        self.presumed(w, presumer, presumed)
 
     def _entity_body(
         self,
@@ -375,6 +388,9 @@ class CuratedEmitter:
             end=end,
             known=known_period(record, end),
         )
+        presumed = self.presumptions.for_statement(record)
+        if presumed is not None:
+            self.presumed(w, node, presumed)
         w.date(node, DCTERMS.date, record.get("date"))
         w.text(node, NHSKG.dateText, record.get("date_text"))
         for name, value in record.values.items():
@@ -388,6 +404,26 @@ class CuratedEmitter:
             org = self.iri(record.get("organisation"), record)
             w.add(org, ORG.classification, ORGTYPE[record.get("classified_as")])
         assert set(record.values) <= set(spec.fields) | set(COMMON)
+
+    def presumed(self, w: GraphWriter, node: NamedNode, presumed: Presumption) -> None:
+        """Mark the presumed part of a tie or body: from, until (if anything ends it)
+        and what ends it."""
+        w.date(node, NHSKG.presumedFrom, presumed.start)
+        w.date(node, NHSKG.presumedUntil, presumed.until)
+        by = presumed.ended_by
+        if isinstance(by, Record):
+            w.add(node, NHSKG.presumptionEndedBy, self.statement_iri(by))
+        elif by is not None:
+            kind, _, key = by.partition(":")
+            if kind == "entity":
+                entity_kind = self.curated.entity_kind(key)
+                assert entity_kind is not None
+                w.add(node, NHSKG.presumptionEndedBy, entity_iri(entity_kind, key))
+            elif kind == "change":
+                date, code = key.split("/")
+                w.add(node, NHSKG.presumptionEndedBy, mint.statement("change", date, code))
+            else:
+                w.add(node, NHSKG.presumptionEndedBy, mint.org(key))
 
     def emit(self) -> None:
         self.documents()

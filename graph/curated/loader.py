@@ -8,6 +8,7 @@ entity (by key, in any file) or a change event. Errors name file, line and field
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,15 @@ class Curated:
         records = self.entities.get(key)
         return records[0].type if records else None
 
+    def record_by_ref(self, ref: str) -> Record | None:
+        """The statement ``NNN#id`` names: the record with that id in the file of the
+        document whose number is NNN (its file name up to the first underscore)."""
+        number, _, key = ref.partition("#")
+        for (path, record_id), record in self.ids.items():
+            if record_id == key and record.document.stem.split("_", 1)[0] == number:
+                return record
+        return None
+
 
 @dataclass
 class Context:
@@ -75,6 +85,8 @@ class Context:
     changes: set[str]  # "YYYY-MM-DD/CODE"
     concepts: dict[str, set[str]]  # scheme -> keys
     dataset_rows: dict[str, list[str]]  # dataset id -> lines of its file (1-based by index+1)
+    # code -> (the last day it existed, "YYYY-MM-DD/CODE" of the change that closed it)
+    closures: dict[str, tuple[dt.date, str | None]] = field(default_factory=dict)
 
 
 def _parse_value(spec: FieldSpec, value: Any, where: str, ctx: Context) -> Any:
@@ -307,9 +319,12 @@ def _check_basis(record: Record, ids: dict[str, Record]) -> None:
 
 def ref_target(value: str, curated: Curated, ctx: Context, path: Path | None = None) -> str | None:
     """What a reference names: 'org:KEY', 'entity:KEY', 'change:DATE/CODE', 'statement:ID'
-    (a statement of the file at ``path``), or None if nothing."""
+    (a statement of the file at ``path``), 'record:NNN#ID' (a statement of the file of
+    document NNN), or None if nothing."""
     if value.startswith("#"):
         return f"statement:{value[1:]}" if path and (path, value[1:]) in curated.ids else None
+    if re.fullmatch(r"\d+#[^#\s]+", value):
+        return f"record:{value}" if curated.record_by_ref(value) is not None else None
     if value.startswith("change:"):
         return value if value[len("change:") :] in ctx.changes else None
     if value in curated.entities:
@@ -340,7 +355,8 @@ def _check_refs(curated: Curated, ctx: Context) -> None:
                     raise CuratedFileError(
                         f"{record.where(name)}: unknown organisation or entity {item!r} "
                         "(use an ODS code, an ONS code, the key of a curated entity, "
-                        "or #id of a statement in this file)"
+                        "#id of a statement in this file, or NNN#id of a statement in "
+                        "the file of document NNN)"
                     )
 
 

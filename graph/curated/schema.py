@@ -6,7 +6,8 @@ checked), the emitter (which property each field becomes) and the documentation
 
 - ``ref`` / ``refs``: one or several things by key: an ODS or ONS code of the
   reference landscape, the key of a curated entity (any file), ``#id`` for a
-  statement of the same file (e.g. a post that leads a group), or, for
+  statement of the same file (e.g. a post that leads a group), ``NNN#id`` for a
+  statement of the file of document NNN (what an ``ending`` ends), or, for
   ``realised_by``, a change event as ``change:YYYY-MM-DD/CODE``;
 - ``text`` / ``texts``: words as the document writes them;
 - ``date``: YYYY-MM-DD, YYYY-MM or YYYY; ``duration``: ISO 8601 such as P5Y;
@@ -266,6 +267,22 @@ STATEMENTS: dict[str, StatementSpec] = {
         },
         "Some other piece of work the document names, who leads it and who takes part "
         "(a prov:Activity).",
+    ),
+    "ending": StatementSpec(
+        (NHSKG.TieEnding,),
+        {
+            "ends": F(
+                "ref",
+                NHSKG.ends,
+                True,
+                help="the tie that ended: #id of a statement in this file, or NNN#id in "
+                "the file of document NNN",
+            ),
+            "label": LABEL,
+            "description": DESCRIPTION,
+        },
+        "A later document says a tie ended: it holds until `date` (or, without one, "
+        "until the day before this document), and is no longer presumed to run on.",
     ),
     "classification": StatementSpec(
         (NHSKG.ClassificationPeriod,),
