@@ -87,7 +87,8 @@ class QueryFile:
     body: str = field(repr=False, default="")
 
 
-PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype")
+PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype", "boolean")
+BOOLEANS = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
 
 
 def parse_header(path: Path, text: str) -> Header:
@@ -217,6 +218,13 @@ def to_term(
             kind = "a four-digit year" if param.type == "year" else "an integer"
             raise ParameterError(f"parameter '{param.name}' must be {kind}: got {value!r}")
         return Literal(str(int(value)), datatype=XSD.integer)
+    if param.type == "boolean":
+        flag = BOOLEANS.get(value.lower())
+        if flag is None:
+            raise ParameterError(
+                f"parameter '{param.name}' must be true or false: got {value!r}"
+            )
+        return Literal(flag, datatype=XSD.boolean)
     if param.type == "orgtype":
         if not re.fullmatch(r"[a-z][a-z-]*", value):
             raise ParameterError(
