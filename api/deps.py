@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 
 from nhskg.api.errors import ApiError
 from nhskg.api.state import GRAPH_KEY, PublishedGraph
 from nhskg.graph.query.results import records
 from nhskg.graph.query.store import SelectResult
+
+AsOf = Annotated[date | None, Query(description="only ties known to hold on this day")]
+EvidencedOnly = Annotated[
+    bool,
+    Query(
+        description="with as_of: only ties a document evidences on the day, leaving out "
+        "those presumed to continue after their last evidence"
+    ),
+]
+
+
+def on_the_day(as_of: date | None, evidenced_only: bool) -> dict[str, str | None]:
+    """The named-query parameters of a day: ``as_of``, and ``evidenced_only`` when asked."""
+    return {
+        "as_of": as_of.isoformat() if as_of else None,
+        "evidenced_only": "true" if evidenced_only else None,
+    }
 
 
 def published(request: Request) -> PublishedGraph:

@@ -14,6 +14,11 @@ class OrganisationSummary(BaseModel):
     types: str = ""
     opened: date | str | None = None
     closed: date | str | None = None
+    presumed: bool | None = Field(
+        None,
+        description="with as_of: true when the organisation is known on the day only by "
+        "presumption (a body last mentioned before it, with nothing known to end it)",
+    )
     score: float | None = Field(None, description="match score for a search, 1.0 exact")
     iri: str
     url: str
@@ -90,7 +95,10 @@ class PartnershipDetail(BaseModel):
     name: str
     iri: str
     aliases: list[str]
-    members: list[dict[str, Any]] = Field(description="roles, periods, stated or resolved")
+    as_of: date | None = Field(None, description="the day the members are those of, if one")
+    members: list[dict[str, Any]] = Field(
+        description="roles, periods, stated or resolved; on a day, presumed or evidenced"
+    )
     coordination: list[dict[str, Any]]
     workstreams: list[dict[str, Any]]
     consultations: list[dict[str, Any]]

@@ -38,6 +38,7 @@ SAMPLE = {
     "status": "launched",
     "document": "003_f7ec335ea921a4a0.txt",
     "year": "2015",
+    "evidenced_only": "false",
 }
 # Where the shared sample has no rows for a query, the value a user would try there.
 SAMPLE_FOR = {

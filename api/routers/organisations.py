@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
 from nhskg.api.state import PublishedGraph
@@ -31,14 +31,13 @@ def search(
     as_of: Annotated[
         date | None, Query(description="organisations of that type on this day")
     ] = None,
+    evidenced_only: EvidencedOnly = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Organisations by name, any alias or code (forgiving of case, punctuation and small
     typos), best match first; or all of a type, by name, without ``q``."""
-    listed = graph.run(
-        "organisations", {"type": type, "as_of": as_of.isoformat() if as_of else None}
-    )
+    listed = graph.run("organisations", {"type": type, **on_the_day(as_of, evidenced_only)})
     by_iri = {str(r["org"]): r for r in rows(listed)}
     ranked: list[tuple[str, float | None]]
     if q:
@@ -55,6 +54,7 @@ def search(
                 types=str(row.get("types", "")),
                 opened=row.get("opened"),
                 closed=row.get("closed"),
+                presumed=bool(row.get("presumed")) if as_of else None,
                 score=score,
                 iri=iri,
                 url=f"/api/organisations/{code_of(graph, iri)}",
@@ -96,12 +96,13 @@ def organisation(graph: Graph, code: Code) -> dict[str, Any]:
 def partners(
     graph: Graph,
     code: Code,
-    as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
+    as_of: AsOf = None,
+    evidenced_only: EvidencedOnly = False,
 ) -> dict[str, Any]:
     """Organisations that share a partnership, body, contract or stated relationship with
-    it, and through what, with the documents and quotes."""
+    it, and through what, with the documents and quotes. On a day (``as_of``), ties presumed
+    to continue after their last evidence are included and marked (``presumed``,
+    ``lastEvidenced``) unless ``evidenced_only``."""
     key = code_of(graph, resolve_org(graph, code, "code"))
-    result = graph.run(
-        "partners", {"organisation": key, "as_of": as_of.isoformat() if as_of else None}
-    )
+    result = graph.run("partners", {"organisation": key, **on_the_day(as_of, evidenced_only)})
     return {"columns": result.variables, "rows": rows(result), "truncated": result.truncated}

@@ -135,10 +135,14 @@ def organisations_page(
 
 @router.get("/organisations/{code}", response_class=HTMLResponse)
 def organisation_page(
-    request: Request, graph: Graph, code: str, as_of: Annotated[date | None, Query()] = None
+    request: Request,
+    graph: Graph,
+    code: str,
+    as_of: Annotated[date | None, Query()] = None,
+    evidenced_only: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     org = org_api.organisation(graph, code)
-    partners = org_api.partners(graph, org["code"], as_of)["rows"]
+    partners = org_api.partners(graph, org["code"], as_of, evidenced_only)["rows"]
     evidence = rows(graph.run("evidence", {"organisation": org["code"]}))
     quotes = [e for e in evidence if str(e.get("source", "")).endswith(".txt")]
     return render(
@@ -148,6 +152,7 @@ def organisation_page(
         partners=partners,
         quotes=quotes,
         as_of=as_of.isoformat() if as_of else None,
+        evidenced_only=evidenced_only,
     )
 
 
@@ -157,9 +162,22 @@ def partnerships_page(request: Request, graph: Graph) -> HTMLResponse:
 
 
 @router.get("/partnerships/{id}", response_class=HTMLResponse)
-def partnership_page(request: Request, graph: Graph, id: str) -> HTMLResponse:
-    p = partnership_api.partnership(graph, id)
-    return render(request, "partnership.html", p=p, timeline=_timeline(p))
+def partnership_page(
+    request: Request,
+    graph: Graph,
+    id: str,
+    as_of: Annotated[date | None, Query()] = None,
+    evidenced_only: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    p = partnership_api.partnership(graph, id, as_of, evidenced_only)
+    return render(
+        request,
+        "partnership.html",
+        p=p,
+        timeline=_timeline(p),
+        as_of=as_of.isoformat() if as_of else None,
+        evidenced_only=evidenced_only,
+    )
 
 
 def _timeline(p: dict[str, Any]) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from nhskg.api.deps import code_of, published, resolve_org, rows
+from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
 from nhskg.api.state import PublishedGraph
@@ -46,9 +46,14 @@ def partnerships(
 def partnership(
     graph: Graph,
     id: Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")],
+    as_of: AsOf = None,
+    evidenced_only: EvidencedOnly = False,
 ) -> dict[str, Any]:
     """Members (roles, periods, stated or resolved with the group they were resolved from,
-    evidence), programme offices, workstreams, consultations, events and people."""
+    evidence), programme offices, workstreams, consultations, events and people. On a day
+    (``as_of``), only the members then: those evidenced on the day and, unless
+    ``evidenced_only``, those presumed to continue after their last evidence (marked
+    ``presumed``, with ``lastEvidenced`` and ``presumedUntil``)."""
     iri = resolve_org(graph, id, "id")
     key = code_of(graph, iri)
     params = {"partnership": key}
@@ -57,7 +62,10 @@ def partnership(
         "name": graph.index.labels.get(iri, key),
         "iri": iri,
         "aliases": sorted(graph.index.names_of(iri)),
-        "members": rows(graph.run("partnership-members", params)),
+        "as_of": as_of,
+        "members": rows(
+            graph.run("partnership-members", {**params, **on_the_day(as_of, evidenced_only)})
+        ),
         "coordination": rows(graph.run("coordination", params)),
         "workstreams": rows(graph.run("workstreams", params)),
         "consultations": rows(graph.run("consultations", params)),

@@ -70,7 +70,7 @@ class Curated:
         """The statement ``NNN#id`` names: the record with that id in the file of the
         document whose number is NNN (its file name up to the first underscore)."""
         number, _, key = ref.partition("#")
-        for (path, record_id), record in self.ids.items():
+        for (_path, record_id), record in self.ids.items():
             if record_id == key and record.document.stem.split("_", 1)[0] == number:
                 return record
         return None

@@ -128,7 +128,11 @@ class Presumptions:
             normal = []
             for item in items:
                 target = self._target(item, record) if field.kind in ("ref", "refs") else item
-                normal.append(f"{target.path}#{target.get('id')}" if isinstance(target, Record) else str(target))
+                normal.append(
+                    f"{target.path}#{target.get('id')}"
+                    if isinstance(target, Record)
+                    else str(target)
+                )
             parts.append((name, tuple(sorted(normal))))
         return (record.type, tuple(parts))
 
@@ -182,7 +186,7 @@ class Presumptions:
         with a stated end, and where something ends the tie before its evidence does."""
         if record.type not in STANDING_TIES or record.get("end") or record.get("term"):
             return None
-        first, last = self.known(record)
+        _first, last = self.known(record)
         endings: list[Ending] = []
         later = [
             (self.known(other)[0], other)

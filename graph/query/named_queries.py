@@ -88,7 +88,14 @@ class QueryFile:
 
 
 PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype", "boolean")
-BOOLEANS = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
+BOOLEANS = {
+    "true": "true",
+    "yes": "true",
+    "1": "true",
+    "false": "false",
+    "no": "false",
+    "0": "false",
+}
 
 
 def parse_header(path: Path, text: str) -> Header:
@@ -221,9 +228,7 @@ def to_term(
     if param.type == "boolean":
         flag = BOOLEANS.get(value.lower())
         if flag is None:
-            raise ParameterError(
-                f"parameter '{param.name}' must be true or false: got {value!r}"
-            )
+            raise ParameterError(f"parameter '{param.name}' must be true or false: got {value!r}")
         return Literal(flag, datatype=XSD.boolean)
     if param.type == "orgtype":
         if not re.fullmatch(r"[a-z][a-z-]*", value):
