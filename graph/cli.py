@@ -310,7 +310,9 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--format", "-f", choices=FORMATS, default="table")
     st.set_defaults(func=cmd_stats)
 
-    c = sub.add_parser("coverage", help="how many of each document's fact-bearing sentences statements cite")
+    c = sub.add_parser(
+        "coverage", help="fact-bearing sentences of each document that statements cite"
+    )
     c.add_argument("--document", help="one document, by its file name or the start of it (000)")
     c.add_argument(
         "--uncited", action="store_true", help="list the fact-bearing sentences no statement cites"

@@ -4,15 +4,16 @@ headings and labels are listed as excluded in the curated file and reported apar
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from test_curated import curated_file, replace, validate_error
 
 from nhskg.graph.building.dump import read_curated
 from nhskg.graph.cli import main
 from nhskg.graph.curated.coverage import coverage, sentences
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.settings import Settings
-from test_curated import curated_file, replace, validate_error
 
 ACCEPTED = (
     "The Clinical Senate report was accepted by the Programme Board at its meeting on "
@@ -156,3 +157,20 @@ def test_each_document_cites_at_least_95_percent_of_its_fact_bearing_sentences()
         )
         # an excluded sentence is never also counted among the uncited
         assert not {s.start for s in doc.uncited} & {s.start for s, _ in doc.excluded_sentences}
+
+
+def test_the_modelling_page_gives_the_coverage_the_command_reports() -> None:
+    settings = Settings()
+    catalog, land = load_landscape(settings.reference_dir)
+    loaded = read_curated(settings, catalog, land)
+    assert loaded is not None
+    page = (Path(__file__).parent.parent / "docs" / "modelling.md").read_text(encoding="utf-8")
+    for doc in coverage(loaded[1]):
+        row = next(
+            line for line in page.splitlines() if line.startswith(f"| {doc.document.stem[:3]} ")
+        )
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[3:5] == [
+            f"{len(doc.cited_sentences)} of {len(doc.fact_bearing)}",
+            str(len(doc.excluded_sentences)),
+        ], row

@@ -59,7 +59,9 @@ class DocumentCoverage:
 
     @property
     def fact_bearing(self) -> list[Sentence]:
-        return [s for i, s in enumerate(self.sentences) if i in self.cited or i not in self.excluded]
+        return [
+            s for i, s in enumerate(self.sentences) if i in self.cited or i not in self.excluded
+        ]
 
     @property
     def cited_sentences(self) -> list[Sentence]:

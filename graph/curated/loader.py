@@ -309,7 +309,9 @@ def _exclusion(raw: Any, doc: SourceDocument, path: Path) -> Exclusion:
         )
     for name in ("quote", "reason"):
         if not isinstance(raw.get(name), str) or not raw[name].strip():
-            raise CuratedFileError(f"{path}:{line_of(raw, name)}: an exclusion needs field '{name}'")
+            raise CuratedFileError(
+                f"{path}:{line_of(raw, name)}: an exclusion needs field '{name}'"
+            )
     occurrence = str(raw.get("occurrence", ""))
     if occurrence and not occurrence.isdigit():
         raise CuratedFileError(
