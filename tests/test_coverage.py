@@ -174,3 +174,17 @@ def test_the_modelling_page_gives_the_coverage_the_command_reports() -> None:
             f"{len(doc.cited_sentences)} of {len(doc.fact_bearing)}",
             str(len(doc.excluded_sentences)),
         ], row
+
+
+def test_an_excluded_heading_is_not_counted_as_cited_where_a_statement_quotes_it(
+    mini: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the membership statement 'partners' quotes the title line as its evidence
+    before = report(mini, monkeypatch, capsys)
+    exclude(mini, "PROGRESS REPORT FOR ALL PARTNER ORGANISATIONS", "the document's title")
+    after = report(mini, monkeypatch, capsys)
+    assert after["cited"] == before["cited"] - 1
+    assert after["fact_bearing"] == before["fact_bearing"] - 1
+    assert [s["text"] for s in after["excluded"]] == [
+        "PROGRESS REPORT FOR ALL PARTNER ORGANISATIONS**"
+    ]

@@ -11,8 +11,9 @@ it under ``excluded`` (headings, form labels and fields, page furniture, sentenc
 that state nothing), each with its reason. A sentence is **cited** when more than
 half of its words lie inside the quotes of statements (entities', aliases' and the
 document's own metadata quotes do not count). Coverage is cited fact-bearing
-sentences over fact-bearing sentences. A sentence both excluded and cited counts
-as cited.
+sentences over fact-bearing sentences. An excluded sentence is not counted even
+where a statement quotes it (statements quote headings and table headers as
+context).
 """
 
 from __future__ import annotations
@@ -59,13 +60,13 @@ class DocumentCoverage:
 
     @property
     def fact_bearing(self) -> list[Sentence]:
-        return [
-            s for i, s in enumerate(self.sentences) if i in self.cited or i not in self.excluded
-        ]
+        return [s for i, s in enumerate(self.sentences) if i not in self.excluded]
 
     @property
     def cited_sentences(self) -> list[Sentence]:
-        return [s for i, s in enumerate(self.sentences) if i in self.cited]
+        return [
+            s for i, s in enumerate(self.sentences) if i in self.cited and i not in self.excluded
+        ]
 
     @property
     def uncited(self) -> list[Sentence]:
@@ -77,14 +78,12 @@ class DocumentCoverage:
 
     @property
     def excluded_sentences(self) -> list[tuple[Sentence, Exclusion]]:
-        return [
-            (self.sentences[i], e) for i, e in sorted(self.excluded.items()) if i not in self.cited
-        ]
+        return [(self.sentences[i], e) for i, e in sorted(self.excluded.items())]
 
     @property
     def ratio(self) -> float:
         facts = len(self.fact_bearing)
-        return len(self.cited) / facts if facts else 1.0
+        return len(self.cited_sentences) / facts if facts else 1.0
 
 
 def sentences(text: str) -> list[Sentence]:
