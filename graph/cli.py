@@ -153,20 +153,31 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         print(json.dumps([_coverage_json(c) for c in report], indent=2, ensure_ascii=False))
         return OK
-    total_expected = sum(len(c.expected) for c in report)
-    total_cited = sum(len(c.expected) - len(c.uncited) for c in report)
+    print(
+        "A sentence is cited when statement quotes cover more than half of its words; "
+        "excluded sentences (headings, labels) are listed in the curated file."
+    )
     for c in report:
+        cited, facts = len(c.cited_sentences), len(c.fact_bearing)
         print(
             f"{c.document.identifier}: {c.statements} statements; "
-            f"{len(c.expected) - len(c.uncited)} of {len(c.expected)} sentences cited "
-            f"({c.ratio:.0%})"
+            f"{cited} of {facts} fact-bearing sentences cited ({c.ratio:.0%}); "
+            f"{len(c.uncited)} uncited; {len(c.excluded_sentences)} excluded"
         )
         if args.uncited:
             for s in c.uncited:
                 print(f"    uncited @{s.start}: {s.text[:110]}")
-    if total_expected:
-        share = total_cited / total_expected
-        print(f"all documents: {total_cited} of {total_expected} sentences cited ({share:.0%})")
+        if args.excluded:
+            for s, e in c.excluded_sentences:
+                print(f"    excluded @{s.start} ({e.reason}): {s.text[:90]}")
+    total_facts = sum(len(c.fact_bearing) for c in report)
+    total_cited = sum(len(c.cited_sentences) for c in report)
+    if total_facts:
+        print(
+            f"all documents: {total_cited} of {total_facts} fact-bearing sentences cited "
+            f"({total_cited / total_facts:.0%}); "
+            f"{sum(len(c.excluded_sentences) for c in report)} excluded"
+        )
     return OK
 
 
@@ -174,10 +185,15 @@ def _coverage_json(c: DocumentCoverage) -> dict[str, object]:
     return {
         "document": c.document.identifier,
         "statements": c.statements,
-        "sentences": len(c.expected),
-        "cited": len(c.expected) - len(c.uncited),
+        "sentences": len(c.sentences),
+        "fact_bearing": len(c.fact_bearing),
+        "cited": len(c.cited_sentences),
         "coverage": round(c.ratio, 4),
         "uncited": [{"start": s.start, "end": s.end, "text": s.text} for s in c.uncited],
+        "excluded": [
+            {"start": s.start, "end": s.end, "text": s.text, "reason": e.reason}
+            for s, e in c.excluded_sentences
+        ],
     }
 
 
@@ -294,9 +310,16 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--format", "-f", choices=FORMATS, default="table")
     st.set_defaults(func=cmd_stats)
 
-    c = sub.add_parser("coverage", help="how much of each document the curated records cite")
+    c = sub.add_parser(
+        "coverage", help="fact-bearing sentences of each document that statements cite"
+    )
     c.add_argument("--document", help="one document, by its file name or the start of it (000)")
-    c.add_argument("--uncited", action="store_true", help="list the sentences no record cites")
+    c.add_argument(
+        "--uncited", action="store_true", help="list the fact-bearing sentences no statement cites"
+    )
+    c.add_argument(
+        "--excluded", action="store_true", help="list the excluded sentences with their reasons"
+    )
     c.add_argument("--format", choices=("table", "json"), default="table")
     c.set_defaults(func=cmd_coverage)
 

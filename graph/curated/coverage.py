@@ -1,11 +1,19 @@
 """Coverage: which sentences of each document the curated statements cite.
 
 A document is cut into sentences: each line, split after '.', '?' or '!' followed
-by a space; table rows split at tabs. A sentence is cited when a quote of any
-record overlaps it. A sentence is *expected* to be cited when it names something
-(a capitalised word beyond its first, an acronym, a date, a number or an amount)
-and is not just markup or a form label; coverage is cited expected sentences over
-expected sentences.
+by a space; table rows split at tabs. A sentence's *words* are its runs of letters
+and digits once markup tags are taken out ("13<sup>th</sup>" is the one word
+"13th"); a piece with no letter outside tags (a list number such as "14.") is not
+a sentence.
+
+Every sentence is taken to carry a fact unless the document's curated file lists
+it under ``excluded`` (headings, form labels and fields, page furniture, sentences
+that state nothing), each with its reason. A sentence is **cited** when more than
+half of its words lie inside the quotes of statements (entities', aliases' and the
+document's own metadata quotes do not count). Coverage is cited fact-bearing
+sentences over fact-bearing sentences. An excluded sentence is not counted even
+where a statement quotes it (statements quote headings and table headers as
+context).
 """
 
 from __future__ import annotations
@@ -13,14 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nhskg.graph.curated.loader import Curated, Record
+from nhskg.graph.curated.loader import Curated, Exclusion
 from nhskg.graph.curated.sources import SourceDocument
+from nhskg.graph.curated.yamlio import CuratedFileError
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(*•-])")
-_MARKUP = re.compile(r"<[^>]+>|\*\*|\[|\]\(#\)|#+ ")
-_NAMES = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z&'’]+|\b[A-Z]{2,}\b|\d|£")
-# Form boilerplate of paper 004 ("[Yes /No /Not applicable]") names nothing.
-_BOILERPLATE = re.compile(r"\[Yes /No /Not applicable\]")
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+MOST = 0.5  # a sentence is cited when more than this share of its words is quoted
 
 
 @dataclass(frozen=True)
@@ -30,11 +39,15 @@ class Sentence:
     text: str
 
     @property
-    def expected(self) -> bool:
-        plain = _MARKUP.sub("", self.text).strip(" -•*\t")
-        if len(plain) < 3 or _BOILERPLATE.search(self.text):
-            return False
-        return bool(_NAMES.search(plain))
+    def words(self) -> list[tuple[int, int]]:
+        """The document offsets of each word (runs of letters and digits outside tags)."""
+        tags = {i for m in _TAG.finditer(self.text) for i in range(m.start(), m.end())}
+        kept = [i for i in range(len(self.text)) if i not in tags]
+        plain = "".join(self.text[i] for i in kept)
+        return [
+            (self.start + kept[m.start()], self.start + kept[m.end() - 1] + 1)
+            for m in _WORD.finditer(plain)
+        ]
 
 
 @dataclass
@@ -43,24 +56,38 @@ class DocumentCoverage:
     statements: int
     sentences: list[Sentence]
     cited: set[int] = field(default_factory=set)
+    excluded: dict[int, Exclusion] = field(default_factory=dict)
 
     @property
-    def expected(self) -> list[Sentence]:
-        return [s for s in self.sentences if s.expected]
+    def fact_bearing(self) -> list[Sentence]:
+        return [s for i, s in enumerate(self.sentences) if i not in self.excluded]
+
+    @property
+    def cited_sentences(self) -> list[Sentence]:
+        return [
+            s for i, s in enumerate(self.sentences) if i in self.cited and i not in self.excluded
+        ]
 
     @property
     def uncited(self) -> list[Sentence]:
-        return [s for i, s in enumerate(self.sentences) if s.expected and i not in self.cited]
+        return [
+            s
+            for i, s in enumerate(self.sentences)
+            if i not in self.cited and i not in self.excluded
+        ]
+
+    @property
+    def excluded_sentences(self) -> list[tuple[Sentence, Exclusion]]:
+        return [(self.sentences[i], e) for i, e in sorted(self.excluded.items())]
 
     @property
     def ratio(self) -> float:
-        expected = [i for i, s in enumerate(self.sentences) if s.expected]
-        if not expected:
-            return 1.0
-        return sum(1 for i in expected if i in self.cited) / len(expected)
+        facts = len(self.fact_bearing)
+        return len(self.cited_sentences) / facts if facts else 1.0
 
 
 def sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` that have at least one word, with their offsets."""
     out: list[Sentence] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -73,7 +100,9 @@ def sentences(text: str) -> list[Sentence]:
                 if not stripped:
                     continue
                 start = offset + cell_start + at + (len(piece) - len(piece.lstrip()))
-                out.append(Sentence(start, start + len(stripped), stripped))
+                sentence = Sentence(start, start + len(stripped), stripped)
+                if _LETTER.search(_TAG.sub("", stripped)):
+                    out.append(sentence)
         offset += len(line)
     return out
 
@@ -86,25 +115,52 @@ def _cells(line: str) -> list[tuple[int, str]]:
     return cells
 
 
-def _records(curated: Curated) -> list[Record]:
-    entities = [r for rs in curated.entities.values() for r in rs]
-    return entities + curated.aliases + curated.statements
+def is_cited(sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
+    """More than half of the sentence's words lie wholly inside the given quote spans."""
+    words, merged = sentence.words, _merged(spans)
+    inside = sum(1 for a, b in words if any(s <= a and b <= e for s, e in merged))
+    return inside > MOST * len(words)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def coverage(curated: Curated) -> list[DocumentCoverage]:
+    """Per document: its sentences, those statements cite and those its file excludes.
+
+    Raises :class:`CuratedFileError` (file and line) for an exclusion whose quote
+    covers no whole sentence.
+    """
     report = []
-    records = _records(curated)
     for identifier, doc in sorted(curated.documents.items()):
-        cov = DocumentCoverage(
-            doc,
-            statements=sum(1 for r in curated.statements if r.document.identifier == identifier),
-            sentences=sentences(doc.text),
-        )
-        mine = [r for r in records if r.document.identifier == identifier]
-        spans = [(q.start, q.end) for r in mine for q in r.quotes]
-        spans += [(q.start, q.end) for q in doc.quotes]
+        mine = [r for r in curated.statements if r.document.identifier == identifier]
+        cov = DocumentCoverage(doc, statements=len(mine), sentences=sentences(doc.text))
+        spans = _merged([(q.start, q.end) for r in mine for q in r.quotes])
         for i, s in enumerate(cov.sentences):
-            if any(a < s.end and s.start < b for a, b in spans):
+            if is_cited(s, spans):
                 cov.cited.add(i)
+        for exclusion in curated.exclusions:
+            if exclusion.document.identifier != identifier:
+                continue
+            q = exclusion.quote
+            hits = [
+                i
+                for i, s in enumerate(cov.sentences)
+                if all(q.start <= a and b <= q.end for a, b in s.words)
+            ]
+            if not hits:
+                raise CuratedFileError(
+                    f"{exclusion.where('quote')}: the excluded quote covers no whole sentence "
+                    f"of {identifier} (quote the sentence entire): {q.exact[:60]!r}"
+                )
+            for i in hits:
+                cov.excluded[i] = exclusion
         report.append(cov)
     return report

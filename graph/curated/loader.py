@@ -30,6 +30,7 @@ from nhskg.graph.mint import CURATED_KEY
 DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 BASES = ("stated", "resolved")
+SECTIONS = ("document", "entities", "aliases", "statements", "excluded")
 
 
 @dataclass
@@ -54,11 +55,28 @@ class Record:
 
 
 @dataclass
+class Exclusion:
+    """A sentence of a document that carries no fact (a heading, a form label), and why."""
+
+    document: SourceDocument
+    path: Path
+    line: int
+    quote: Quote
+    reason: str
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, name: str | None = None) -> str:
+        line = self.lines.get(name, self.line) if name else self.line
+        return f"{self.path}:{line}" + (f": field '{name}'" if name else "")
+
+
+@dataclass
 class Curated:
     documents: dict[str, SourceDocument]
     entities: dict[str, list[Record]] = field(default_factory=dict)
     aliases: list[Record] = field(default_factory=list)
     statements: list[Record] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     ids: dict[tuple[Path, str], Record] = field(default_factory=dict)
 
@@ -232,7 +250,7 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
         raise CuratedFileError(
             f"{path}: expected a mapping with 'document', 'entities', 'aliases', 'statements'"
         )
-    unknown = sorted(set(fields(data)) - {"document", "entities", "aliases", "statements"})
+    unknown = sorted(set(fields(data)) - set(SECTIONS))
     if unknown:
         raise CuratedFileError(
             f"{path}:{line_of(data, unknown[0])}: unknown section '{unknown[0]}'"
@@ -286,7 +304,36 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
             ids[record.get("id")] = record
             curated.ids[(path, record.get("id"))] = record
         curated.statements.append(record)
+    for raw in data.get("excluded") or []:
+        curated.exclusions.append(_exclusion(raw, doc, path))
     curated.files.append(path)
+
+
+def _exclusion(raw: Any, doc: SourceDocument, path: Path) -> Exclusion:
+    """An entry of ``excluded``: {quote: the sentence verbatim, reason: why, occurrence: N}."""
+    if not isinstance(raw, dict):
+        raise CuratedFileError(f"{path}: 'excluded' entries are {{quote: ..., reason: ...}}")
+    unknown = sorted(set(fields(raw)) - {"quote", "reason", "occurrence"})
+    if unknown:
+        raise CuratedFileError(
+            f"{path}:{line_of(raw, unknown[0])}: unknown field '{unknown[0]}' for an exclusion "
+            "(fields: occurrence, quote, reason)"
+        )
+    for name in ("quote", "reason"):
+        if not isinstance(raw.get(name), str) or not raw[name].strip():
+            raise CuratedFileError(
+                f"{path}:{line_of(raw, name)}: an exclusion needs field '{name}'"
+            )
+    occurrence = str(raw.get("occurrence", ""))
+    if occurrence and not occurrence.isdigit():
+        raise CuratedFileError(
+            f"{path}:{line_of(raw, 'occurrence')}: field 'occurrence': not a whole number"
+        )
+    where = f"{path}:{line_of(raw, 'quote')}: field 'quote'"
+    quote = doc.find(raw["quote"], occurrence=int(occurrence) if occurrence else None, where=where)
+    return Exclusion(
+        doc, path, line_of(raw), quote, " ".join(raw["reason"].split()), dict(raw["__lines__"])
+    )
 
 
 def _check_basis(record: Record, ids: dict[str, Record]) -> None:

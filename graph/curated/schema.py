@@ -365,7 +365,15 @@ def describe() -> str:
         return lines
 
     out = ["Curated record format (data/curated/<document>.yaml)", ""]
-    out += ["Top level: document (file name), entities, aliases, statements.", ""]
+    out += [
+        "Top level: document (file name), entities, aliases, statements, excluded.",
+        "",
+        "excluded: sentences that carry no fact (headings, form labels, page furniture)",
+        "    quote          text      required          the whole sentence, verbatim",
+        "    reason         text      required          why it carries no fact",
+        "    occurrence     integer   optional          which occurrence, if the text repeats",
+        "",
+    ]
     kinds = ", ".join(ENTITY_KINDS)
     out += block(f"entities: (kind: an organisation type key, or {kinds})", ENTITY_FIELDS)
     out += ["", *block("aliases:", ALIAS_FIELDS)]
