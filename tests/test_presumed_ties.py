@@ -187,6 +187,12 @@ ENDING = """
 """
 
 
+def with_statement(text: str, record: str) -> str:
+    """A curated file's text with ``record`` first among its statements."""
+    assert "\nstatements:\n" in text
+    return text.replace("\nstatements:\n", "\nstatements:" + record, 1)
+
+
 def _first_id(path: Path, kind: str) -> str:
     lines = path.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
@@ -207,7 +213,9 @@ def test_a_later_document_saying_a_tie_ended_ends_its_presumption(
     text = later.read_text(encoding="utf-8")
     # any verbatim sentence of the later document stands in for its words here
     quote = '"Central Brief: January 2018"'
-    later.write_text(text + ENDING.format(target=target, quote=quote), encoding="utf-8")
+    later.write_text(
+        with_statement(text, ENDING.format(target=target, quote=quote)), encoding="utf-8"
+    )
     ctx, curated = _load(settings)
     presumptions = Presumptions(curated, ctx, lambda r: known_period(r, r.get("end")))
     record = curated.record_by_ref(f"000#{target}")
@@ -224,8 +232,10 @@ def test_an_ending_of_an_unknown_statement_is_refused_naming_the_file_and_line(
     settings, folder = curated_copy
     later = next(folder.glob("003_*.yaml"))
     later.write_text(
-        later.read_text(encoding="utf-8")
-        + ENDING.format(target="no-such-record", quote='"Central Brief: January 2018"'),
+        with_statement(
+            later.read_text(encoding="utf-8"),
+            ENDING.format(target="no-such-record", quote='"Central Brief: January 2018"'),
+        ),
         encoding="utf-8",
     )
     with pytest.raises(CuratedFileError) as error:
