@@ -30,6 +30,7 @@ from nhskg.graph.curated.sources import SourceDocument
 from nhskg.graph.dates import VagueDate, day
 from nhskg.graph.emit import GraphWriter, QuadSink
 from nhskg.graph.namespaces import (
+    DCAT,
     DCTERMS,
     DECISION,
     FOAF,
@@ -43,6 +44,7 @@ from nhskg.graph.namespaces import (
     SCHEMA,
     SKOS,
     STATUS,
+    TIME,
     XSD,
 )
 
@@ -139,9 +141,13 @@ class CuratedEmitter:
         if kind == "change":
             date, code = key.split("/")
             return mint.statement("change", date, code)
-        entity_kind = self.curated.entity_kind(key)
-        assert entity_kind is not None
-        return entity_iri(entity_kind, key)
+        return self.entity_node(key)
+
+    def entity_node(self, key: str) -> NamedNode:
+        """A curated entity's IRI: from its own ONS/ODS code where a record gives one."""
+        records = self.curated.entities[key]
+        codes = [r.get("code") for r in records if r.get("code")]
+        return mint.org(codes[0]) if codes else entity_iri(records[0].type, key)
 
     def emit_value(
         self, w: GraphWriter, node: NamedNode, spec: FieldSpec, value: Any, record: Record
@@ -163,8 +169,62 @@ class CuratedEmitter:
                 w.add(node, spec.prop, Literal(str(item), datatype=XSD.integer))
             elif spec.kind in CONCEPT_NS:
                 w.add(node, spec.prop, CONCEPT_NS[spec.kind][item])
+            elif spec.kind == "quantity":
+                w.add(node, spec.prop, self._people(w, node, item))
             else:
                 raise AssertionError(spec.kind)
+
+    @staticmethod
+    def _people(w: GraphWriter, node: NamedNode, value: dict[str, str]) -> NamedNode:
+        """A number of people as a schema:QuantitativeValue (unit code IE, person)."""
+        quantity = mint.hashed("quantity", node.value, json.dumps(value, sort_keys=True))
+        w.types(quantity, SCHEMA.QuantitativeValue)
+        for key, prop in (
+            ("value", SCHEMA.value),
+            ("min", SCHEMA.minValue),
+            ("max", SCHEMA.maxValue),
+        ):
+            w.decimal(quantity, prop, value.get(key))
+        w.text(quantity, SCHEMA.unitCode, "IE")
+        w.text(quantity, SCHEMA.unitText, "people")
+        w.text(quantity, RDFS.label, value["text"])
+        return quantity
+
+    def _money(self, w: GraphWriter, node: NamedNode, record: Record) -> None:
+        """A funding item's rate per unit, or a funding gap's amount and period."""
+        currency = record.get("currency")
+        if record.type == "funding":
+            if record.get("rate") is None:
+                w.text(node, SCHEMA.unitText, record.get("per"))
+                return
+            rate = mint.hashed("rate", node.value)
+            w.types(rate, SCHEMA.UnitPriceSpecification)
+            w.decimal(rate, SCHEMA.price, record.get("rate"))
+            w.text(rate, SCHEMA.priceCurrency, currency)
+            w.text(rate, SCHEMA.unitText, record.get("per"))
+            w.text(rate, SCHEMA.unitCode, record.get("per_unit_code"))
+            w.add(node, NHSKG.rate, rate)
+            return
+        amount = mint.hashed("amount", node.value)
+        w.types(amount, SCHEMA.MonetaryAmount)
+        w.decimal(amount, SCHEMA.value, record.get("amount"))
+        w.text(amount, SCHEMA.currency, currency)
+        w.add(node, SCHEMA.amount, amount)
+        fields = ("period_start", "period_end", "period_length", "period_text")
+        if not any(record.get(f) for f in fields):
+            return
+        period = mint.hashed("period", node.value)
+        w.types(period, DCTERMS.PeriodOfTime)
+        w.date(period, DCAT.startDate, record.get("period_start"))
+        w.date(period, DCAT.endDate, record.get("period_end"))
+        if record.get("period_length"):
+            w.add(
+                period,
+                TIME.hasXSDDuration,
+                Literal(record.get("period_length"), datatype=XSD.duration),
+            )
+        w.text(period, NHSKG.dateText, record.get("period_text"))
+        w.add(node, DCTERMS.temporal, period)
 
     def evidence(self, w: GraphWriter, record: Record) -> list[NamedNode]:
         doc = record.document
@@ -216,7 +276,7 @@ class CuratedEmitter:
         for key in keys:
             records = self.curated.entities[key]
             kind = records[0].type
-            node = entity_iri(kind, key)
+            node = self.entity_node(key)
             first = records[0]
             names = {r.get("name") for r in records} | {
                 a for r in records for a in (r.get("aliases") or [])
@@ -234,13 +294,29 @@ class CuratedEmitter:
                 if not self.wanted(record.document):
                     continue
                 w = self.sink.graph(curated_graph(record.document.stem))
-                evidence = self.evidence(w, record)
+                evidence = self.evidence(w, record) + self._entity_rows(w, node, record)
                 w.add_all(node, PROV.wasDerivedFrom, evidence)
                 self._entity_body(w, node, kind, record, first.get("name"), names, known, evidence)
                 if presumed is not None:
                     period = mint.statement("classification", node.value.rsplit("/", 1)[1], kind)
                     for presumer in (node, period):
                         self.presumed(w, presumer, presumed)
+
+    def _entity_rows(self, w: GraphWriter, node: NamedNode, record: Record) -> list[NamedNode]:
+        """The dataset rows an entity record cites (for its code or its site's operator),
+        with the curator's reasoning where given, as evidence; and its code as identifier."""
+        rows = [w.row_evidence(d, n, text) for d, n, text in record.get("reference") or []]
+        code = record.get("code")
+        if code:
+            datatype = NHSKG.ONSCode if mint.ONS_CODE.match(code) else NHSKG.ODSCode
+            w.add(node, ORG.identifier, Literal(code, datatype=datatype))
+        if rows and record.get("reasoning"):
+            key = (
+                "entity-"
+                + hashlib.sha1(f"{node.value}|{record.document.stem}".encode()).hexdigest()[:12]
+            )
+            return [w.reasoning_evidence(key, record.get("reasoning"), sources=rows), *rows]
+        return rows
 
     def _entity_body(
         self,
@@ -272,6 +348,8 @@ class CuratedEmitter:
             w.integer(node, SCHEMA.numberOfItems, record.get("count"))
             if record.get("member_type"):
                 w.add(node, NHSKG.memberType, ORGTYPE[record.get("member_type")])
+            if record.get("part_of"):
+                w.add(node, DCTERMS.isPartOf, self.iri(record.get("part_of")))
         elif kind in ("business-case", "paper"):
             w.types(node, NHSKG.BusinessCase if kind == "business-case" else NHSKG.PlanningDocument)
             w.text(node, DCTERMS.title, pref)
@@ -400,6 +478,8 @@ class CuratedEmitter:
             self.emit_value(w, node, field_spec, value, record)
         if record.type == "focus":
             w.add(self.iri(record.get("workstream"), record), NHSKG.hasFocus, node)
+        if record.type in ("funding", "funding-gap"):
+            self._money(w, node, record)
         if record.type == "classification":
             org = self.iri(record.get("organisation"), record)
             w.add(org, ORG.classification, ORGTYPE[record.get("classified_as")])

@@ -25,7 +25,7 @@ from nhskg.graph.curated.schema import (
 from nhskg.graph.curated.sources import Quote, SourceDocument, load_sources
 from nhskg.graph.curated.yamlio import CuratedFileError, fields, line_of, load_with_lines
 from nhskg.graph.dates import DateError, VagueDate, parse_date
-from nhskg.graph.mint import CURATED_KEY
+from nhskg.graph.mint import CURATED_KEY, ODS_CODE, ONS_CODE
 
 DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -116,6 +116,8 @@ def _parse_value(spec: FieldSpec, value: Any, where: str, ctx: Context) -> Any:
         if not items or any(isinstance(i, (dict, list)) or i in (None, "") for i in items):
             raise CuratedFileError(f"{where}: expected a word or a list of words")
         return [str(i) for i in items]
+    if kind == "quantity":
+        return _quantity(value, where)
     if isinstance(value, (dict, list)):
         if kind == "rows":
             return _rows(value, where, ctx)
@@ -152,6 +154,28 @@ def _parse_value(spec: FieldSpec, value: Any, where: str, ctx: Context) -> Any:
     if kind == "rows":
         return _rows(value, where, ctx)
     raise AssertionError(f"unhandled field kind {kind}")
+
+
+QUANTITY_KEYS = ("value", "min", "max", "text")
+
+
+def _quantity(value: Any, where: str) -> dict[str, str]:
+    """A number of people: {value: N} or {min: N} and/or {max: N}, with text: the words."""
+    if not isinstance(value, dict) or set(fields(value)) - set(QUANTITY_KEYS):
+        raise CuratedFileError(
+            f"{where}: expected {{value: N, text: ...}} or {{min: N, max: N, text: ...}}"
+        )
+    out = {k: str(value[k]) for k in QUANTITY_KEYS if k in fields(value)}
+    numbers = [k for k in ("value", "min", "max") if k in out]
+    if not numbers or ("value" in out and len(numbers) > 1) or not out.get("text", "").strip():
+        raise CuratedFileError(
+            f"{where}: give value, or min and/or max, and the document's words as text"
+        )
+    for k in numbers:
+        if not DECIMAL.match(out[k]):
+            raise CuratedFileError(f"{where}: {k} is not a plain number: {out[k]!r}")
+    out["text"] = " ".join(out["text"].split())
+    return out
 
 
 def _quotes(value: Any, where: str) -> list[tuple[str, int | None]]:
@@ -275,6 +299,7 @@ def _load_file(path: Path, docs: dict[str, SourceDocument], ctx: Context, curate
             raise CuratedFileError(
                 f"{record.where('key')}: keys are lower-case words with hyphens: {key!r}"
             )
+        _check_code(record, ctx)
         others = curated.entities.setdefault(key, [])
         if others and others[0].type != kind:
             raise CuratedFileError(
@@ -334,6 +359,28 @@ def _exclusion(raw: Any, doc: SourceDocument, path: Path) -> Exclusion:
     return Exclusion(
         doc, path, line_of(raw), quote, " ".join(raw["reason"].split()), dict(raw["__lines__"])
     )
+
+
+def _check_code(record: Record, ctx: Context) -> None:
+    """An entity's own code: an ONS or ODS code the landscape lacks, found in a cited row."""
+    code = record.get("code")
+    if code is None:
+        if record.get("reasoning") and not record.get("reference"):
+            raise CuratedFileError(f"{record.where('reasoning')}: reasoning cites 'reference' rows")
+        return
+    if record.type in ENTITY_KINDS or not (ODS_CODE.match(code) or ONS_CODE.match(code)):
+        raise CuratedFileError(
+            f"{record.where('code')}: an organisation's ONS or ODS code, not {code!r}"
+        )
+    if code in ctx.org_codes or code in ctx.ons_to_org:
+        raise CuratedFileError(
+            f"{record.where('code')}: {code} is in the reference landscape; name it by code"
+        )
+    rows = record.get("reference") or []
+    if not any(code in (f.strip().strip('"') for f in text.split(",")) for _, _, text in rows):
+        raise CuratedFileError(
+            f"{record.where('code')}: cite a 'reference' row that gives the code {code}"
+        )
 
 
 def _check_basis(record: Record, ids: dict[str, Record]) -> None:

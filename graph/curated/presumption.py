@@ -36,6 +36,7 @@ from nhskg.graph.curated.schema import COMMON, ENTITY_KINDS, STATEMENTS
 
 # Statement types that state a standing tie, as against a thing that happens on a day
 # (an event, a decision, a milestone) or a status at a time (a risk, a RAG rating).
+# A curated body's own type is presumed with the body (:meth:`Presumptions.for_entity`).
 STANDING_TIES = frozenset(
     {
         "membership",
@@ -47,9 +48,11 @@ STANDING_TIES = frozenset(
         "provision",
         "contract",
         "focus",
-        "classification",
     }
 )
+# Not "classification": a document's word on the type of a reference organisation (that
+# BCT is the STP) is evidenced on its date; the reference data says when the type held
+# (QK1 is an STP until 30 June 2022 and an ICB from 1 July), so nothing is presumed.
 KEY_KINDS = ("ref", "refs", "role", "orgtype")
 ONE_DAY = dt.timedelta(days=1)
 

@@ -12,7 +12,9 @@ checked), the emitter (which property each field becomes) and the documentation
 - ``text`` / ``texts``: words as the document writes them;
 - ``date``: YYYY-MM-DD, YYYY-MM or YYYY; ``duration``: ISO 8601 such as P5Y;
 - ``decimal``: a plain number such as 39000000;
-- ``role``, ``status``, ``rag``, ``decision``, ``orgtype``: a key of that concept scheme.
+- ``role``, ``status``, ``rag``, ``decision``, ``orgtype``: a key of that concept scheme;
+- ``quantity``: a number of people as the document gives it, ``{value: N}``, ``{min: N}``
+  and/or ``{max: N}`` with ``text:`` the document's words (a schema:QuantitativeValue).
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def F(
 
 PART_OF = F("ref", DCTERMS.isPartOf, help="the partnership or programme it belongs to")
 LABEL = F("text", RDFS.label, True, help="a short name, in the document's words")
+POPULATION = F(
+    "quantity",
+    NHSKG.population,
+    help="the people it serves: {value: N} or {min: N, max: N}, with text: the words",
+)
 DESCRIPTION = F("text", DCTERMS.description, help="more of the document's words")
 
 STATEMENTS: dict[str, StatementSpec] = {
@@ -83,6 +90,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "coordinated": F("refs", NHSKG.coordinated, True),
             "area": F("refs", NHSKG.area),
             "area_text": F("text", NHSKG.areaText),
+            "population": POPULATION,
             "description": DESCRIPTION,
         },
         "A body (often a PMO) coordinates a programme or piece of work.",
@@ -106,6 +114,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         {
             "parties": F("refs", NHSKG.party, True),
             "purpose": F("text", NHSKG.purpose),
+            "population": POPULATION,
             "part_of": PART_OF,
         },
         "Two or more parties work together without forming a named body.",
@@ -146,6 +155,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "business_cases": F(
                 "refs", PROV.generated, help="business cases written for the proposal"
             ),
+            "papers": F("refs", PROV.generated, help="other papers written for it, e.g. 'plans'"),
             "status": F("status", NHSKG.status),
             "realised_by": F(
                 "ref", NHSKG.realisedBy, help="change:YYYY-MM-DD/CODE from the ODS successor file"
@@ -158,7 +168,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         {
             "submitted": F("refs", NHSKG.submitted, True),
             "by": F("refs", NHSKG.submittedBy),
-            "to": F("refs", NHSKG.submittedTo, True),
+            "to": F("refs", NHSKG.submittedTo, help="to whom, where the document says"),
             "status": F("status", NHSKG.status, help="e.g. planned, for one not yet made"),
             "description": DESCRIPTION,
         },
@@ -171,6 +181,9 @@ STATEMENTS: dict[str, StatementSpec] = {
             "kind": F("decision", NHSKG.decisionKind, True),
             "on": F("refs", NHSKG.decisionOn),
             "status": F("status", NHSKG.status, help="e.g. planned, for one not yet taken"),
+            "target_date": F(
+                "date", NHSKG.targetDate, help="the date it is due by ('by 9th November 2015')"
+            ),
             "description": DESCRIPTION,
         },
         "A board or body agrees, approves, accepts, signs off or receives something.",
@@ -182,11 +195,19 @@ STATEMENTS: dict[str, StatementSpec] = {
             "topics": F("texts", DCTERMS.subject),
             "consulting": F("refs", NHSKG.consultingBody),
             "planned_start": F("date", NHSKG.plannedStart),
+            "hoped_for": F(
+                "date",
+                NHSKG.hopedForDate,
+                help="a date the document only hopes for ('which we hope to announce in 2019')",
+            ),
+            "condition": F(
+                "text", NHSKG.condition, help="what it depends on, in the document's words"
+            ),
             "status": F("status", NHSKG.status, True),
             "part_of": PART_OF,
             "description": DESCRIPTION,
         },
-        "A public consultation: topics, who consults, planned or actual start, status.",
+        "A public consultation: topics, who consults, planned, hoped-for or actual start, status.",
     ),
     "milestone": StatementSpec(
         (NHSKG.Milestone,),
@@ -234,7 +255,11 @@ STATEMENTS: dict[str, StatementSpec] = {
         {
             "amount": F("decimal", NHSKG.amount, help="where the document gives one"),
             "currency": F("text", SCHEMA.currency, default="GBP"),
-            "per": F("text", SCHEMA.unitText, help="for a rate, e.g. 'per head of population'"),
+            "rate": F("decimal", None, help="money per unit (with per), e.g. 1 for '£1 per head'"),
+            "per": F("text", None, help="the unit of a rate, e.g. 'per head of population'"),
+            "per_unit_code": F(
+                "text", None, help="the rate's unit as a UN/CEFACT code: IE for a person"
+            ),
             "purpose": F("text", NHSKG.purpose),
             "site": F("ref", NHSKG.fundedSite),
             "funder": F("refs", NHSKG.funder),
@@ -243,7 +268,26 @@ STATEMENTS: dict[str, StatementSpec] = {
             "description": DESCRIPTION,
             "part_of": PART_OF,
         },
-        "Money: an amount with its purpose, site and status (or a bid or gap without one).",
+        "Money: an amount (or a rate per unit) with its purpose, site and status "
+        "(or a bid without one).",
+    ),
+    "funding-gap": StatementSpec(
+        (NHSKG.FundingGap,),
+        {
+            "label": LABEL,
+            "amount": F("decimal", None, True, help="the estimated shortfall"),
+            "currency": F("text", None, default="GBP"),
+            "area": F("refs", NHSKG.area),
+            "area_text": F("text", NHSKG.areaText, help="the area, in the document's words"),
+            "period_start": F("date", None, help="the first day of the period the gap is over"),
+            "period_end": F("date", None, help="the last day of that period"),
+            "period_length": F("duration", None, help="its length, e.g. P5Y for '5 years'"),
+            "period_text": F("text", None, help="the period in the document's words"),
+            "condition": F("text", NHSKG.condition, help="the estimate's assumption, as written"),
+            "description": DESCRIPTION,
+            "part_of": PART_OF,
+        },
+        "An estimated funding gap: the amount, the area and the period it is over.",
     ),
     "focus": StatementSpec(
         (NHSKG.WorkstreamFocus,),
@@ -262,6 +306,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             "leaders": F("refs", NHSKG.leader, help="who leads or oversees it"),
             "participants": F("refs", NHSKG.participant),
             "status": F("status", NHSKG.status),
+            "population": POPULATION,
             "description": DESCRIPTION,
             "part_of": PART_OF,
         },
@@ -283,6 +328,12 @@ STATEMENTS: dict[str, StatementSpec] = {
         },
         "A later document says a tie ended: it holds until `date` (or, without one, "
         "until the day before this document), and is no longer presumed to run on.",
+    ),
+    "principle": StatementSpec(
+        (NHSKG.Principle,),
+        {"label": LABEL, "description": DESCRIPTION, "part_of": PART_OF},
+        "A principle or intention the document states (e.g. that involvement 'is essential'); "
+        "it says nothing was done and names no participants.",
     ),
     "classification": StatementSpec(
         (NHSKG.ClassificationPeriod,),
@@ -334,6 +385,14 @@ ENTITY_FIELDS: dict[str, FieldSpec] = {
     "description": DESCRIPTION,
     "part_of": F("ref", None, help="a unit's parent (org:unitOf); a paper's programme"),
     "site_of": F("ref", None, help="the organisation that runs a site"),
+    "code": F(
+        "text",
+        None,
+        help="an ONS (or ODS) code of an organisation the landscape lacks; the IRI is minted "
+        "from it",
+    ),
+    "reference": F("rows", None, help="dataset rows that give the code or the site's operator"),
+    "reasoning": F("text", None, help="how the rows determine it, where the text does not"),
     "count": F("integer", None, help="how many a stated group counts"),
     "member_type": F("orgtype", None, help="what type the members of a stated group are"),
     "subtype": F("text", None, help="a business case's type: SOC, PCBC or FBC; a paper's kind"),
