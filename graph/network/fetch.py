@@ -37,7 +37,16 @@ def short_id(iri: str) -> str:
 
 @dataclass(frozen=True)
 class Tie:
-    """One organisation (or stated group) takes part in one body, per one statement."""
+    """One organisation (or stated group) takes part in one body, per one statement.
+
+    ``start`` and ``end`` are its evidenced period (``nhskg:knownFrom`` and
+    ``nhskg:knownUntil``: the first and last day its evidence covers; ``end`` None
+    when the evidence has no end, as for current reference data). A standing tie with
+    no stated end is presumed to hold after its evidence: from ``presumed_from`` (the
+    day after ``end``) to ``presumed_until`` (None: nothing known ends it), ended by
+    ``ended_by`` (an IRI, or None). ``presumed=False`` in the methods below asks about
+    the evidenced period only.
+    """
 
     org: str
     body: str
@@ -46,26 +55,73 @@ class Tie:
     start: date
     end: date | None
     statement: str
+    presumed_from: date | None = None
+    presumed_until: date | None = None
+    ended_by: str | None = None
 
-    def holds_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+    @property
+    def last_day(self) -> date | None:
+        """The last day the tie is taken to hold, presumed part included (None: open)."""
+        if self.end is None:
+            return None
+        if self.presumed_from is not None:
+            return self.presumed_until
+        return self.end
 
-    def overlaps(self, first: date, last: date) -> bool:
-        return self.start <= last and (self.end is None or first <= self.end)
+    def _last(self, presumed: bool) -> date | None:
+        return self.last_day if presumed else self.end
+
+    def holds_on(self, day: date, *, presumed: bool = True) -> bool:
+        last = self._last(presumed)
+        return self.start <= day and (last is None or day <= last)
+
+    def presumed_on(self, day: date) -> bool:
+        """Held on ``day`` only by presumption (after its last evidence)."""
+        return self.holds_on(day) and self.end is not None and day > self.end
+
+    def overlaps(self, first: date, last: date, *, presumed: bool = True) -> bool:
+        end = self._last(presumed)
+        return self.start <= last and (end is None or first <= end)
+
+    def presumed_over(self, first: date, last: date) -> bool:
+        """Held at some time from ``first`` to ``last``, but evidenced at none of it."""
+        return self.overlaps(first, last) and not self.overlaps(first, last, presumed=False)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A value that holds from ``start`` to ``end`` (open when None)."""
+    """A value that holds from ``start`` to ``end`` (open when None), evidenced to
+    ``end`` and, for a curated body's, presumed after it as a tie is (see :class:`Tie`)."""
 
     key: str
     label: str
     start: date
     end: date | None
     rank: int = 0
+    presumed_from: date | None = None
+    presumed_until: date | None = None
 
-    def holds_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+    @property
+    def last_day(self) -> date | None:
+        if self.end is None:
+            return None
+        if self.presumed_from is not None:
+            return self.presumed_until
+        return self.end
+
+    def holds_on(self, day: date, *, presumed: bool = True) -> bool:
+        last = self.last_day if presumed else self.end
+        return self.start <= day and (last is None or day <= last)
+
+    def presumed_on(self, day: date) -> bool:
+        return self.holds_on(day) and self.end is not None and day > self.end
+
+    def overlaps(self, first: date, last: date, *, presumed: bool = True) -> bool:
+        end = self.last_day if presumed else self.end
+        return self.start <= last and (end is None or first <= end)
+
+    def presumed_over(self, first: date, last: date) -> bool:
+        return self.overlaps(first, last) and not self.overlaps(first, last, presumed=False)
 
 
 @dataclass(frozen=True)
@@ -195,8 +251,11 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
             relationship=intern(str(r["relationship"])),
             basis=intern(str(r["basis"])),
             start=_day(r["from"]),
-            end=_day(r["until"]) if r["until"] is not None else None,
+            end=_optional_day(r["until"]),
             statement=_iri(r["statement"]),
+            presumed_from=_optional_day(r["presumedFrom"]),
+            presumed_until=_optional_day(r["presumedUntil"]),
+            ended_by=_iri(r["endedBy"]) if r["endedBy"] is not None else None,
         )
         for r in internal_rows(store, queries_dir, "network-ties")
     ]
@@ -208,8 +267,10 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 str(r["type"]),
                 str(r["typeLabel"]),
                 _day(r["from"]),
-                _day(r["until"]) if r["until"] is not None else None,
+                _optional_day(r["until"]),
                 rank=int(str(r["depth"])),
+                presumed_from=_optional_day(r["presumedFrom"]),
+                presumed_until=_optional_day(r["presumedUntil"]),
             )
         )
     regions: dict[str, list[Period]] = defaultdict(list)
@@ -219,7 +280,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 _iri(r["region"]),
                 str(r["regionLabel"]),
                 _day(r["from"]),
-                _day(r["until"]) if r["until"] is not None else None,
+                _optional_day(r["until"]),
             )
         )
     parts: dict[str, set[str]] = defaultdict(set)
@@ -234,3 +295,7 @@ def _day(value: object) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def _optional_day(value: object) -> date | None:
+    return None if value is None else _day(value)
