@@ -2,8 +2,9 @@
 
 Everything comes through SPARQL (the ``queries/internal/network-*.rq`` files), never
 from the curated files: ties between organisations and the bodies they take part in,
-what each node is called and what type it is, regions, and which body is part of
-which partnership. :class:`NetworkData` holds them in plain Python so that views and
+what each node is called and what type it is, regions, which body is part of which
+partnership, and the presumed part of each tie and curated body's type (after its
+last evidence, until something ends it). :class:`NetworkData` holds them in plain Python so that views and
 analyses need no store; the evidence of the ties (sources and quotes) is read from
 the store only for the ties a view shows with evidence (:mod:`.evidence`).
 """
@@ -165,9 +166,11 @@ class NetworkData:
 
 
 Rows = list[dict[str, str | None]]
+Presumed = tuple[date | None, date | None, str | None]
 CSV = Formats(results="csv", graph=None)
 QUERIES = (  # what load_network_data reads
     "network-ties",
+    "network-presumptions",
     "network-nodes",
     "network-classes",
     "network-types",
@@ -241,24 +244,45 @@ def _nodes(store: GraphStore, queries_dir: Path) -> dict[str, NodeInfo]:
     return nodes
 
 
-def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
-    """Everything the network views need, in six queries of the published graph; the
-    evidence is read when a view asks for it."""
-    ties = [
-        Tie(  # the same organisation, body and words in every tie: one string each
-            org=intern(_iri(r["org"])),
-            body=intern(_iri(r["body"] if r["body"] is not None else r["statement"])),
-            relationship=intern(str(r["relationship"])),
-            basis=intern(str(r["basis"])),
-            start=_day(r["from"]),
-            end=_optional_day(r["until"]),
-            statement=_iri(r["statement"]),
-            presumed_from=_optional_day(r["presumedFrom"]),
-            presumed_until=_optional_day(r["presumedUntil"]),
-            ended_by=_iri(r["endedBy"]) if r["endedBy"] is not None else None,
+def _presumptions(store: GraphStore, queries_dir: Path) -> dict[str, Presumed]:
+    """Each presumed statement's presumed part: from, until (None: open), ended by."""
+    return {
+        _iri(r["statement"]): (
+            _day(r["presumedFrom"]),
+            _optional_day(r["presumedUntil"]),
+            _iri(r["endedBy"]) if r["endedBy"] is not None else None,
         )
-        for r in internal_rows(store, queries_dir, "network-ties")
-    ]
+        for r in internal_rows(store, queries_dir, "network-presumptions")
+    }
+
+
+UNPRESUMED: Presumed = (None, None, None)
+
+
+def _tie(row: dict[str, str | None], presumed: dict[str, Presumed]) -> Tie:
+    statement = _iri(row["statement"])
+    end = _optional_day(row["until"])
+    # presumed after its evidence only when that evidence has an end
+    start_p, until_p, ended_by = presumed.get(statement, UNPRESUMED) if end else UNPRESUMED
+    return Tie(  # the same organisation, body and words in every tie: one string each
+        org=intern(_iri(row["org"])),
+        body=intern(_iri(row["body"] if row["body"] is not None else row["statement"])),
+        relationship=intern(str(row["relationship"])),
+        basis=intern(str(row["basis"])),
+        start=_day(row["from"]),
+        end=end,
+        statement=statement,
+        presumed_from=start_p,
+        presumed_until=until_p,
+        ended_by=ended_by,
+    )
+
+
+def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
+    """Everything the network views need, in seven queries of the published graph; the
+    evidence is read when a view asks for it."""
+    presumed = _presumptions(store, queries_dir)
+    ties = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
     nodes = _nodes(store, queries_dir)
     types: dict[str, list[Period]] = defaultdict(list)
     for r in internal_rows(store, queries_dir, "network-types"):
