@@ -4,9 +4,10 @@ Everything comes through SPARQL (the ``queries/internal/network-*.rq`` files), n
 from the curated files: ties between organisations and the bodies they take part in,
 what each node is called and what type it is, regions, which body is part of which
 partnership, and the presumed part of each tie and curated body's type (after its
-last evidence, until something ends it). :class:`NetworkData` holds them in plain Python so that views and
-analyses need no store; the evidence of the ties (sources and quotes) is read from
-the store only for the ties a view shows with evidence (:mod:`.evidence`).
+last evidence, until something ends it). :class:`NetworkData` holds them in plain
+Python so that views and analyses need no store; the evidence of the ties (sources
+and quotes) is read from the store only for the ties a view shows with evidence
+(:mod:`.evidence`).
 """
 
 from __future__ import annotations
