@@ -113,6 +113,40 @@ def test_network_links_carry_evidence_unless_asked_not_to(client: TestClient) ->
     assert ends == {(link["source"], link["target"]) for link in light["links"]}
 
 
+def test_network_on_a_day_marks_presumed_links_and_evidenced_only_leaves_them_out(
+    client: TestClient,
+) -> None:
+    params = {"as_of": "2018-06-01", "partnership": "BLMK", "view": "two-mode"}
+    data = client.get("/api/network", params=params).json()
+    members = {
+        link["source"] if link["target"] == "body:QHG" else link["target"]: link
+        for link in data["links"]
+        if "body:QHG" in (link["source"], link["target"])
+    }
+    assert {"06F", "06P", "04F", "RC1", "RC9", "RD8"} <= set(members)
+    for link in members.values():
+        assert link["presumed"] is True and link["last_evidenced"] == "2018-01-31"
+    assert members["RC1"]["presumed_until"] == "2020-03-31"
+    assert members["RC1"]["presumption_ended_by"] == "change/2020-04-01/RC9"
+    gexf = client.get("/api/network.gexf", params=params).text
+    assert 'title="presumed"' in gexf and 'value="2018-01-31"' in gexf
+    evidenced = client.get("/api/network", params={**params, "evidenced_only": "true"}).json()
+    assert not any("body:QHG" in (link["source"], link["target"]) for link in evidenced["links"])
+    on_the_day = client.get("/api/network", params={**params, "as_of": "2018-01-15"}).json()
+    assert not any(link["presumed"] for link in on_the_day["links"])
+
+
+def test_network_paths_mark_each_hop_presumed_or_evidenced(client: TestClient) -> None:
+    params = {"from": "RC1", "to": "RD8", "as_of": "2018-06-01"}
+    path = client.get("/api/paths", params=params).json()
+    assert path["connected"] and path["hops"] == 1
+    (hop,) = path["paths"][0]
+    assert hop["presumed"] is True and hop["last_evidenced"] == "2018-01-31"
+    evidenced = client.get("/api/paths", params={**params, "evidenced_only": "true"})
+    assert evidenced.status_code == 404, "Milton Keynes takes part in nothing evidenced then"
+    assert "RD8 takes part in nothing" in evidenced.json()["error"]["detail"]
+
+
 def test_etag_answers_304_when_nothing_changed(client: TestClient) -> None:
     first = client.get("/api/organisations/RC1")
     tag = first.headers["etag"]

@@ -218,6 +218,38 @@ def test_network_view_draws_filters_and_highlights_a_path(page: Page, base: str)
     assert not breaches, "\n".join(breaches)
 
 
+def test_network_view_dashes_presumed_links_and_can_leave_them_out(page: Page, base: str) -> None:
+    breaches = policy_breaches(page)
+    page.goto(base + "/network?as_of=2018-06-01")
+    drawn = wait_for_network(page)
+    presumed = page.evaluate("() => window.nhskgNetwork.cy.edges('[?presumed]').length")
+    assert drawn > 1 and presumed > 0
+    styles = page.evaluate(
+        "() => window.nhskgNetwork.cy.edges().map(e => [e.data('presumed'), e.style('line-style')])"
+    )
+    assert {style for is_presumed, style in styles if is_presumed} == {"dashed"}
+    assert {style for is_presumed, style in styles if not is_presumed} <= {"solid"}
+    assert f"{presumed} presumed, dashed" in page.locator("#network-status").inner_text()
+    key = page.locator("#network-line-legend")
+    assert key.is_visible() and "Dashed line: presumed" in key.inner_text()
+
+    # Bedford Hospital and Milton Keynes: BLMK partners in January 2018, presumed since.
+    page.evaluate("() => { window.nhskgNetwork.cy.getElementById('e|RC1|RD8').emit('tap'); }")
+    details = page.locator("#network-details")
+    assert "presumed — last evidenced 2018-01-31" in details.inner_text()
+    assert "until 2020-03-31, ended by the change of 2020-04-01 (RC9)" in details.inner_text()
+    shot(page, "network-presumed-desktop")
+
+    page.get_by_label("Evidenced on the day only").check()
+    page.get_by_role("button", name="Show").click()
+    evidenced = wait_for_network(page)
+    assert "evidenced_only=true" in page.url
+    assert evidenced < drawn
+    assert page.evaluate("() => window.nhskgNetwork.cy.edges('[?presumed]').length") == 0
+    assert page.evaluate("() => window.nhskgNetwork.cy.getElementById('RD8').length") == 0
+    assert not breaches, "\n".join(breaches)
+
+
 def test_network_view_says_so_when_the_api_fails(page: Page, base: str) -> None:
     page.route("**/api/network?*", lambda route: route.fulfill(status=503, body="{}"))
     page.goto(base + "/network")

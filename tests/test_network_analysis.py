@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import networkx as nx
@@ -9,6 +10,7 @@ import pytest
 from network_fixture import ORG, fixture_data
 
 from nhskg.graph.network import analysis
+from nhskg.graph.network.fetch import NetworkData
 from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 
 DATA = fixture_data()
@@ -229,3 +231,59 @@ def test_eigenvector_of_a_large_component_agrees_with_power_iteration() -> None:
     rows = {r["node"]: r["eigenvector"] for r in analysis.centrality(graph).rows}
     iterated = nx.eigenvector_centrality(graph, max_iter=2000, tol=1e-10, weight="weight")
     assert rows == pytest.approx({n: round(v, 6) for n, v in iterated.items()}, abs=2e-6)
+
+
+def _presuming(**changes: dict[str, object]) -> NetworkData:
+    """The fixture with the ties of the statements named (m-h-p3, ...) changed."""
+    ties = [
+        replace(t, **changes[t.statement.rsplit("/", 1)[-1]])
+        if t.statement.rsplit("/", 1)[-1] in changes
+        else t
+        for t in DATA.ties
+    ]
+    return NetworkData(ties, DATA.nodes, DATA.types, DATA.regions, DATA.parts, DATA.evidence)
+
+
+def test_a_link_is_presumed_while_either_tie_is_and_evidenced_to_the_earlier_evidence() -> None:
+    # H evidenced in P3 in 2015 and presumed on with nothing to end it; I evidenced to
+    # the end of 2016 and presumed until mid-2017.
+    data = _presuming(
+        **{
+            "m-h-p3": {"end": date(2015, 12, 31), "presumed_from": date(2016, 1, 1)},
+            "m-i-p3": {
+                "end": date(2016, 12, 31),
+                "presumed_from": date(2017, 1, 1),
+                "presumed_until": date(2017, 6, 30),
+                "ended_by": ORG + "X",
+            },
+        }
+    )
+
+    def link(**filters: object) -> dict[str, object] | None:
+        one = one_mode(two_mode(data, NetworkFilters(**filters), evidence=False))  # type: ignore[arg-type]
+        return dict(one.edges["H", "I"]) if one.has_edge("H", "I") else None
+
+    evidenced = link(as_of=date(2015, 6, 1))
+    assert evidenced is not None and evidenced["presumed"] is False
+    presumed = link(as_of=date(2016, 6, 1))
+    assert presumed is not None and presumed["presumed"] is True
+    assert presumed["last_evidenced"] == "2015-12-31"
+    assert (presumed["presumed_from"], presumed["presumed_until"]) == ("2016-01-01", "2017-06-30")
+    assert presumed["until"] == "2017-06-30" and presumed["presumption_ended_by"] == "X"
+    assert link(as_of=date(2016, 6, 1), evidenced_only=True) is None
+    assert link(as_of=date(2017, 7, 1)) is None, "I's presumption ended on 2017-06-30"
+    ranged = link(start=date(2016, 1, 1), end=date(2016, 6, 1))
+    assert ranged is not None and ranged["presumed"] is True
+    assert link(start=date(2016, 1, 1), end=date(2016, 6, 1), evidenced_only=True) is None
+
+
+def test_a_link_evidenced_through_one_body_is_not_presumed_for_another() -> None:
+    # A and B lead W in 2015, presumed to until the end of 2016; P1 evidences them then.
+    presumed_w = {"presumed_from": date(2016, 1, 1), "presumed_until": date(2016, 12, 31)}
+    data = _presuming(**{"l-a-w": presumed_w, "l-b-w": presumed_w})
+    two = two_mode(data, NetworkFilters(as_of=date(2016, 6, 1)), evidence=False)
+    assert two.edges["A", "body:W"]["presumed"] is True
+    assert two.edges["A", "body:P1"]["presumed"] is False
+    link = one_mode(two).edges["A", "B"]
+    assert link["weight"] == 2 and link["presumed"] is False
+    assert link["last_evidenced"] == "2016-12-31" and link["presumed_from"] == ""

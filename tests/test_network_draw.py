@@ -180,3 +180,22 @@ def test_dollar_signs_in_names_are_drawn_as_text(tmp_path: Path) -> None:
     text = svg_text(svg)
     assert "Funds of $5m and $10m" in text
     assert "Trust $A$" in text
+
+
+def test_presumed_links_are_dashed_and_the_legend_says_so(tmp_path: Path) -> None:
+    graph = one_mode_graph()
+    graph.edges["RC1", "RD8"]["presumed"] = True
+    for u, v in (("RC1", "06F"), ("06F", "04F")):
+        graph.edges[u, v]["presumed"] = False
+    _, svg = draw(graph, tmp_path / "presumed")
+    text = svg_text(svg)
+    assert "presumed (after its last evidence)" in text and "evidenced on the day" in text
+    dashed = [
+        element
+        for element in ET.parse(svg).getroot().iter(f"{SVG_NS}path")
+        if "stroke-dasharray" in (element.get("style") or "")
+    ]
+    assert len(dashed) == 2, "the presumed link and its legend line"
+    _, plain = draw(one_mode_graph(), tmp_path / "evidenced")
+    assert "presumed" not in svg_text(plain)
+    assert "stroke-dasharray" not in plain.read_text(encoding="utf-8")

@@ -115,14 +115,23 @@ def test_centrality_csv_and_a_clear_error_for_an_organisation_outside_the_view(
     assert "RC1 takes part in nothing in this view (as of 1999-01-01" in err
 
 
+def _removed(capsys: pytest.CaptureFixture[str], *args: str) -> set[str]:
+    code, out, _ = run(capsys, "diff", *args, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    return {r["a"] for r in rows if r["change"] == "removed" and r["what"] == "organisation"}
+
+
 def test_diff_between_healthier_together_and_the_stp(
     env_settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "diff", "2013-03-15", "2018-01-15", "--format", "json")
-    assert code == 0
-    rows = json.loads(out)
-    removed = {r["a"] for r in rows if r["change"] == "removed" and r["what"] == "organisation"}
-    assert {"03V", "04G"} <= removed, "the Northamptonshire CCGs left with Healthier Together"
+    northamptonshire = {"03V", "04G"}
+    evidenced = _removed(capsys, "2013-03-15", "2018-01-15", "--evidenced-only")
+    assert northamptonshire <= evidenced, "no document of 2018 names them"
+    presumed = _removed(capsys, "2013-03-15", "2018-01-15")
+    assert not northamptonshire & presumed, "presumed in Healthier Together until they merged"
+    merged = _removed(capsys, "2013-03-15", "2020-04-01")
+    assert northamptonshire <= merged, "they closed on 2020-04-01, ending the presumption"
 
 
 def test_export_reads_back_in_gephi_format(

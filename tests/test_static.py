@@ -88,7 +88,13 @@ def test_network_page_labels_every_control() -> None:
     assert '<script src="/static/network.js"></script>' in page
     assert '<option value="ccg">clinical commissioning group</option>' in page
     controls = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', page)
-    assert set(controls) == {"network-as-of", "network-type", "path-from", "path-to"}
+    assert set(controls) == {
+        "network-as-of",
+        "network-type",
+        "network-evidenced-only",
+        "path-from",
+        "path-to",
+    }
     for control in controls:
         assert f'<label for="{control}">' in page, control
     for element in ("network-canvas", "network-status", "network-legend", "network-list"):

@@ -2,7 +2,11 @@
 GEXF, and the shortest connections between two organisations with their evidence.
 
 Views are built without evidence and given the evidence of what the answer holds:
-every edge of the network asked for (unless ``evidence=false``), a path's hops."""
+every edge of the network asked for (unless ``evidence=false``), a path's hops.
+On an ``as_of`` day ties presumed to hold after their last evidence are kept, each
+marked ``presumed`` with the day it was ``last_evidenced`` (and ``presumed_until``,
+``presumption_ended_by``); ``evidenced_only=true`` keeps only the ties evidenced on
+the day."""
 
 from __future__ import annotations
 
@@ -40,9 +44,11 @@ def _view(
     hops: int,
     view: str,
     evidence: bool,
+    evidenced_only: bool,
 ) -> nx.Graph:
     filters = NetworkFilters(
         as_of=as_of,
+        evidenced_only=evidenced_only,
         types=frozenset(type or ()),
         partnership=resolve_org(graph, partnership, "partnership") if partnership else None,
         stated_only=stated_only,
@@ -63,8 +69,18 @@ def _export(chosen: nx.Graph, fmt: str, media: str) -> Response:
         return Response(path.read_bytes(), media_type=media)
 
 
+AsOf = Annotated[
+    date | None,
+    Query(description="ties held on this day, those presumed after their evidence marked"),
+]
+EvidencedOnly = Annotated[
+    bool,
+    Query(description="only ties evidenced on the day, none presumed after their evidence"),
+]
+
+
 def _params(
-    as_of: Annotated[date | None, Query(description="ties known to hold on this day")] = None,
+    as_of: AsOf = None,
     type: TypeKey = None,
     partnership: Annotated[
         str | None, Query(max_length=TEXT_MAX, description="code, name or alias")
@@ -80,6 +96,7 @@ def _params(
     evidence: Annotated[
         bool, Query(description="each link's sources and quotes (false: a lighter answer)")
     ] = True,
+    evidenced_only: EvidencedOnly = False,
 ) -> dict[str, Any]:
     return {
         "as_of": as_of,
@@ -91,6 +108,7 @@ def _params(
         "hops": hops,
         "view": view,
         "evidence": evidence,
+        "evidenced_only": evidenced_only,
     }
 
 
@@ -100,7 +118,9 @@ Params = Annotated[dict[str, Any], Depends(_params)]
 @router.get("/api/network", summary="The network as node-link JSON (d3, Cytoscape)")
 def network_json(graph: Graph, params: Params) -> dict[str, Any]:
     """Organisations (and, in the two-mode view, the bodies they take part in), links with
-    weight, shared bodies, relationship, basis, period, sources and evidence."""
+    weight, shared bodies, relationship, basis, period (``from``, ``until``,
+    ``last_evidenced``, ``presumed_from``, ``presumed_until``, ``presumption_ended_by``),
+    ``presumed`` (held on the day only by presumption), sources and evidence."""
     data: dict[str, Any] = nx.node_link_data(_view(graph, **params), edges="links")
     return data
 
@@ -122,12 +142,15 @@ def paths(
         str, Query(alias="from", max_length=TEXT_MAX, description="code, name or alias")
     ],
     to: Annotated[str, Query(max_length=TEXT_MAX, description="code, name or alias")],
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: AsOf = None,
     all: Annotated[bool, Query(description="every shortest connection, not one")] = False,
+    evidenced_only: EvidencedOnly = False,
 ) -> dict[str, Any]:
-    """Every hop with the bodies the two organisations share and the evidence; says plainly
-    when there is no connection."""
-    two = two_mode(graph.network, NetworkFilters(as_of=as_of), evidence=False)
+    """Every hop with the bodies the two organisations share and the evidence, marked
+    ``presumed`` where it holds on the day only by presumption; says plainly when there is
+    no connection."""
+    filters = NetworkFilters(as_of=as_of, evidenced_only=evidenced_only)
+    two = two_mode(graph.network, filters, evidence=False)
     one = one_mode(two)
     source = short_id(resolve_org(graph, from_, "from"))
     target = short_id(resolve_org(graph, to, "to"))
@@ -153,6 +176,8 @@ def paths(
                     "to_name": h.target_label,
                     "through": h.shared,
                     "relationship": h.relationship,
+                    "presumed": h.presumed,
+                    "last_evidenced": h.last_evidenced,
                     "evidence": h.evidence,
                 }
                 for h in path

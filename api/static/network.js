@@ -6,9 +6,12 @@
  * quotes, which the drawing does not show), draws organisations coloured by type and
  * links as thick as the number of bodies the two share; zoom and pan are
  * Cytoscape's own; a click on an organisation opens its page (a stated group or a
- * person, which have no page, shows its name below the drawing instead). The filter
- * form (a day, a type) reloads the data; the path form asks /api/paths and highlights
- * the shortest connection. Anything that fails says so in the status line.
+ * person, which have no page, shows its name below the drawing instead). A link held
+ * on the day only by presumption (after its last evidence) is dashed, and a click on
+ * it says "presumed — last evidenced DAY" and until when; the key explains both
+ * lines. The filter form (a day, a type, evidenced on the day only) reloads the data;
+ * the path form asks /api/paths and highlights the shortest connection. Anything that
+ * fails says so in the status line.
  * Labels keep one size on screen and are placed only where they cover no other label
  * or node, best-linked first, so zooming in shows more of them.
  *
@@ -24,6 +27,7 @@
     filters: "network-filters",
     asOf: "network-as-of",
     type: "network-type",
+    evidencedOnly: "network-evidenced-only",
     pathForm: "network-path",
     pathFrom: "path-from",
     pathTo: "path-to",
@@ -119,6 +123,8 @@
           type: n.type || "",
           typeLabel: n.type_label || "no type recorded",
           region: n.region || "",
+          presumed: n.presumed === true,
+          lastEvidenced: n.last_evidenced || "",
           href: pageOf(n.code),
           colour: colours[n.type || ""],
           degree: d,
@@ -139,6 +145,12 @@
           shared: Array.isArray(l.shared) ? l.shared : [],
           relationship: l.relationship || "",
           sources: l.sources || "",
+          presumed: l.presumed === true,
+          lastEvidenced: l.last_evidenced || "",
+          presumedUntil: l.presumed_until || "",
+          endedBy: l.presumption_ended_by || "",
+          from: l.from || "",
+          until: l.until || "",
         },
       };
     });
@@ -205,6 +217,15 @@
           "curve-style": "haystack",
         },
       },
+      // Presumed: held on the day only after its last evidence.
+      {
+        selector: "edge[?presumed]",
+        style: { "line-style": "dashed", "line-dash-pattern": [6 / z, 4 / z], "curve-style": "straight" },
+      },
+      {
+        selector: "node[?presumed]",
+        style: { "border-style": "dashed", "border-color": "#1b1b1b", "border-width": 2 },
+      },
       { selector: "node:selected", style: { "border-color": "#1b1b1b", "border-width": 3 } },
       { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
       {
@@ -269,14 +290,22 @@
       if (href) name.href = href;
       name.textContent = n.data("label");
       item.appendChild(name);
+      var presumed = n.connectedEdges("[?presumed]").length;
       item.appendChild(
         document.createTextNode(
           " — " + n.data("typeLabel") + ", " + n.degree(false) + " link" +
-            (n.degree(false) === 1 ? "" : "s")
+            (n.degree(false) === 1 ? "" : "s") +
+            (presumed ? " (" + presumed + " presumed)" : "") +
+            (n.data("presumed") ? "; " + presumedText(n.data("lastEvidenced")) : "")
         )
       );
       list.appendChild(item);
     });
+  }
+
+  // "presumed — last evidenced 2018-01-31": how a presumed tie or body is described.
+  function presumedText(lastEvidenced) {
+    return "presumed — last evidenced " + (lastEvidenced || "on an unknown day");
   }
 
   function showDetails(parts) {
@@ -294,8 +323,10 @@
     var params = new URLSearchParams();
     var asOf = $(ids.asOf);
     var type = $(ids.type);
+    var evidencedOnly = $(ids.evidencedOnly);
     if (asOf && asOf.value) params.set("as_of", asOf.value);
     if (type && type.value) params.set("type", type.value);
+    if (evidencedOnly && evidencedOnly.checked) params.set("evidenced_only", "true");
     return params;
   }
 
@@ -304,6 +335,7 @@
     if (params.get("as_of")) parts.push("on " + params.get("as_of"));
     var type = $(ids.type);
     if (params.get("type") && type) parts.push(type.options[type.selectedIndex].text);
+    if (params.get("evidenced_only")) parts.push("evidenced on the day only");
     return parts.length ? " (" + parts.join(", ") + ")" : " (all dates, all types)";
   }
 
@@ -478,9 +510,11 @@
           return cy;
         }
         return runLayout().then(function () {
+          var presumed = cy.edges("[?presumed]").length;
           say(
-            cy.nodes().length + " organisations and " + cy.edges().length +
-              " links" + describe(params) + ". Click an organisation to open its page."
+            cy.nodes().length + " organisations and " + cy.edges().length + " links" +
+              (presumed ? " (" + presumed + " presumed, dashed)" : "") + describe(params) +
+              ". Click an organisation to open its page, a link to read it."
           );
           return cy;
         });
@@ -506,7 +540,9 @@
     }
     var params = new URLSearchParams({ from: from, to: to });
     var asOf = $(ids.asOf);
+    var evidencedOnly = $(ids.evidencedOnly);
     if (asOf && asOf.value) params.set("as_of", asOf.value);
+    if (evidencedOnly && evidencedOnly.checked) params.set("evidenced_only", "true");
     say("Looking for a path between " + from + " and " + to + "…");
     getJson("/api/paths?" + params.toString())
       .then(function (answer) {
@@ -535,7 +571,8 @@
             });
             lines.push(
               hop.from_name + " — " + hop.to_name + ": through " +
-                (hop.through || []).join("; ") + " (" + hop.relationship + ")"
+                (hop.through || []).join("; ") + " (" + hop.relationship + ")" +
+                (hop.presumed ? "; " + presumedText(hop.last_evidenced) : "")
             );
           });
         });
@@ -564,25 +601,59 @@
     }
     showDetails([
       node.data("label") + " (" + node.data("typeLabel") + ") has no page of its own; it is " +
-        "linked to " + node.degree(false) + " organisation(s).",
+        "linked to " + node.degree(false) + " organisation(s)" +
+        (node.data("presumed") ? "; " + presumedText(node.data("lastEvidenced")) : "") + ".",
     ]);
+  }
+
+  // What ended a presumption, readably: "change/2020-04-01/RC9" is the reference
+  // data's change of that day (RC9 the organisation it made or kept).
+  function endedByText(endedBy) {
+    return endedBy
+      .split("; ")
+      .map(function (id) {
+        var parts = id.split("/");
+        if (parts[0] === "change" && parts.length === 3) {
+          return "the change of " + parts[1] + " (" + parts[2] + ")";
+        }
+        return id;
+      })
+      .join("; ");
+  }
+
+  // When a link holds: its evidence, and past it what is presumed and what ended it.
+  function periodText(edge) {
+    var d = edge.data();
+    var text = d.presumed
+      ? "This link is " + presumedText(d.lastEvidenced) + "; held"
+      : d.lastEvidenced
+        ? "Last evidenced " + d.lastEvidenced + "; held"
+        : "Held";
+    text += " from " + (d.from || "an unknown day") + " ";
+    text += d.until ? "until " + d.until : "with nothing known to end it";
+    if (d.endedBy) text += ", ended by " + endedByText(d.endedBy);
+    return text + ".";
   }
 
   function edgeTapped(event) {
     var edge = event.target;
-    showDetails([
+    var parts = [
       edge.source().data("label") + " — " + edge.target().data("label") + ": share " +
         edge.data("shared").join("; ") + " (" + edge.data("relationship") + ").",
-      "Sources: " + edge.data("sources"),
-    ]);
+      periodText(edge),
+    ];
+    if (edge.data("sources")) parts.push("Sources: " + edge.data("sources"));
+    showDetails(parts);
   }
 
   function fromAddress() {
     var params = new URLSearchParams(location.search);
     var asOf = $(ids.asOf);
     var type = $(ids.type);
+    var evidencedOnly = $(ids.evidencedOnly);
     if (asOf && params.get("as_of")) asOf.value = params.get("as_of");
     if (type && params.get("type")) type.value = params.get("type");
+    if (evidencedOnly) evidencedOnly.checked = params.get("evidenced_only") === "true";
   }
 
   var cy = null;

@@ -88,6 +88,8 @@ class Hop:
     shared: list[str]
     relationship: str
     evidence: list[dict[str, str]]
+    presumed: bool = False  # the link holds on the view's day only by presumption
+    last_evidenced: str = ""  # the last day its evidence covers ("" open)
 
 
 @dataclass
@@ -162,6 +164,8 @@ def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
         list(shared),
         edge.get("relationship", ""),
         list(edge.get("evidence", [])),
+        bool(edge.get("presumed", False)),
+        str(edge.get("last_evidenced", "")),
     )
 
 
@@ -347,6 +351,8 @@ class Interlock:
     body_label: str
     body_type: str
     sources: str
+    presumed: bool = False  # either tie holds on the view's day only by presumption
+    last_evidenced: str = ""  # the earlier last evidence of the two ties ("" open)
 
 
 def interlock_bodies(two: nx.Graph) -> list[str]:
@@ -382,8 +388,19 @@ def interlocks(two: nx.Graph) -> list[Interlock]:
                 set(two.edges[a, body]["sources"].split("; "))
                 | set(two.edges[b, body]["sources"].split("; ")) - {""}
             )
+            ties = (two.edges[a, body], two.edges[b, body])
+            evidenced = [str(e.get("last_evidenced", "")) for e in ties]
             found.append(
-                Interlock(a, b, body, attrs["label"], attrs.get("type", ""), "; ".join(sources))
+                Interlock(
+                    a,
+                    b,
+                    body,
+                    attrs["label"],
+                    attrs.get("type", ""),
+                    "; ".join(sources),
+                    any(bool(e.get("presumed")) for e in ties),
+                    min((d for d in evidenced if d), default=""),
+                )
             )
     found.sort(key=lambda i: (i.body_label, i.first, i.second))
     return found

@@ -1,10 +1,13 @@
 """`nhskg network`: the network analyses, exports and pictures on the command line.
 
 Every subcommand takes the same filters (date or range, types, partnership, region,
-stated only, footprints, stated groups). Organisations are given by ODS code, curated
-key, name or alias. Tables go to standard output unless ``--output`` names a file.
-Views are built without evidence; each command reads the evidence of only what it
-shows (a path's hops, an ego's links, the interlocking ties, an export's edges).
+stated only, footprints, stated groups, evidenced only). On a day or over a range
+ties presumed to hold after their last evidence are kept and marked (``presumed``,
+``last_evidenced``); ``--evidenced-only`` keeps only the ties evidenced there.
+Organisations are given by ODS code, curated key, name or alias. Tables go to
+standard output unless ``--output`` names a file. Views are built without evidence;
+each command reads the evidence of only what it shows (a path's hops, an ego's
+links, the interlocking ties, an export's edges).
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class Session:
                 stated_only=args.stated_only,
                 footprints=args.footprints,
                 groups=not args.no_groups,
+                evidenced_only=args.evidenced_only,
             )
         except ValueError as error:
             raise NetworkUsageError(str(error)) from None
@@ -125,12 +129,15 @@ def cmd_ego(s: Session) -> None:
                 "type": attrs["type"],
                 "weight": edge.get("weight", ""),
                 "shared": edge.get("shared", []),
+                "presumed": edge.get("presumed", ""),
+                "last_evidenced": edge.get("last_evidenced", ""),
                 "sources": edge.get("sources", ""),
             }
         )
     rows.sort(key=lambda r: (r["hops"], -(r["weight"] or 0), r["name"]))
     note = f"{sub.graph['title']}: {len(rows)} organisations"
-    s.emit(rows, ["hops", "code", "name", "type", "weight", "shared", "sources"], note)
+    columns = ["hops", "code", "name", "type", "weight", "shared", "presumed", "last_evidenced"]
+    s.emit(rows, [*columns, "sources"], note)
 
 
 def cmd_path(s: Session) -> None:
@@ -154,11 +161,24 @@ def cmd_path(s: Session) -> None:
                     "to": hop.target_label,
                     "through": hop.shared,
                     "relationship": hop.relationship,
+                    "presumed": hop.presumed,
+                    "last_evidenced": hop.last_evidenced,
                     "sources": sorted({e["source"] for e in hop.evidence}),
                     "evidence": [f"{e['source']}: {e['quote']}" for e in hop.evidence],
                 }
             )
-    columns = ["path", "hop", "from", "to", "through", "relationship", "sources", "evidence"]
+    columns = [
+        "path",
+        "hop",
+        "from",
+        "to",
+        "through",
+        "relationship",
+        "presumed",
+        "last_evidenced",
+        "sources",
+        "evidence",
+    ]
     if not found.connected and s.args.format == "table":
         s.emit([], columns, found.describe())
         return
@@ -224,11 +244,13 @@ def cmd_interlocks(s: Session) -> None:
             "second": two.nodes[i.second]["label"],
             "shared": i.body_label,
             "type": i.body_type,
+            "presumed": i.presumed,
+            "last_evidenced": i.last_evidenced,
             "sources": i.sources,
         }
         for i in analysis.interlocks(two)
     ]
-    s.emit(rows, ["first", "second", "shared", "type", "sources"])
+    s.emit(rows, ["first", "second", "shared", "type", "presumed", "last_evidenced", "sources"])
 
 
 def cmd_diff(s: Session) -> None:
@@ -300,9 +322,17 @@ def cmd_network(args: argparse.Namespace, settings: Settings) -> int:
 def _filters() -> argparse.ArgumentParser:
     f = argparse.ArgumentParser(add_help=False)
     g = f.add_argument_group("filters")
-    g.add_argument("--as-of", help="ties known to hold on this day (YYYY-MM-DD)")
-    g.add_argument("--from", dest="start", help="ties known to hold at some time from this day")
+    g.add_argument(
+        "--as-of",
+        help="ties held on this day (YYYY-MM-DD), those presumed after their evidence marked",
+    )
+    g.add_argument("--from", dest="start", help="ties held at some time from this day")
     g.add_argument("--until", dest="end", help="... up to this day")
+    g.add_argument(
+        "--evidenced-only",
+        action="store_true",
+        help="only ties evidenced on the day (or in the range), none presumed after their evidence",
+    )
     g.add_argument(
         "--type",
         action="append",

@@ -5,7 +5,9 @@ always gives the same picture), nodes pushed apart enough for their markers, and
 the components packed in rows, largest first, lone organisations last. Nodes are
 coloured by type with a legend beside the plot; bodies are squares and
 organisations circles in the two-mode view; node size follows a score such as a
-centrality (else degree); edge width follows the number of shared bodies. The
+centrality (else degree); edge width follows the number of shared bodies, and an
+edge held on the view's day only by presumption (after its last evidence) is dashed,
+with a line key under the type legend. The
 largest nodes are labelled first, where a label covers no other. Each picture is
 drawn on a matplotlib Figure of its own with the Agg canvas, so nothing here
 changes pyplot's backend or global settings; SVG text stays searchable text.
@@ -38,6 +40,7 @@ MIN_AREA, MAX_AREA = 80.0, 1400.0  # node marker areas, points² (less when node
 LABEL_FONT_SIZE = 9
 LABEL_WRAP = 26
 EDGE_COLOUR = "#7f7f7f"
+PRESUMED_DASH = (0, (4.0, 2.5))  # matplotlib's (offset, (on, off)) in points
 _LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.6}
 
 
@@ -157,6 +160,10 @@ def _edge_width(weight: Any) -> float:
     return min(4.0, max(0.8, 0.8 + 0.6 * (float(weight) - 1)))
 
 
+def _edge_style(data: Mapping[str, Any]) -> Any:
+    return PRESUMED_DASH if data.get("presumed") is True else "solid"
+
+
 def _draw_network(
     figure: Figure,
     axes: Axes,
@@ -174,6 +181,7 @@ def _draw_network(
         LineCollection(
             [[positions[u], positions[v]] for u, v, _ in edges],
             linewidths=[_edge_width(data.get("weight")) for _, _, data in edges],
+            linestyles=[_edge_style(data) for _, _, data in edges] or "solid",
             colors=EDGE_COLOUR,
             alpha=0.55,
             zorder=1,
@@ -194,13 +202,17 @@ def _draw_network(
             linewidths=1.0,
             zorder=3 if is_body else 2,
         )
-    _draw_legend(axes, graph, groups, colours)
+    _draw_legend(axes, graph, groups, colours, presumed=any(_presumed(d) for *_, d in edges))
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     axes.set_xlim(min(xs) - 0.15, max(xs) + 0.15)
     axes.set_ylim(min(ys) - 0.15, max(ys) + 0.2)
     _settle_layout(figure)  # before measuring labels
     _draw_labels(figure, axes, graph, nodes, positions, sizes, max_labels)
+
+
+def _presumed(data: Mapping[str, Any]) -> bool:
+    return data.get("presumed") is True
 
 
 def _settle_layout(figure: Figure) -> None:
@@ -320,6 +332,8 @@ def _draw_legend(
     graph: nx.Graph,
     groups: Mapping[tuple[bool, str], list[Any]],
     colours: Mapping[str, Any],
+    *,
+    presumed: bool = False,
 ) -> None:
     two_mode = any(is_body for is_body, _ in groups)
     handles: list[Line2D] = []
@@ -344,6 +358,16 @@ def _draw_legend(
                     label=_escape(f"{type_label} ({count})"),
                 )
             )  # fmt: skip
+    if presumed:
+        headings.add(len(handles))
+        handles.append(Line2D([], [], linestyle="none", label="Links"))
+        handles.append(Line2D([], [], color=EDGE_COLOUR, label="evidenced on the day"))
+        handles.append(
+            Line2D(
+                [], [], color=EDGE_COLOUR, linestyle=PRESUMED_DASH,
+                label="presumed (after its last evidence)",
+            )
+        )  # fmt: skip
     legend = axes.legend(
         handles=handles,
         loc="upper left",

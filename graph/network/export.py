@@ -5,6 +5,12 @@ becomes ""), node-link JSON for d3 and Cytoscape (lists stay lists), and a pair
 of CSV files (nodes, edges) for pandas and spreadsheets. Nodes, edges and
 attributes are written in sorted order, so the same network always gives the
 same bytes and exports diff cleanly.
+
+Every edge carries its period: ``from``, ``until`` (the last day it is taken to
+hold, presumed part included; "" open), ``last_evidenced``, ``presumed_from``,
+``presumed_until``, ``presumption_ended_by`` and ``presumed`` (true where the view's
+day or range holds it only by presumption); a node, ``presumed`` and
+``last_evidenced`` for a curated body kept only by presumption.
 """
 
 from __future__ import annotations
@@ -21,7 +27,17 @@ from networkx.readwrite.gexf import GEXFWriter
 
 FORMATS = ("graphml", "gexf", "json", "csv")
 
-NODE_COLUMNS = ("id", "label", "code", "type", "type_label", "region", "kind")
+NODE_COLUMNS = (
+    "id",
+    "label",
+    "code",
+    "type",
+    "type_label",
+    "region",
+    "kind",
+    "presumed",
+    "last_evidenced",
+)
 EDGE_COLUMNS = (
     "source",
     "target",
@@ -33,6 +49,11 @@ EDGE_COLUMNS = (
     "sources",
     "shared",
     "evidence",
+    "presumed",
+    "last_evidenced",
+    "presumed_from",
+    "presumed_until",
+    "presumption_ended_by",
 )
 SHARED_SEPARATOR = " | "
 

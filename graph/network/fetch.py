@@ -2,10 +2,12 @@
 
 Everything comes through SPARQL (the ``queries/internal/network-*.rq`` files), never
 from the curated files: ties between organisations and the bodies they take part in,
-what each node is called and what type it is, regions, and which body is part of
-which partnership. :class:`NetworkData` holds them in plain Python so that views and
-analyses need no store; the evidence of the ties (sources and quotes) is read from
-the store only for the ties a view shows with evidence (:mod:`.evidence`).
+what each node is called and what type it is, regions, which body is part of which
+partnership, and the presumed part of each tie and curated body's type (after its
+last evidence, until something ends it). :class:`NetworkData` holds them in plain
+Python so that views and analyses need no store; the evidence of the ties (sources
+and quotes) is read from the store only for the ties a view shows with evidence
+(:mod:`.evidence`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,16 @@ def short_id(iri: str) -> str:
 
 @dataclass(frozen=True)
 class Tie:
-    """One organisation (or stated group) takes part in one body, per one statement."""
+    """One organisation (or stated group) takes part in one body, per one statement.
+
+    ``start`` and ``end`` are its evidenced period (``nhskg:knownFrom`` and
+    ``nhskg:knownUntil``: the first and last day its evidence covers; ``end`` None
+    when the evidence has no end, as for current reference data). A standing tie with
+    no stated end is presumed to hold after its evidence: from ``presumed_from`` (the
+    day after ``end``) to ``presumed_until`` (None: nothing known ends it), ended by
+    ``ended_by`` (an IRI, or None). ``presumed=False`` in the methods below asks about
+    the evidenced period only.
+    """
 
     org: str
     body: str
@@ -46,26 +57,73 @@ class Tie:
     start: date
     end: date | None
     statement: str
+    presumed_from: date | None = None
+    presumed_until: date | None = None
+    ended_by: str | None = None
 
-    def holds_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+    @property
+    def last_day(self) -> date | None:
+        """The last day the tie is taken to hold, presumed part included (None: open)."""
+        if self.end is None:
+            return None
+        if self.presumed_from is not None:
+            return self.presumed_until
+        return self.end
 
-    def overlaps(self, first: date, last: date) -> bool:
-        return self.start <= last and (self.end is None or first <= self.end)
+    def _last(self, presumed: bool) -> date | None:
+        return self.last_day if presumed else self.end
+
+    def holds_on(self, day: date, *, presumed: bool = True) -> bool:
+        last = self._last(presumed)
+        return self.start <= day and (last is None or day <= last)
+
+    def presumed_on(self, day: date) -> bool:
+        """Held on ``day`` only by presumption (after its last evidence)."""
+        return self.holds_on(day) and self.end is not None and day > self.end
+
+    def overlaps(self, first: date, last: date, *, presumed: bool = True) -> bool:
+        end = self._last(presumed)
+        return self.start <= last and (end is None or first <= end)
+
+    def presumed_over(self, first: date, last: date) -> bool:
+        """Held at some time from ``first`` to ``last``, but evidenced at none of it."""
+        return self.overlaps(first, last) and not self.overlaps(first, last, presumed=False)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A value that holds from ``start`` to ``end`` (open when None)."""
+    """A value that holds from ``start`` to ``end`` (open when None), evidenced to
+    ``end`` and, for a curated body's, presumed after it as a tie is (see :class:`Tie`)."""
 
     key: str
     label: str
     start: date
     end: date | None
     rank: int = 0
+    presumed_from: date | None = None
+    presumed_until: date | None = None
 
-    def holds_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+    @property
+    def last_day(self) -> date | None:
+        if self.end is None:
+            return None
+        if self.presumed_from is not None:
+            return self.presumed_until
+        return self.end
+
+    def holds_on(self, day: date, *, presumed: bool = True) -> bool:
+        last = self.last_day if presumed else self.end
+        return self.start <= day and (last is None or day <= last)
+
+    def presumed_on(self, day: date) -> bool:
+        return self.holds_on(day) and self.end is not None and day > self.end
+
+    def overlaps(self, first: date, last: date, *, presumed: bool = True) -> bool:
+        end = self.last_day if presumed else self.end
+        return self.start <= last and (end is None or first <= end)
+
+    def presumed_over(self, first: date, last: date) -> bool:
+        return self.overlaps(first, last) and not self.overlaps(first, last, presumed=False)
 
 
 @dataclass(frozen=True)
@@ -109,9 +167,11 @@ class NetworkData:
 
 
 Rows = list[dict[str, str | None]]
+Presumed = tuple[date | None, date | None, str | None]
 CSV = Formats(results="csv", graph=None)
 QUERIES = (  # what load_network_data reads
     "network-ties",
+    "network-presumptions",
     "network-nodes",
     "network-classes",
     "network-types",
@@ -185,21 +245,45 @@ def _nodes(store: GraphStore, queries_dir: Path) -> dict[str, NodeInfo]:
     return nodes
 
 
-def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
-    """Everything the network views need, in six queries of the published graph; the
-    evidence is read when a view asks for it."""
-    ties = [
-        Tie(  # the same organisation, body and words in every tie: one string each
-            org=intern(_iri(r["org"])),
-            body=intern(_iri(r["body"] if r["body"] is not None else r["statement"])),
-            relationship=intern(str(r["relationship"])),
-            basis=intern(str(r["basis"])),
-            start=_day(r["from"]),
-            end=_day(r["until"]) if r["until"] is not None else None,
-            statement=_iri(r["statement"]),
+def _presumptions(store: GraphStore, queries_dir: Path) -> dict[str, Presumed]:
+    """Each presumed statement's presumed part: from, until (None: open), ended by."""
+    return {
+        _iri(r["statement"]): (
+            _day(r["presumedFrom"]),
+            _optional_day(r["presumedUntil"]),
+            _iri(r["endedBy"]) if r["endedBy"] is not None else None,
         )
-        for r in internal_rows(store, queries_dir, "network-ties")
-    ]
+        for r in internal_rows(store, queries_dir, "network-presumptions")
+    }
+
+
+UNPRESUMED: Presumed = (None, None, None)
+
+
+def _tie(row: dict[str, str | None], presumed: dict[str, Presumed]) -> Tie:
+    statement = _iri(row["statement"])
+    end = _optional_day(row["until"])
+    # presumed after its evidence only when that evidence has an end
+    start_p, until_p, ended_by = presumed.get(statement, UNPRESUMED) if end else UNPRESUMED
+    return Tie(  # the same organisation, body and words in every tie: one string each
+        org=intern(_iri(row["org"])),
+        body=intern(_iri(row["body"] if row["body"] is not None else row["statement"])),
+        relationship=intern(str(row["relationship"])),
+        basis=intern(str(row["basis"])),
+        start=_day(row["from"]),
+        end=end,
+        statement=statement,
+        presumed_from=start_p,
+        presumed_until=until_p,
+        ended_by=ended_by,
+    )
+
+
+def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
+    """Everything the network views need, in seven queries of the published graph; the
+    evidence is read when a view asks for it."""
+    presumed = _presumptions(store, queries_dir)
+    ties = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
     nodes = _nodes(store, queries_dir)
     types: dict[str, list[Period]] = defaultdict(list)
     for r in internal_rows(store, queries_dir, "network-types"):
@@ -208,8 +292,10 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 str(r["type"]),
                 str(r["typeLabel"]),
                 _day(r["from"]),
-                _day(r["until"]) if r["until"] is not None else None,
+                _optional_day(r["until"]),
                 rank=int(str(r["depth"])),
+                presumed_from=_optional_day(r["presumedFrom"]),
+                presumed_until=_optional_day(r["presumedUntil"]),
             )
         )
     regions: dict[str, list[Period]] = defaultdict(list)
@@ -219,7 +305,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 _iri(r["region"]),
                 str(r["regionLabel"]),
                 _day(r["from"]),
-                _day(r["until"]) if r["until"] is not None else None,
+                _optional_day(r["until"]),
             )
         )
     parts: dict[str, set[str]] = defaultdict(set)
@@ -234,3 +320,7 @@ def _day(value: object) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def _optional_day(value: object) -> date | None:
+    return None if value is None else _day(value)

@@ -3,12 +3,17 @@
 :func:`two_mode` keeps the ties that pass a :class:`NetworkFilters` (a day or a date
 range, organisation types, one partnership, one region, stated only or stated and
 resolved, with or without reference footprints) and joins each organisation to the
-bodies it takes part in. :func:`one_mode` projects that onto organisations: two are
-linked when they share a body, weighted by how many, and each link carries the
-shared bodies and the evidence (source and quote) behind both ends. Evidence is read
-from the store for the ties a view keeps; a view built with ``evidence=False`` (for
-analyses of the whole graph, which show no quotes) gets it later, for the edges
-that are shown, from :func:`add_evidence`.
+bodies it takes part in. A tie holds on a day from its first evidence until its last
+and, when it is presumed to run on (``nhskg:presumedFrom``), until its presumption
+ends; a view on a day or over a range keeps presumed ties and marks each edge
+``presumed`` where it holds there only by presumption, with the day it was
+``last_evidenced`` (``evidenced_only`` keeps only ties evidenced there).
+:func:`one_mode` projects that onto organisations: two are linked when they share
+a body, weighted by how many, and each link carries the shared bodies and the
+evidence (source and quote) behind both ends. Evidence is read from the store for
+the ties a view keeps; a view built with ``evidence=False`` (for analyses of the
+whole graph, which show no quotes) gets it later, for the edges that are shown,
+from :func:`add_evidence`.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -26,6 +31,7 @@ from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
 
 FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
 BASIS_ORDER = ("stated", "resolved", "reference")
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class NetworkFilters:
     stated_only: bool = False
     footprints: bool = False
     groups: bool = True
+    evidenced_only: bool = False
 
     def __post_init__(self) -> None:
         if self.as_of and (self.start or self.end):
@@ -53,17 +60,36 @@ class NetworkFilters:
         """The day whose names, types and regions the view shows."""
         return self.as_of or self.end
 
+    @property
+    def dated(self) -> bool:
+        return bool(self.as_of or self.start or self.end)
+
     def keeps(self, tie: Tie) -> bool:
         if tie.relationship in FOOTPRINT_RELATIONSHIPS or tie.basis == "reference":
             if not self.footprints:
                 return False
         elif self.stated_only and tie.basis != "stated":
             return False
+        return self.held(tie)
+
+    def held(self, thing: Tie | Period) -> bool:
+        """Whether a tie (or a type period) holds on the view's day or in its range,
+        its presumed part counted unless ``evidenced_only``."""
+        presumed = not self.evidenced_only
         if self.as_of is not None:
-            return tie.holds_on(self.as_of)
+            return thing.holds_on(self.as_of, presumed=presumed)
         if self.start is not None or self.end is not None:
-            return tie.overlaps(self.start or date.min, self.end or date.max)
+            return thing.overlaps(self.start or date.min, self.end or date.max, presumed=presumed)
         return True
+
+    def presumes(self, thing: Tie | Period) -> bool:
+        """Whether a tie (or a type period) holds on the view's day, or in its range,
+        only by presumption: after its last evidence. Never in a view of all dates."""
+        if self.as_of is not None:
+            return thing.presumed_on(self.as_of)
+        if self.start is not None or self.end is not None:
+            return thing.presumed_over(self.start or date.min, self.end or date.max)
+        return False
 
     def describe(self, labels: dict[str, str] | None = None) -> str:
         parts = []
@@ -75,6 +101,10 @@ class NetworkFilters:
             parts.append(f"{first} to {last}")
         else:
             parts.append("all dates")
+        if self.dated:
+            parts.append(
+                "evidenced only" if self.evidenced_only else "presumed ties included, marked"
+            )
         parts.append("stated only" if self.stated_only else "stated and resolved")
         parts.append("with reference footprints" if self.footprints else "no footprints")
         if not self.groups:
@@ -125,10 +155,26 @@ def region_of(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
     return "", ""
 
 
-def _node_attrs(data: NetworkData, iri: str, day: date | None, kind: str) -> dict[str, Any]:
+def presumption_of(data: NetworkData, iri: str, filters: NetworkFilters) -> tuple[bool, str]:
+    """Whether a curated body is in a view only by presumption (its type periods held
+    there only after their last evidence), and the last day it was evidenced ("" for
+    what is never presumed: the reference data's organisations)."""
+    periods = data.types.get(iri, [])
+    presumable = [p for p in periods if p.presumed_from is not None and p.end is not None]
+    if not presumable:
+        return False, ""
+    last = max(p.end for p in presumable if p.end is not None).isoformat()
+    held = [p for p in periods if filters.held(p)]
+    return bool(held) and filters.dated and all(filters.presumes(p) for p in held), last
+
+
+def _node_attrs(
+    data: NetworkData, iri: str, day: date | None, kind: str, filters: NetworkFilters
+) -> dict[str, Any]:
     info = data.nodes.get(iri)
     type_key, type_label = organisation_type(data, iri, day)
     region_iri, region_label = region_of(data, iri, day)
+    presumed, last_evidenced = presumption_of(data, iri, filters)
     return {
         "label": info.label if info else short_id(iri),
         "code": info.code if info else short_id(iri),
@@ -139,6 +185,8 @@ def _node_attrs(data: NetworkData, iri: str, day: date | None, kind: str) -> dic
         "iri": iri,
         "kind": kind,
         "bipartite": 0 if kind == "organisation" else 1,
+        "presumed": presumed,
+        "last_evidenced": last_evidenced,
     }
 
 
@@ -156,7 +204,7 @@ def _region_matches(attrs: dict[str, Any], region: str) -> bool:
 def _types_match(data: NetworkData, iri: str, filters: NetworkFilters) -> bool:
     periods = data.types.get(iri, [])
     if filters.as_of is not None:
-        periods = [p for p in periods if p.holds_on(filters.as_of)]
+        periods = [p for p in periods if filters.held(p)]
     keys = {p.key for p in periods}
     if not periods:
         info = data.nodes.get(iri)
@@ -202,7 +250,7 @@ def two_mode(data: NetworkData, filters: NetworkFilters, *, evidence: bool = Tru
 
     def attrs_of(iri: str, kind: str) -> dict[str, Any]:
         if iri not in attrs:
-            attrs[iri] = _node_attrs(data, iri, filters.day or latest[iri], kind)
+            attrs[iri] = _node_attrs(data, iri, filters.day or latest[iri], kind, filters)
         return attrs[iri]
 
     merged: dict[tuple[str, str], list[Tie]] = defaultdict(list)
@@ -216,23 +264,48 @@ def two_mode(data: NetworkData, filters: NetworkFilters, *, evidence: bool = Tru
         graph.add_node(short_id(org), **attrs_of(org, "organisation"))
         if body_id(body) not in graph:
             graph.add_node(
-                body_id(body), **_node_attrs(data, body, filters.day or latest[body], "body")
+                body_id(body),
+                **_node_attrs(data, body, filters.day or latest[body], "body", filters),
             )
-        graph.add_edge(short_id(org), body_id(body), **_edge_attrs(ties))
+        graph.add_edge(short_id(org), body_id(body), **_edge_attrs(ties, filters))
     if evidence:
         add_evidence(graph, data)
     return graph
 
 
-def _edge_attrs(ties: list[Tie]) -> dict[str, Any]:
+def _edge_attrs(ties: list[Tie], filters: NetworkFilters) -> dict[str, Any]:
+    """An edge's relationships, basis and period: ``from`` its first evidence,
+    ``until`` the last day it is taken to hold ("" when nothing ends it),
+    ``last_evidenced`` the last day its evidence covers ("" when the evidence has no
+    end), ``presumed_from`` and ``presumed_until`` the part between them ("" when
+    none), ``presumption_ended_by`` what ended that part, and ``presumed`` whether the
+    view keeps it only by presumption."""
     ends = [t.end for t in ties]
+    lasts = [t.last_day for t in ties]
+    last_evidenced = None if None in ends else max(e for e in ends if e)
+    until = None if None in lasts else max(e for e in lasts if e)
+    presumed_part = last_evidenced is not None and (until is None or until > last_evidenced)
+    ended_by = sorted(
+        {short_id(t.ended_by) for t in ties if t.ended_by and until and t.last_day == until}
+    )
     return {
         "relationship": "; ".join(sorted({t.relationship for t in ties})),
         "basis": _bases(t.basis for t in ties),
         "from": min(t.start for t in ties).isoformat(),
-        "until": "" if None in ends else max(e for e in ends if e).isoformat(),
+        "until": _text(until),
+        "last_evidenced": _text(last_evidenced),
+        "presumed_from": _text(last_evidenced + ONE_DAY)
+        if presumed_part and last_evidenced
+        else "",
+        "presumed_until": _text(until) if presumed_part else "",
+        "presumption_ended_by": "; ".join(ended_by) if presumed_part else "",
+        "presumed": all(filters.presumes(t) for t in ties),
         "statements": list(dict.fromkeys(t.statement for t in ties)),
     }
+
+
+def _text(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
 
 
 Edge = tuple[str, str]
@@ -301,7 +374,12 @@ def _bases(bases: Any) -> str:
 
 
 def one_mode(two: nx.Graph) -> nx.Graph:
-    """Organisations linked by the bodies they share (weight = number shared)."""
+    """Organisations linked by the bodies they share (weight = number shared).
+
+    Through one body a link holds while both ties do (its ``until`` and
+    ``last_evidenced`` are the earlier of the two) and is presumed where either tie
+    is; over several bodies it holds while any does, and is ``presumed`` only when it
+    is so through every one."""
     graph = nx.Graph(view="one-mode")
     graph.graph["title"] = "Who works with whom: organisations linked by shared bodies"
     graph.graph["filters"] = two.graph.get("filters", "")
@@ -325,6 +403,9 @@ def one_mode(two: nx.Graph) -> nx.Graph:
                     bases=set(),
                     starts=[],
                     ends=[],
+                    evidenced=[],
+                    presumptions=[],
+                    enders=[],
                 )
             edge = graph.edges[a, b]
             edge["weight"] += 1
@@ -334,17 +415,45 @@ def one_mode(two: nx.Graph) -> nx.Graph:
             edge["relationships"].update(eb["relationship"].split("; "))
             edge["bases"].update(ea["basis"].split("; ") + eb["basis"].split("; "))
             edge["starts"].append(max(ea["from"], eb["from"]))
-            edge["ends"].append(_earliest_end(ea["until"], eb["until"]))
+            until = _earliest_end(ea["until"], eb["until"])
+            edge["ends"].append(until)
+            edge["evidenced"].append(_earliest_end(ea["last_evidenced"], eb["last_evidenced"]))
+            edge["presumptions"].append(ea["presumed"] or eb["presumed"])
+            edge["enders"].append(
+                (until, [e["presumption_ended_by"] for e in (ea, eb) if e["until"] == until])
+            )
     for u, v, edge in graph.edges(data=True):
         edge["relationship"] = "; ".join(sorted(edge.pop("relationships")))
         edge["basis"] = _bases(edge.pop("bases"))
         edge["from"] = min(edge.pop("starts"))
         ends = edge.pop("ends")
         edge["until"] = "" if "" in ends else max(ends)
+        evidenced = edge.pop("evidenced")
+        edge["last_evidenced"] = "" if "" in evidenced else max(evidenced)
+        edge.update(_presumed_part(edge["from"], edge["until"], edge["last_evidenced"]))
+        enders = {
+            name
+            for until, names in edge.pop("enders")
+            if until == edge["until"]
+            for text in names
+            for name in text.split("; ")
+            if name
+        }
+        edge["presumption_ended_by"] = "; ".join(sorted(enders)) if edge["presumed_from"] else ""
+        edge["presumed"] = all(edge.pop("presumptions"))
         a, b = _ends((u, v))
         if all("evidence" in two.edges[end, body] for body in edge["bodies"] for end in (a, b)):
             edge.update(_projected_evidence(two, a, b, edge["bodies"]))
     return graph
+
+
+def _presumed_part(start: str, until: str, last_evidenced: str) -> dict[str, str]:
+    """``presumed_from`` and ``presumed_until`` of a link held from ``start`` to
+    ``until`` and evidenced to ``last_evidenced`` (days as text, "" open)."""
+    if not last_evidenced or (until and until <= last_evidenced):
+        return {"presumed_from": "", "presumed_until": ""}
+    after = (date.fromisoformat(last_evidenced) + ONE_DAY).isoformat()
+    return {"presumed_from": max(start, after), "presumed_until": until}
 
 
 def _earliest_end(a: str, b: str) -> str:
