@@ -114,6 +114,7 @@
         data: {
           id: n.id,
           label: n.label || n.id,
+          currentLabel: n.current_label || n.label || n.id,
           short: shorten(n.label || n.id, 38),
           code: n.code || "",
           type: n.type || "",
@@ -269,6 +270,13 @@
       if (href) name.href = href;
       name.textContent = n.data("label");
       item.appendChild(name);
+      if (n.data("currentLabel") !== n.data("label")) {
+        // the name of the view's day; today's name beside it
+        var now = document.createElement("span");
+        now.className = "muted current-name";
+        now.textContent = " (now " + n.data("currentLabel") + ")";
+        item.appendChild(now);
+      }
       item.appendChild(
         document.createTextNode(
           " — " + n.data("typeLabel") + ", " + n.degree(false) + " link" +

@@ -21,7 +21,7 @@ from networkx.readwrite.gexf import GEXFWriter
 
 FORMATS = ("graphml", "gexf", "json", "csv")
 
-NODE_COLUMNS = ("id", "label", "code", "type", "type_label", "region", "kind")
+NODE_COLUMNS = ("id", "label", "current_label", "code", "type", "type_label", "region", "kind")
 EDGE_COLUMNS = (
     "source",
     "target",
