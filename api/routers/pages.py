@@ -137,7 +137,7 @@ def organisations_page(
 def organisation_page(
     request: Request, graph: Graph, code: str, as_of: Annotated[date | None, Query()] = None
 ) -> HTMLResponse:
-    org = org_api.organisation(graph, code)
+    org = org_api.organisation(graph, code, as_of)
     partners = org_api.partners(graph, org["code"], as_of)["rows"]
     evidence = rows(graph.run("evidence", {"organisation": org["code"]}))
     quotes = [e for e in evidence if str(e.get("source", "")).endswith(".txt")]

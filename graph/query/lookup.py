@@ -110,6 +110,21 @@ class OrganisationIndex:
         """Every name and alias of an organisation, as written, but its preferred name."""
         return self.written.get(iri, set()) - {self.labels.get(iri, "")}
 
+    def matched_name(self, iri: str, text: str) -> str | None:
+        """The name or alias of ``iri`` closest to ``text`` when that is not its preferred
+        name (a search by a former name says which name it found), else None."""
+        typed = normalise(text[:MAX_SEARCH_CHARS])
+        if not typed or normalise(self.labels.get(iri, "")) == typed:
+            return None
+        best = max(
+            sorted(self.written.get(iri, ())),
+            key=lambda name: difflib.SequenceMatcher(None, typed, normalise(name)).ratio(),
+            default=None,
+        )
+        if best is None or normalise(best) == normalise(self.labels.get(iri, "")):
+            return None
+        return best
+
     def describe(self, iri: str) -> str:
         return f"{self.labels.get(iri, iri)} ({self.code_of.get(iri, iri.rsplit('/', 1)[-1])})"
 
