@@ -12,7 +12,6 @@ from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.query.lookup import normalise
-from nhskg.graph.reference.names import title_case
 
 router = APIRouter(prefix="/api/organisations", tags=["organisations"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -74,7 +73,7 @@ def _matched(graph: PublishedGraph, iri: str, q: str | None, shown: str) -> str 
     matched = graph.index.matched_name(iri, q)
     if matched is None or normalise(matched) == normalise(shown):
         return None
-    return title_case(matched)
+    return matched
 
 
 @router.get("/{code}", response_model=OrganisationDetail, summary="One organisation")
