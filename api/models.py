@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 class OrganisationSummary(BaseModel):
     code: str = Field(description="ODS code, or the curated key of a body without one")
-    name: str
+    name: str = Field(description="its name on as_of (given one), else today's name")
+    currentName: str = Field(description="its name today (its preferred label)")
     types: str = ""
     opened: date | str | None = None
     closed: date | str | None = None
@@ -20,6 +21,9 @@ class OrganisationSummary(BaseModel):
         "presumption (a body last mentioned before it, with nothing known to end it)",
     )
     score: float | None = Field(None, description="match score for a search, 1.0 exact")
+    matchedName: str | None = Field(
+        None, description="the former name or alias a search matched, when not the name shown"
+    )
     iri: str
     url: str
 
@@ -31,10 +35,18 @@ class OrganisationPage(BaseModel):
     items: list[OrganisationSummary]
 
 
+class OnDay(BaseModel):
+    day: date
+    name: str = Field(description="its name on the day (before any record, the earliest)")
+    currentName: str = Field(description="its name today")
+    types: str = Field("", description="its types on the day")
+
+
 class OrganisationDetail(BaseModel):
     code: str
-    name: str
+    name: str = Field(description="its name today (its preferred label)")
     types: str
+    onDay: OnDay | None = Field(None, description="its name and types on as_of, given one")
     opened: date | str | None = None
     closed: date | str | None = None
     iri: str

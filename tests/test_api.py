@@ -89,7 +89,7 @@ def test_canned_queries_as_json_and_csv(client: TestClient) -> None:
     body = client.get("/api/queries/stp-footprint", params={"stp": "QHG", "as_of": "2019-04-01"})
     assert {r["code"] for r in body.json()["rows"]} == {"04F", "06F", "06P"}
     csv_text = client.get("/api/queries/stp-footprint.csv", params={"stp": "QHG"}).text
-    assert csv_text.splitlines()[0].startswith("code,name,from,until")
+    assert csv_text.splitlines()[0].startswith("code,name,currentName,from,until")
 
 
 def test_network_json_graphml_and_paths(client: TestClient) -> None:

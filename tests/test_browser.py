@@ -169,6 +169,36 @@ def test_search_opens_an_organisation_and_a_quote_leads_to_its_source(
     shot(page, "quote-in-source-desktop")
 
 
+def test_a_former_name_finds_rc9_and_2018_lists_show_the_name_it_had(page: Page, base: str) -> None:
+    """Names of the day: a search by the name RC9 had until 2020 finds it; the BLMK
+    partnership's 2018 members show that name, today's name beside it and a click away;
+    the network on a 2018 day labels it so."""
+    former = "Luton and Dunstable University Hospital NHS Foundation Trust"
+    today = "Bedfordshire Hospitals NHS Foundation Trust"
+    visit(page, base + "/organisations")
+    page.get_by_label("Search organisations").fill(former)
+    page.get_by_label("Search organisations").press("Enter")
+    page.wait_for_url("**/organisations?*")
+    found = page.locator("li", has=page.locator('a[href="/organisations/RC9"]')).first
+    assert f"found by the name “{former}”" in found.inner_text()
+
+    visit(page, base + "/partnerships/QHG")
+    member = page.locator('a[href="/organisations/RC9"]').first
+    assert member.inner_text() == f"{former} (now {today})"
+    member.click()
+    page.wait_for_url("**/organisations/RC9")
+    assert page.locator("h1").inner_text() == today
+
+    visit(page, base + "/network?as_of=2018-01-15")
+    wait_for_network(page)
+    labels = page.evaluate(
+        "() => { const n = window.nhskgNetwork.cy.getElementById('RC9');"
+        " return [n.data('label'), n.data('currentLabel')]; }"
+    )
+    assert labels == [former, today]
+    shot(page, "names-of-the-day-network-desktop")
+
+
 def test_canned_query_form_answers_with_a_table(page: Page, base: str) -> None:
     visit(page, base + "/query")
     form = page.locator('form[action="/query/stp-footprint"]')

@@ -211,7 +211,16 @@ def test_csv_writes_nodes_and_edges_with_headers(tmp_path: Path) -> None:
     graph = one_mode_graph()
     nodes_path, edges_path = write_csv(graph, tmp_path / "n.csv", tmp_path / "e.csv")
     node_columns, nodes = _read_csv(nodes_path)
-    assert node_columns[:7] == ["id", "label", "code", "type", "type_label", "region", "kind"]
+    assert node_columns[:8] == [
+        "id",
+        "label",
+        "current_label",
+        "code",
+        "type",
+        "type_label",
+        "region",
+        "kind",
+    ]
     by_id = {row["id"]: row for row in nodes}
     assert set(by_id) == set(graph.nodes)
     for node, data in graph.nodes(data=True):

@@ -11,6 +11,7 @@ from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, 
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.lookup import normalise
 
 router = APIRouter(prefix="/api/organisations", tags=["organisations"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -51,11 +52,13 @@ def search(
             OrganisationSummary(
                 code=code_of(graph, iri),
                 name=str(row["name"]),
+                currentName=str(row["currentName"]),
                 types=str(row.get("types", "")),
                 opened=row.get("opened"),
                 closed=row.get("closed"),
                 presumed=bool(row.get("presumed")) if as_of else None,
                 score=score,
+                matchedName=_matched(graph, iri, q, str(row["name"])),
                 iri=iri,
                 url=f"/api/organisations/{code_of(graph, iri)}",
             )
@@ -63,18 +66,43 @@ def search(
     return {"total": len(ranked), "limit": limit, "offset": offset, "items": items}
 
 
+def _matched(graph: PublishedGraph, iri: str, q: str | None, shown: str) -> str | None:
+    """The name a search found the organisation by, when it is not the name shown."""
+    if not q:
+        return None
+    matched = graph.index.matched_name(iri, q)
+    if matched is None or normalise(matched) == normalise(shown):
+        return None
+    return matched
+
+
 @router.get("/{code}", response_model=OrganisationDetail, summary="One organisation")
-def organisation(graph: Graph, code: Code) -> dict[str, Any]:
+def organisation(
+    graph: Graph,
+    code: Code,
+    as_of: Annotated[date | None, Query(description="also its name and types on this day")] = None,
+) -> dict[str, Any]:
     """Names over time, types, dates, region and STP, memberships, posts, sites and change
-    events, each with its evidence (dataset rows or document quotes)."""
+    events, each with its evidence (dataset rows or document quotes); with ``as_of``, also
+    its name and types on that day (``onDay``)."""
     iri = resolve_org(graph, code, "code")
     key = code_of(graph, iri)
     (summary,) = rows(graph.run("organisation", {"code": key}))
     params = {"organisation": key}
+    on_day = None
+    if as_of is not None:
+        (day,) = rows(graph.run("name-on", {"code": key, "as_of": as_of.isoformat()}))
+        on_day = {
+            "day": as_of,
+            "name": day["name"],
+            "currentName": day["currentName"],
+            "types": day.get("types") or "",
+        }
     return {
         "code": key,
         "name": summary["name"],
         "types": summary.get("types", ""),
+        "onDay": on_day,
         "opened": summary.get("opened"),
         "closed": summary.get("closed"),
         "iri": iri,

@@ -141,7 +141,7 @@ def organisation_page(
     as_of: Annotated[date | None, Query()] = None,
     evidenced_only: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
-    org = org_api.organisation(graph, code)
+    org = org_api.organisation(graph, code, as_of)
     partners = org_api.partners(graph, org["code"], as_of, evidenced_only)["rows"]
     evidence = rows(graph.run("evidence", {"organisation": org["code"]}))
     quotes = [e for e in evidence if str(e.get("source", "")).endswith(".txt")]

@@ -118,6 +118,7 @@
         data: {
           id: n.id,
           label: n.label || n.id,
+          currentLabel: n.current_label || n.label || n.id,
           short: shorten(n.label || n.id, 38),
           code: n.code || "",
           type: n.type || "",
@@ -290,6 +291,13 @@
       if (href) name.href = href;
       name.textContent = n.data("label");
       item.appendChild(name);
+      if (n.data("currentLabel") !== n.data("label")) {
+        // the name of the view's day; today's name beside it
+        var now = document.createElement("span");
+        now.className = "muted current-name";
+        now.textContent = " (now " + n.data("currentLabel") + ")";
+        item.appendChild(now);
+      }
       var presumed = n.connectedEdges("[?presumed]").length;
       item.appendChild(
         document.createTextNode(

@@ -30,6 +30,7 @@ FORMATS = ("graphml", "gexf", "json", "csv")
 NODE_COLUMNS = (
     "id",
     "label",
+    "current_label",
     "code",
     "type",
     "type_label",

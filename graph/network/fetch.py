@@ -142,6 +142,7 @@ class NetworkData:
     regions: dict[str, list[Period]] = field(default_factory=dict)
     parts: dict[str, set[str]] = field(default_factory=dict)
     evidence: Evidence = field(default_factory=lambda: Evidence.known({}))
+    names: dict[str, list[Period]] = field(default_factory=dict)  # key and label: the name
     _footprints: dict[str, list[Tie]] | None = field(default=None, init=False, repr=False)
 
     def footprints(self, iri: str) -> list[Tie]:
@@ -177,6 +178,7 @@ QUERIES = (  # what load_network_data reads
     "network-types",
     "network-regions",
     "network-parts",
+    "network-names",
 )
 
 
@@ -280,7 +282,7 @@ def _tie(row: dict[str, str | None], presumed: dict[str, Presumed]) -> Tie:
 
 
 def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
-    """Everything the network views need, in seven queries of the published graph; the
+    """Everything the network views need, in eight queries of the published graph; the
     evidence is read when a view asks for it."""
     presumed = _presumptions(store, queries_dir)
     ties = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
@@ -311,8 +313,24 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
     parts: dict[str, set[str]] = defaultdict(set)
     for r in internal_rows(store, queries_dir, "network-parts"):
         parts[_iri(r["part"])].add(_iri(r["whole"]))
+    names: dict[str, list[Period]] = defaultdict(list)
+    for r in internal_rows(store, queries_dir, "network-names"):
+        names[_iri(r["org"])].append(
+            Period(
+                str(r["name"]),
+                str(r["name"]),
+                _day(r["from"]) if r["from"] is not None else date.min,
+                _day(r["until"]) if r["until"] is not None else None,
+            )
+        )
     return NetworkData(
-        ties, nodes, dict(types), dict(regions), dict(parts), Evidence(store, queries_dir)
+        ties,
+        nodes,
+        dict(types),
+        dict(regions),
+        dict(parts),
+        Evidence(store, queries_dir),
+        dict(names),
     )
 
 

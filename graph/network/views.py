@@ -168,6 +168,14 @@ def presumption_of(data: NetworkData, iri: str, filters: NetworkFilters) -> tupl
     return bool(held) and filters.dated and all(filters.presumes(p) for p in held), last
 
 
+def name_on(data: NetworkData, iri: str, day: date | None) -> str | None:
+    """The organisation's name on ``day`` (None: no name period, or no day)."""
+    if day is None:
+        return None
+    held = [p for p in data.names.get(iri, []) if p.holds_on(day)]
+    return held[0].label if held else None
+
+
 def _node_attrs(
     data: NetworkData, iri: str, day: date | None, kind: str, filters: NetworkFilters
 ) -> dict[str, Any]:
@@ -175,8 +183,10 @@ def _node_attrs(
     type_key, type_label = organisation_type(data, iri, day)
     region_iri, region_label = region_of(data, iri, day)
     presumed, last_evidenced = presumption_of(data, iri, filters)
+    current = info.label if info else short_id(iri)
     return {
-        "label": info.label if info else short_id(iri),
+        "label": name_on(data, iri, day) or current,
+        "current_label": current,
         "code": info.code if info else short_id(iri),
         "type": type_key,
         "type_label": type_label,

@@ -107,8 +107,31 @@ class OrganisationIndex:
         return index
 
     def names_of(self, iri: str) -> set[str]:
-        """Every name and alias of an organisation, as written, but its preferred name."""
-        return self.written.get(iri, set()) - {self.labels.get(iri, "")}
+        """Every name and alias of an organisation but its preferred name, each once: of
+        spellings that differ only in case or punctuation, one in mixed case if there is
+        one (a former name in ODS capitals and as its name period writes it)."""
+        chosen: dict[str, str] = {normalise(self.labels.get(iri, "")): ""}
+        for name in sorted(self.written.get(iri, set()), key=lambda n: (n == n.upper(), n)):
+            chosen.setdefault(normalise(name), name)
+        return {name for name in chosen.values() if name}
+
+    def matched_name(self, iri: str, text: str) -> str | None:
+        """The name or alias of ``iri`` closest to ``text`` when that is not its preferred
+        name (a search by a former name says which name it found), else None."""
+        typed = normalise(text[:MAX_SEARCH_CHARS])
+        if not typed or normalise(self.labels.get(iri, "")) == typed:
+            return None
+        best = max(  # of equally close spellings, one in mixed case over ODS capitals
+            sorted(self.written.get(iri, ())),
+            key=lambda name: (
+                difflib.SequenceMatcher(None, typed, normalise(name)).ratio(),
+                name != name.upper(),
+            ),
+            default=None,
+        )
+        if best is None or normalise(best) == normalise(self.labels.get(iri, "")):
+            return None
+        return best
 
     def describe(self, iri: str) -> str:
         return f"{self.labels.get(iri, iri)} ({self.code_of.get(iri, iri.rsplit('/', 1)[-1])})"

@@ -8,6 +8,8 @@ from, with the row it was read from as evidence.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph import mint
@@ -32,6 +34,7 @@ from nhskg.graph.reference.model import (
     Organisation,
     Placement,
 )
+from nhskg.graph.reference.name_periods import name_on, name_periods
 from nhskg.graph.reference.readers import Row
 
 LANDSCAPE_GRAPH = mint.named_graph("reference", "landscape")
@@ -117,6 +120,37 @@ def _organisation(
         w.add(record, NHSKG.organisation, node)
         w.text(record, NHSKG.name, name.text)
         w.date(record, DCTERMS.date, name.observed)
+    _name_periods(core, org)
+
+
+def _name_periods(w: GraphWriter, org: Organisation) -> None:
+    """Each name with the days it is taken to be the organisation's (name_periods.py)."""
+    node = mint.org(org.key)
+    for i, period in enumerate(name_periods(org), start=1):
+        iri = mint.statement("name-period", org.key, str(i))
+        records = sorted({mint.statement("name", org.key, n.row.dataset) for n in period.records})
+        first = period.records[0]
+        since = "from " + (period.start.isoformat() if period.start else "before any record")
+        until = f"until {period.end.isoformat()}" if period.end else "with no later name recorded"
+        reason = w.reasoning_evidence(
+            f"name-period-{org.key}-{i}",
+            f"{period.name!r} is taken as the organisation's name {since} {until}: "
+            f"{first.row.dataset} records it on {first.observed.isoformat()}, and a name holds "
+            "from a record of it until the day before a record of a different name "
+            "(before any record, the earliest recorded name).",
+            sources=records,
+        )
+        w.statement(
+            iri,
+            [NHSKG.NamePeriod],
+            basis="derived",
+            evidence=[reason],
+            start=period.start,
+            end=period.end,
+            known=(first.observed, period.records[-1].observed),
+        )
+        w.add(iri, NHSKG.organisation, node)
+        w.text(iri, NHSKG.name, period.name)
 
 
 def _classification(
@@ -164,7 +198,11 @@ def _change(sink: QuadSink, land: Landscape, c: Change, rules: dict[str, NamedNo
     for code in c.originals:
         w.add(node, ORG.originalOrganization, mint.org(code))
     w.add(node, ORG.resultingOrganization, mint.org(c.resulting))
-    names = [land.organisations[k].pref_label for k in c.originals]
+    # the originals by their names the day before (RC9 merged into as the L&D); the result
+    # by its name today, which it took with the change (an ICB's name is first recorded
+    # in 2024, but it is the name the ICB was created with on 2022-07-01)
+    eve = c.date - dt.timedelta(days=1)
+    names = [name_on(land.organisations[k], eve) for k in c.originals]
     into = land.organisations[c.resulting].pref_label
     verb = {"merger": "Merger of", "succession": "Succession of", "transfer": "Transfer of"}[c.kind]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
