@@ -108,6 +108,7 @@ class PartnershipDetail(BaseModel):
     iri: str
     aliases: list[str]
     as_of: date | None = Field(None, description="the day the members are those of, if one")
+    onDay: OnDay | None = Field(None, description="its name and types on as_of, given one")
     members: list[dict[str, Any]] = Field(
         description="roles, periods, stated or resolved; on a day, presumed or evidenced"
     )

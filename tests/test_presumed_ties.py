@@ -260,6 +260,9 @@ def base(national: Settings) -> Iterator[str]:
 def test_the_api_gives_members_of_a_day_with_presumed_ones_marked(base: str) -> None:
     on_day = httpx.get(f"{base}/api/partnerships/{BLMK}", params={"as_of": "2018-06-01"}).json()
     assert on_day["as_of"] == "2018-06-01"
+    # the partnership as it was that day: an STP, not yet the ICB it is today
+    assert on_day["onDay"]["types"] == "sustainability and transformation partnership"
+    assert "Integrated Care Board" not in on_day["onDay"]["name"]
     assert {m["code"] for m in on_day["members"]} >= BLMK_PARTNERS
     assert all(
         m["presumed"] is True and m["lastEvidenced"] == "2018-01-31" for m in on_day["members"]
@@ -284,6 +287,7 @@ def test_the_partnership_page_marks_presumed_members(base: str) -> None:
     assert page.status_code == 200
     html = page.text
     assert "Members on 2018-06-01" in html
+    assert "(sustainability and transformation partnership)</p>" in html
     assert html.count('class="badge presumed"') >= len(BLMK_PARTNERS)
     assert "last evidenced 2018-01-31" in html
     empty = httpx.get(

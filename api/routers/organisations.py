@@ -76,6 +76,19 @@ def _matched(graph: PublishedGraph, iri: str, q: str | None, shown: str) -> str 
     return matched
 
 
+def name_on_day(graph: PublishedGraph, key: str, as_of: date | None) -> dict[str, Any] | None:
+    """An organisation's name and types on ``as_of`` (None without a day)."""
+    if as_of is None:
+        return None
+    (day,) = rows(graph.run("name-on", {"code": key, "as_of": as_of.isoformat()}))
+    return {
+        "day": as_of,
+        "name": day["name"],
+        "currentName": day["currentName"],
+        "types": day.get("types") or "",
+    }
+
+
 @router.get("/{code}", response_model=OrganisationDetail, summary="One organisation")
 def organisation(
     graph: Graph,
@@ -89,15 +102,7 @@ def organisation(
     key = code_of(graph, iri)
     (summary,) = rows(graph.run("organisation", {"code": key}))
     params = {"organisation": key}
-    on_day = None
-    if as_of is not None:
-        (day,) = rows(graph.run("name-on", {"code": key, "as_of": as_of.isoformat()}))
-        on_day = {
-            "day": as_of,
-            "name": day["name"],
-            "currentName": day["currentName"],
-            "types": day.get("types") or "",
-        }
+    on_day = name_on_day(graph, key, as_of)
     return {
         "code": key,
         "name": summary["name"],

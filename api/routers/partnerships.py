@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
+from nhskg.api.routers.organisations import name_on_day
 from nhskg.api.state import PublishedGraph
 
 router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
@@ -63,6 +64,7 @@ def partnership(
         "iri": iri,
         "aliases": sorted(graph.index.names_of(iri)),
         "as_of": as_of,
+        "onDay": name_on_day(graph, key, as_of),
         "members": rows(
             graph.run("partnership-members", {**params, **on_the_day(as_of, evidenced_only)})
         ),
