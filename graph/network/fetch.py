@@ -37,33 +37,21 @@ def short_id(iri: str) -> str:
     return tail.removeprefix("org/")
 
 
-@dataclass(frozen=True)
-class Tie:
-    """One organisation (or stated group) takes part in one body, per one statement.
+class HeldTime:
+    """When a tie or a period holds: evidenced from ``start`` to ``end`` (``end`` None
+    when the evidence has no end, as for current reference data) and, for a standing
+    tie or a curated body with no stated end, presumed after its evidence from
+    ``presumed_from`` (the day after ``end``) to ``presumed_until`` (None: nothing known
+    ends it). ``presumed=False`` in the methods asks about the evidenced period only."""
 
-    ``start`` and ``end`` are its evidenced period (``nhskg:knownFrom`` and
-    ``nhskg:knownUntil``: the first and last day its evidence covers; ``end`` None
-    when the evidence has no end, as for current reference data). A standing tie with
-    no stated end is presumed to hold after its evidence: from ``presumed_from`` (the
-    day after ``end``) to ``presumed_until`` (None: nothing known ends it), ended by
-    ``ended_by`` (an IRI, or None). ``presumed=False`` in the methods below asks about
-    the evidenced period only.
-    """
-
-    org: str
-    body: str
-    relationship: str
-    basis: str
     start: date
     end: date | None
-    statement: str
-    presumed_from: date | None = None
-    presumed_until: date | None = None
-    ended_by: str | None = None
+    presumed_from: date | None
+    presumed_until: date | None
 
     @property
     def last_day(self) -> date | None:
-        """The last day the tie is taken to hold, presumed part included (None: open)."""
+        """The last day it is taken to hold, presumed part included (None: open)."""
         if self.end is None:
             return None
         if self.presumed_from is not None:
@@ -91,9 +79,27 @@ class Tie:
 
 
 @dataclass(frozen=True)
-class Period:
+class Tie(HeldTime):
+    """One organisation (or stated group) takes part in one body, per one statement:
+    its evidenced period ``start`` to ``end`` (``nhskg:knownFrom``/``knownUntil``), its
+    presumed part (:class:`HeldTime`), and ``ended_by``, the IRI of what ends it."""
+
+    org: str
+    body: str
+    relationship: str
+    basis: str
+    start: date
+    end: date | None
+    statement: str
+    presumed_from: date | None = None
+    presumed_until: date | None = None
+    ended_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Period(HeldTime):
     """A value that holds from ``start`` to ``end`` (open when None), evidenced to
-    ``end`` and, for a curated body's, presumed after it as a tie is (see :class:`Tie`)."""
+    ``end`` and, for a curated body's, presumed after it as a tie is."""
 
     key: str
     label: str
@@ -102,28 +108,6 @@ class Period:
     rank: int = 0
     presumed_from: date | None = None
     presumed_until: date | None = None
-
-    @property
-    def last_day(self) -> date | None:
-        if self.end is None:
-            return None
-        if self.presumed_from is not None:
-            return self.presumed_until
-        return self.end
-
-    def holds_on(self, day: date, *, presumed: bool = True) -> bool:
-        last = self.last_day if presumed else self.end
-        return self.start <= day and (last is None or day <= last)
-
-    def presumed_on(self, day: date) -> bool:
-        return self.holds_on(day) and self.end is not None and day > self.end
-
-    def overlaps(self, first: date, last: date, *, presumed: bool = True) -> bool:
-        end = self.last_day if presumed else self.end
-        return self.start <= last and (end is None or first <= end)
-
-    def presumed_over(self, first: date, last: date) -> bool:
-        return self.overlaps(first, last) and not self.overlaps(first, last, presumed=False)
 
 
 @dataclass(frozen=True)
