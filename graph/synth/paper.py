@@ -430,6 +430,32 @@ class Paper:
             part_of=self.p.key,
         )
 
+    def funding_gap(self) -> bool:
+        millions, years = self.rng.choice((20, 45, 90, 150, 240, 400, 750)), self.rng.choice((3, 5))
+        return self.state(
+            "funding-gap",
+            f"The current estimate for {self.p.short} is a £{millions:g} million gap over the "
+            f"next {years} years if services continue to be provided as they are.",
+            [],
+            label=f"Estimated funding gap for {self.p.short}",
+            amount=str(millions * 1_000_000),
+            area_text=self.p.short,
+            period_length=f"P{years}Y",
+            period_text=f"over the next {years} years",
+            condition="if services continue to be provided as they are",
+            part_of=self.p.key,
+        )
+
+    def principle(self) -> bool:
+        topic = self.rng.choice(TOPICS)
+        return self.state(
+            "principle",
+            f"Involving patients and the public in {topic} is essential to shaping services.",
+            [],
+            label=f"Involvement in {topic} is essential",
+            part_of=self.p.key,
+        )
+
     def submission(self) -> bool:
         paper, on = self.paper(), self.when(-90, 90)
         by = self.me if self.rng.random() < 0.5 else self.one({"ccg": 1, "trust": 1})

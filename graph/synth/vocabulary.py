@@ -16,10 +16,10 @@ NEVER = dt.date.max
 # fmt: off
 # Statements of each type but membership in the five real papers (see profile()).
 TYPE_WEIGHTS = {
-    "activity": 70, "post": 26, "decision": 15, "event": 15, "funding": 12, "submission": 10,
-    "milestone": 8, "focus": 8, "joint-working": 7, "coordination": 5, "leadership": 5,
+    "activity": 97, "post": 26, "decision": 18, "event": 15, "funding": 10, "submission": 11,
+    "milestone": 9, "focus": 8, "joint-working": 7, "coordination": 5, "leadership": 5,
     "consultation": 4, "classification": 3, "hosting": 2, "provision": 2, "risk": 2,
-    "merger-proposal": 1, "contract": 1,
+    "funding-gap": 2, "merger-proposal": 1, "contract": 1, "principle": 1,
 }
 # The profile's organisation types: reference classes and entity kinds they group.
 CATEGORIES = {kind: category for category, kinds in {
@@ -46,8 +46,8 @@ SECTIONS = {  # heading -> the statement types written under it
     "Partners": ("membership", "classification"),
     "Governance": ("post", "decision", "coordination", "hosting", "leadership"),
     "Programme update": ("activity", "focus", "joint-working", "provision", "contract",
-                         "merger-proposal", "funding"),
-    "Engagement and consultation": ("event", "consultation", "submission"),
+                         "merger-proposal", "funding", "funding-gap"),
+    "Engagement and consultation": ("event", "consultation", "submission", "principle"),
     "Risks and milestones": ("risk", "milestone"),
 }
 GROUPS = {  # member type -> plural, key word, orgtype; councils are always named, as the
