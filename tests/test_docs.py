@@ -4,6 +4,7 @@ habit), and the generated pages (settings, named queries) say what the code says
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,10 @@ def test_links_between_docs_pages_resolve() -> None:
             r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")
         ):
             assert (page.parent / target).resolve().is_file(), f"{page.name} links {target}"
+
+
+def test_the_readme_counts_the_named_queries_there_are() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"lists the (\d+) named queries", readme)
+    assert said, "the README's tour says how many named queries there are"
+    assert int(said.group(1)) == len(load_query_files(ROOT / "queries"))
