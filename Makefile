@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM   := /usr/bin/chromium
 
-.PHONY: setup run build test lint typecheck browser allocator bench clean
+.PHONY: setup run build test lint typecheck browser allocator bench w3c clean
 
 setup: $(STAMP) $(NODE_STAMP) allocator
 
@@ -63,6 +63,12 @@ bench: build
 	$(BIN)/python -P benchmarks/network.py
 	$(BIN)/python -P benchmarks/api.py
 	$(BIN)/python -P benchmarks/scale.py
+
+# The W3C SPARQL 1.1 test suite (tests/w3c-sparql11) against /sparql, on a real server
+# on loopback (about 10 s; tests/test_w3c_sparql.py runs it in `make test` too): writes
+# benchmarks/results/w3c-sparql11.json, summarised in docs/sparql-conformance.md.
+w3c: setup
+	$(BIN)/python -P benchmarks/w3c_sparql.py
 
 lint: setup
 	$(BIN)/ruff check graph api tests benchmarks

@@ -101,9 +101,17 @@ def _csv_field(value: str) -> str:
     return value
 
 
+def _csv_value(term: Term | None) -> str:
+    """A term's CSV field: its plain value, a blank node with its ``_:`` (SPARQL 1.1
+    CSV format, section 3.2)."""
+    if term is None:
+        return ""
+    return _csv_field("_:" + term.value if isinstance(term, BlankNode) else term.value)
+
+
 def csv_results(variables: Sequence[str], rows: Iterable[Row]) -> str:
     lines = [",".join(_csv_field(v) for v in variables)]
-    lines += [",".join("" if t is None else _csv_field(t.value) for t in row) for row in rows]
+    lines += [",".join(_csv_value(t) for t in row) for row in rows]
     if len(variables) == 1:  # an empty line would read as no row at all (as Python's csv)
         lines = [line or '""' for line in lines]
     return "\r\n".join(lines) + "\r\n"
