@@ -1,0 +1,94 @@
+"""Paths across partnerships through the two-mode network, brokers over every kind of
+tie and what a search without a connection looked through: on the hand-worked
+national fixture (tests/network_fixture.py) and on the real graph."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from network_fixture import national_fixture_data
+
+from nhskg.graph.network import analysis
+from nhskg.graph.network.views import NetworkFilters, add_evidence, joined, two_mode
+
+DATA = national_fixture_data()
+
+
+def paths_view(**filters: object):
+    return joined(two_mode(DATA, NetworkFilters(**filters), evidence=False))  # type: ignore[arg-type]
+
+
+def route(path: list[analysis.Hop]) -> list[str]:
+    return [h.source for h in path] + [path[-1].target]
+
+
+def connect(graph, source: str, target: str, **kw: object) -> analysis.Connection:
+    return analysis.shortest_connections(
+        graph,
+        source,
+        target,
+        evidence=lambda links: add_evidence(graph, DATA, edges=links),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_members_of_two_partnerships_connect_through_a_national_body() -> None:
+    graph = paths_view()
+    found = connect(graph, "A", "H")
+    (path,) = found.paths
+    assert route(path) == ["A", "body:P1", "B", "body:joint-working/J", "N", "P3", "H"]
+    assert [h.relationship for h in path] == [
+        "member",
+        "member",
+        "party",
+        "party",
+        "hosts",
+        "member",
+    ]
+    hosting = path[4]
+    assert (hosting.source_label, hosting.target_label) == ("NHS England", "Partnership Three")
+    assert [e["quote"] for e in hosting.evidence] == ["quote for h-n-p3"]
+    assert all(h.evidence and h.evidence[0]["source"] == "doc.txt" for h in path)
+
+
+def test_a_path_runs_from_one_partnership_to_another() -> None:
+    graph = paths_view()
+    found = connect(graph, "P1", "P3")
+    assert found.length == 4
+    assert route(found.paths[0]) == ["body:P1", "B", "body:joint-working/J", "N", "P3"]
+    assert found.paths[0][0].shared == ["Partnership One"]
+
+
+def test_a_partnership_that_is_also_a_party_is_one_node_on_the_path() -> None:
+    # Without N (before 2017 it hosts nothing), D reaches P3 through the contract
+    # P3 commissions: only as one node can P3 be both K2's party and H's partnership.
+    graph = paths_view(as_of=date(2018, 6, 1), evidenced_only=True)
+    found = connect(graph, "D", "H")
+    assert route(found.paths[0]) == ["D", "body:contract/K2", "P3", "H"]
+    assert graph.nodes["P3"]["also_body"]
+
+
+def test_no_connection_says_what_was_searched() -> None:
+    graph = paths_view(as_of=date(2015, 6, 1), evidenced_only=True)
+    found = connect(graph, "A", "H")
+    assert not found.connected
+    text = found.describe()
+    assert text.startswith("no connection between A and H in this view: searched the two-mode")
+    assert "as of 2015-06-01" in text and "evidenced only" in text
+    assert "9 nodes, 8 links, 2 separate components" in text
+    assert "A is in a component of 6 nodes with Partnership One" in text
+    assert "H is in a component of 3 nodes with Partnership Three" in text
+
+
+def test_brokers_count_every_kind_of_tie() -> None:
+    two = two_mode(DATA, NetworkFilters(), evidence=False)
+    found = {b.node: b for b in analysis.brokers(two, DATA)}
+    assert set(found) == {"C", "G", "D", "N"}
+    assert found["N"].partnerships == ["Partnership One", "Partnership Three"]
+    assert found["N"].ties == [
+        "Partnership One: party joint working",
+        "Partnership Three: hosts",
+    ]
+    assert found["D"].ties == ["Partnership Three: provider contract", "Partnership Two: member"]
+    by_membership = {b.node for b in analysis.brokers(two)}
+    assert by_membership == {"C", "G"}
