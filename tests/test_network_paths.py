@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
+import pytest
 from network_fixture import national_fixture_data
 
 from nhskg.graph.network import analysis
+from nhskg.graph.network.fetch import NetworkData, load_network_data
 from nhskg.graph.network.views import NetworkFilters, add_evidence, joined, two_mode
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.settings import Settings
 
 DATA = national_fixture_data()
 
@@ -92,3 +97,82 @@ def test_brokers_count_every_kind_of_tie() -> None:
     assert found["D"].ties == ["Partnership Three: provider contract", "Partnership Two: member"]
     by_membership = {b.node for b in analysis.brokers(two)}
     assert by_membership == {"C", "G"}
+
+
+# The real graph -------------------------------------------------------------------
+
+NORTHAMPTONSHIRE_CCGS = ("03V", "04G")  # NHS Corby CCG, NHS Nene CCG
+SOUTH_YORKSHIRE_CCGS = ("02P", "02X", "03L", "03N")  # Barnsley, Doncaster, Rotherham, Sheffield
+
+
+@pytest.fixture(scope="module")
+def real(service: QueryService, national: Settings) -> tuple[NetworkData, nx.Graph]:
+    data = load_network_data(service.store, national.queries_dir)
+    return data, joined(two_mode(data, NetworkFilters(), evidence=False))
+
+
+def _source_text(national: Settings, name: str) -> str:
+    return " ".join((national.data / "sources" / name).read_text(encoding="utf-8").split())
+
+
+def test_real_graph_has_no_path_from_northamptonshire_to_south_yorkshire_and_says_why(
+    real: tuple[NetworkData, nx.Graph],
+) -> None:
+    data, graph = real
+    for a in NORTHAMPTONSHIRE_CCGS:
+        for b in SOUTH_YORKSHIRE_CCGS:
+            found = analysis.shortest_connections(graph, a, b)
+            assert not found.connected, f"{a} reaches {b}: update docs/networks.md"
+    text = analysis.shortest_connections(graph, "03V", "02P").describe()
+    assert "searched the two-mode network" in text and "all dates" in text
+    assert "03V is in a component of" in text and "Healthier Together Programme" in text
+    assert "02P is in a component of" in text and "Commissioners Working Together" in text
+    with_footprints = joined(two_mode(data, NetworkFilters(footprints=True), evidence=False))
+    assert not analysis.shortest_connections(with_footprints, "03V", "02P").connected
+
+
+def test_real_path_through_nhs_england_has_a_quote_on_every_hop(
+    real: tuple[NetworkData, nx.Graph], national: Settings
+) -> None:
+    data, graph = real
+    found = analysis.shortest_connections(
+        graph,
+        "02P",
+        "bct-partnership-board",
+        evidence=lambda links: add_evidence(graph, data, edges=links),
+    )
+    (path,) = found.paths
+    assert route(path)[:3] == ["02P", "commissioners-working-together", "nhs-england"]
+    assert path[1].target_label == "NHS England"
+    for hop in path:
+        quoted = [e for e in hop.evidence if e["source"].endswith(".txt")]
+        assert quoted, f"hop {hop.source} - {hop.target} has no quote"
+        for item in quoted:
+            assert " ".join(item["quote"].split()) in _source_text(national, item["source"])
+
+
+def test_real_partnership_to_partnership_path(real: tuple[NetworkData, nx.Graph]) -> None:
+    _, graph = real
+    found = analysis.shortest_connections(graph, "healthier-together", "03V")
+    assert found.length == 1 and found.paths[0][0].relationship == "member"
+    blmk = next(
+        n
+        for n, a in graph.nodes(data=True)
+        if a["label"] == "Bedfordshire, Luton and Milton Keynes"
+    )
+    found = analysis.shortest_connections(graph, "healthier-together", blmk.removeprefix("body:"))
+    assert found.length == 2
+    (via,) = {found.paths[0][0].target}
+    assert via in {"06F", "04F", "06P"}  # a CCG in both
+
+
+def test_real_brokers_include_ties_other_than_membership(
+    real: tuple[NetworkData, nx.Graph],
+) -> None:
+    data, _ = real
+    two = two_mode(data, NetworkFilters(), evidence=False)
+    every = {b.node: b for b in analysis.brokers(two, data)}
+    members_only = {b.node for b in analysis.brokers(two)}
+    assert set(every) > members_only
+    assert "nhs-england" in every and "nhs-england" not in members_only
+    assert any(": member" not in tie for tie in every["nhs-england"].ties)
