@@ -83,6 +83,8 @@ def test_no_connection_says_what_was_searched() -> None:
     assert "9 nodes, 8 links, 2 separate components" in text
     assert "A is in a component of 6 nodes with Partnership One" in text
     assert "H is in a component of 3 nodes with Partnership Three" in text
+    with pytest.raises(analysis.NotInNetwork, match=r"D takes part in nothing .* 9 nodes"):
+        connect(graph, "A", "D")  # D's ties start in 2016
 
 
 def test_brokers_count_every_kind_of_tie() -> None:

@@ -138,8 +138,13 @@ def shortest_connections(
     ``lambda links: add_evidence(one, data, two=two, edges=links)``).
     """
     source, target = end_node(graph, source), end_node(graph, target)
-    require(graph, source)
-    require(graph, target)
+    for end in (source, target):
+        if end not in graph:
+            raise NotInNetwork(
+                f"{end} takes part in nothing in this view ({graph.graph.get('filters', '')}); "
+                f"searched the {_network_kind(graph)}: {graph.number_of_nodes()} nodes, "
+                f"{graph.number_of_edges()} links"
+            )
     found = Connection(source, target)
     if source == target:
         raise NetworkError("give two different organisations")
@@ -171,15 +176,17 @@ def end_node(graph: nx.Graph, node: str) -> str:
     return node
 
 
+def _network_kind(graph: nx.Graph) -> str:
+    if graph.graph.get("view") == "two-mode":
+        each = ", one node each" if graph.graph.get("joined") else ""
+        return f"two-mode network (organisations and the bodies they take part in{each})"
+    return "one-mode network (organisations linked by shared bodies)"
+
+
 def searched(graph: nx.Graph, source: str, target: str) -> str:
     """What a search for a connection looked through: the network, its filters, its
     size, and the component each end is in (its size and the partnerships in it)."""
-    view = graph.graph.get("view", "")
-    kind = (
-        "two-mode network (organisations and the bodies they take part in, one node each)"
-        if view == "two-mode"
-        else "one-mode network (organisations linked by shared bodies)"
-    )
+    kind = _network_kind(graph)
     components = nx.number_connected_components(graph)
     text = (
         f"searched the {kind}, {graph.graph.get('filters', 'all dates')}: "
