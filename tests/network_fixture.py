@@ -32,7 +32,7 @@ def iri(key: str) -> str:
 def _tie(org: str, body: str, rel: str, basis: str, start: str, end: str | None, st: str) -> Tie:
     return Tie(
         iri(org),
-        iri(body) if not body.startswith("contract") else ID_BASE + body,
+        iri(body) if not body.startswith(("contract", "joint-working")) else ID_BASE + body,
         rel,
         basis,
         date.fromisoformat(start),
@@ -93,6 +93,48 @@ def fixture_data() -> NetworkData:
         for k in "ABCDEFGHI"
     }
     parts = {iri("W"): {iri("P1")}}
+    evidence = {
+        t.statement: [("doc.txt", f"quote for {t.statement.rsplit('/', 1)[-1]}")] for t in ties
+    }
+    return NetworkData(ties, nodes, types, regions, parts, Evidence.known(evidence))
+
+
+def national_fixture_data() -> NetworkData:
+    """The fixture network with a national body and ties other than membership.
+
+    Added to :func:`fixture_data`:
+    - N (NHS England, type nhs-england) hosts P3 from 2017-01-01 (open).
+    - J joint working, part of P1, 2017: B and N parties.
+    - K2 contract, part of P3, 2018-04-01 to 2019-03-31: P3 itself commissioner, D provider.
+
+    Two-mode paths (each thing one node), all dates:
+    A to H: A-P1-B-J-N-P3-H, 6 hops (through K2 it is A-P1-G-P2-D-K2-P3-H, 7).
+    P1 to P3: P1-B-J-N-P3, 4 hops (through K2, P1-G-P2-D-K2-P3, 5).
+    On 2015-06-01 A (with P1, W, B, C, G: 6 nodes) and H (with P3, I: 3 nodes) are
+    apart; the view has 9 nodes, 8 links (A, B, C, G in P1; A, B in W; H, I in P3)
+    and 2 components.
+    Brokers over every tie: C and G (P1, P2 as members), D (P2 member; P3 as K2's
+    provider), N (P1 as J's party; P3 as its host); by membership only C and G.
+    """
+    base = fixture_data()
+    extra = [
+        _tie("N", "P3", "hosts", "stated", "2017-01-01", None, "h-n-p3"),
+        _tie("B", "joint-working/J", "party", "stated", "2017-01-01", "2017-12-31", "j"),
+        _tie("N", "joint-working/J", "party", "stated", "2017-01-01", "2017-12-31", "j"),
+        _tie("P3", "contract/K2", "commissioner", "stated", "2018-04-01", "2019-03-31", "k2"),
+        _tie("D", "contract/K2", "provider", "stated", "2018-04-01", "2019-03-31", "k2"),
+    ]
+    ties = base.ties + extra
+    nodes = dict(base.nodes)
+    nodes[iri("N")] = NodeInfo("NHS England", "N", "", "")
+    nodes[ID_BASE + "joint-working/J"] = NodeInfo("joint working", "J", "joint-working", "")
+    nodes[ID_BASE + "contract/K2"] = NodeInfo("contract", "K2", "contract", "contract")
+    types = dict(base.types)
+    types[iri("N")] = [Period("nhs-england", "NHS England", date(2013, 4, 1), None, rank=1)]
+    regions = dict(base.regions)
+    parts = dict(base.parts)
+    parts[ID_BASE + "joint-working/J"] = {iri("P1")}
+    parts[ID_BASE + "contract/K2"] = {iri("P3")}
     evidence = {
         t.statement: [("doc.txt", f"quote for {t.statement.rsplit('/', 1)[-1]}")] for t in ties
     }

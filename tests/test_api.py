@@ -98,9 +98,39 @@ def test_network_json_graphml_and_paths(client: TestClient) -> None:
     assert {"RC1", "RC9", "06F"} <= ids
     graphml = client.get("/api/network.graphml", params={"partnership": "BLMK"})
     assert graphml.status_code == 200 and b"<graphml" in graphml.content
-    path = client.get("/api/paths", params={"from": "L&D", "to": "ELFT"}).json()
+    ends = {"from": "L&D", "to": "ELFT"}
+    path = client.get("/api/paths", params={**ends, "view": "one-mode"}).json()
     assert path["connected"] and path["hops"] == 2
     assert all(hop["evidence"] for hop in path["paths"][0])
+    two = client.get("/api/paths", params=ends).json()
+    assert two["view"] == "two-mode" and two["hops"] == 4, "a hop per tie, through two bodies"
+    kinds = [hop["to_kind"] for hop in two["paths"][0]]
+    assert kinds == ["body", "organisation", "body", "organisation"]
+    assert all(hop["evidence"] and hop["relationship"] for hop in two["paths"][0])
+
+
+def test_paths_cross_partnerships_through_a_national_body_and_start_at_a_partnership(
+    client: TestClient,
+) -> None:
+    found = client.get("/api/paths", params={"from": "02P", "to": "bct-partnership-board"})
+    hops = found.json()["paths"][0]
+    assert [h["to_name"] for h in hops[:2]] == ["Commissioners Working Together", "NHS England"]
+    assert all(e["quote"] for h in hops for e in h["evidence"])
+    partnership = client.get(
+        "/api/paths", params={"from": "Commissioners Working Together", "to": "02X"}
+    ).json()
+    assert partnership["from"] == "commissioners-working-together" and partnership["hops"] == 1
+
+
+def test_paths_without_a_connection_say_what_was_searched(client: TestClient) -> None:
+    answer = client.get(
+        "/api/paths", params={"from": "03V", "to": "02P", "as_of": "2015-01-01"}
+    ).json()
+    assert not answer["connected"] and answer["paths"] == []
+    searched = answer["searched"]
+    assert "two-mode network" in searched and "as of 2015-01-01" in searched
+    assert "03V is in a component of" in searched and "02P is in a component of" in searched
+    assert answer["summary"].endswith(searched)
 
 
 def test_network_links_carry_evidence_unless_asked_not_to(client: TestClient) -> None:
@@ -138,10 +168,13 @@ def test_network_on_a_day_marks_presumed_links_and_evidenced_only_leaves_them_ou
 
 def test_network_paths_mark_each_hop_presumed_or_evidenced(client: TestClient) -> None:
     params = {"from": "RC1", "to": "RD8", "as_of": "2018-06-01"}
-    path = client.get("/api/paths", params=params).json()
+    path = client.get("/api/paths", params={**params, "view": "one-mode"}).json()
     assert path["connected"] and path["hops"] == 1
     (hop,) = path["paths"][0]
     assert hop["presumed"] is True and hop["last_evidenced"] == "2018-01-31"
+    two = client.get("/api/paths", params=params).json()
+    assert two["hops"] == 2
+    assert two["paths"][0][-1]["presumed"] is True, "RD8's tie is presumed after 2018-01-31"
     evidenced = client.get("/api/paths", params={**params, "evidenced_only": "true"})
     assert evidenced.status_code == 404, "Milton Keynes takes part in nothing evidenced then"
     assert "RD8 takes part in nothing" in evidenced.json()["error"]["detail"]

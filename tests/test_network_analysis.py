@@ -113,7 +113,8 @@ def test_no_connection_is_said_plainly() -> None:
     _, one = view()
     found = analysis.shortest_connections(one, "A", "H")
     assert not found.connected
-    assert found.describe() == "no connection between A and H in this view"
+    assert found.describe().startswith("no connection between A and H in this view: searched")
+    assert "one-mode network" in found.describe()
     with pytest.raises(analysis.NotInNetwork, match="F takes part in nothing"):
         analysis.shortest_connections(one, "A", "F")
 

@@ -1,5 +1,6 @@
 """/api/network and /api/paths: the partnership network as node-link JSON, GraphML or
-GEXF, and the shortest connections between two organisations with their evidence.
+GEXF, and the shortest connections between two organisations, partnerships or bodies
+(through the two-mode network unless asked for the one-mode) with their evidence.
 
 Views are built without evidence and given the evidence of what the answer holds:
 every edge of the network asked for (unless ``evidence=false``), a path's hops.
@@ -25,7 +26,13 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import short_id
-from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
+from nhskg.graph.network.views import (
+    NetworkFilters,
+    add_evidence,
+    joined,
+    one_mode,
+    two_mode,
+)
 
 router = APIRouter(tags=["network"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -135,45 +142,73 @@ def network_gexf(graph: Graph, params: Params) -> Response:
     return _export(_view(graph, **params), "gexf", "application/gexf+xml")
 
 
-@router.get("/api/paths", summary="Shortest connections between two organisations")
+@router.get(
+    "/api/paths", summary="Shortest connections between two organisations, partnerships or bodies"
+)
 def paths(
     graph: Graph,
     from_: Annotated[
-        str, Query(alias="from", max_length=TEXT_MAX, description="code, name or alias")
+        str,
+        Query(
+            alias="from",
+            max_length=TEXT_MAX,
+            description="organisation, partnership or body: code, name or alias",
+        ),
     ],
-    to: Annotated[str, Query(max_length=TEXT_MAX, description="code, name or alias")],
+    to: Annotated[
+        str,
+        Query(
+            max_length=TEXT_MAX,
+            description="organisation, partnership or body: code, name or alias",
+        ),
+    ],
     as_of: AsOf = None,
     all: Annotated[bool, Query(description="every shortest connection, not one")] = False,
     evidenced_only: EvidencedOnly = False,
+    view: Annotated[
+        str,
+        Query(
+            pattern="^(one-mode|two-mode)$",
+            description="two-mode: a hop per tie, through the bodies organisations share "
+            "(partnerships, national bodies, groups, contracts, ...); one-mode: a hop per "
+            "pair of organisations sharing a body",
+        ),
+    ] = "two-mode",
 ) -> dict[str, Any]:
-    """Every hop with the bodies the two organisations share and the evidence, marked
-    ``presumed`` where it holds on the day only by presumption; says plainly when there is
-    no connection."""
+    """Every hop with its relationship, the body it goes through and the evidence (document
+    and quote), marked ``presumed`` where it holds on the day only by presumption. In the
+    two-mode view (the default) a hop joins an organisation and a body it takes part in,
+    and either end may be a partnership or other body; with no connection, ``summary`` and
+    ``searched`` say what was searched: the network, the day and filters, its size and the
+    component each end is in."""
     filters = NetworkFilters(as_of=as_of, evidenced_only=evidenced_only)
     two = two_mode(graph.network, filters, evidence=False)
-    one = one_mode(two)
     source = short_id(resolve_org(graph, from_, "from"))
     target = short_id(resolve_org(graph, to, "to"))
-    found = analysis.shortest_connections(
-        one,
-        source,
-        target,
-        every=all,
-        evidence=lambda links: add_evidence(one, graph.network, two=two, edges=links),
-    )
+    if view == "one-mode":
+        chosen = one_mode(two)
+        evidence = lambda links: add_evidence(chosen, graph.network, two=two, edges=links)  # noqa: E731
+    else:
+        chosen = joined(two)
+        evidence = lambda links: add_evidence(chosen, graph.network, edges=links)  # noqa: E731
+    found = analysis.shortest_connections(chosen, source, target, every=all, evidence=evidence)
     return {
-        "from": source,
-        "to": target,
+        "from": found.source,
+        "to": found.target,
+        "view": view,
         "connected": found.connected,
         "summary": found.describe(),
+        "searched": found.searched,
         "hops": found.length,
         "paths": [
             [
                 {
                     "from": h.source,
                     "from_name": h.source_label,
+                    "from_kind": _kind(chosen, h.source),
                     "to": h.target,
                     "to_name": h.target_label,
+                    "to_kind": _kind(chosen, h.target),
                     "through": h.shared,
                     "relationship": h.relationship,
                     "presumed": h.presumed,
@@ -185,3 +220,9 @@ def paths(
             for path in found.paths
         ],
     }
+
+
+def _kind(chosen: nx.Graph, node: str) -> str:
+    """A path node's kind: "organisation" (drawn in the one-mode view; a partnership
+    that also takes part in bodies is one) or "body"."""
+    return str(chosen.nodes[node]["kind"])

@@ -10,8 +10,11 @@
  * on the day only by presumption (after its last evidence) is dashed, and a click on
  * it says "presumed — last evidenced DAY" and until when; the key explains both
  * lines. The filter form (a day, a type, evidenced on the day only) reloads the data;
- * the path form asks /api/paths and highlights the shortest connection. Anything that
- * fails says so in the status line.
+ * the path form asks /api/paths (through the two-mode network: a hop per tie, so a
+ * path may cross partnerships through a body they share, such as NHS England) and
+ * highlights the organisations of the shortest connection and the links between
+ * them; a path with no connection says what was searched. Anything that fails says
+ * so in the status line.
  * Labels keep one size on screen and are placed only where they cover no other label
  * or node, best-linked first, so zooming in shows more of them.
  *
@@ -543,7 +546,10 @@
     var from = $(ids.pathFrom).value.trim();
     var to = $(ids.pathTo).value.trim();
     if (!from || !to) {
-      say("Give two organisations (a code or a name) to find a path between them.", true);
+      say(
+        "Give two organisations or partnerships (a code or a name) to find a path between them.",
+        true
+      );
       return;
     }
     var params = new URLSearchParams({ from: from, to: to });
@@ -569,18 +575,44 @@
           })
         );
         answer.paths.forEach(function (path) {
+          // The drawing is one-mode: a path's organisations are its nodes, and two
+          // organisations either side of one body (or tied directly) its link.
+          var organisations = [];
+          var bodiesBetween = 0;
+          var ends = [{ id: path[0].from, kind: path[0].from_kind || "organisation" }].concat(
+            path.map(function (hop) {
+              return { id: hop.to, kind: hop.to_kind || "organisation" };
+            })
+          );
+          ends.forEach(function (end) {
+            if (end.kind === "body") {
+              bodiesBetween += 1;
+              return;
+            }
+            var node = cy.getElementById(end.id);
+            if (node.nonempty()) onPath = onPath.union(node);
+            else missing += 1;
+            var last = organisations[organisations.length - 1];
+            if (last !== undefined && bodiesBetween <= 1) {
+              var edge = cy.getElementById(edgeId(last, end.id));
+              if (edge.nonempty()) onPath = onPath.union(edge);
+              else if (bodiesBetween === 1) missing += 1;
+            }
+            organisations.push(end.id);
+            bodiesBetween = 0;
+          });
           path.forEach(function (hop) {
-            var a = cy.getElementById(hop.from);
-            var b = cy.getElementById(hop.to);
-            var edge = cy.getElementById(edgeId(hop.from, hop.to));
-            [a, b, edge].forEach(function (element) {
-              if (element.nonempty()) onPath = onPath.union(element);
-              else missing += 1;
+            var quotes = (hop.evidence || []).filter(function (item) {
+              return item.quote;
             });
             lines.push(
               hop.from_name + " — " + hop.to_name + ": through " +
                 (hop.through || []).join("; ") + " (" + hop.relationship + ")" +
-                (hop.presumed ? "; " + presumedText(hop.last_evidenced) : "")
+                (hop.presumed ? "; " + presumedText(hop.last_evidenced) : "") +
+                quotes.slice(0, 2).map(function (item) {
+                  return "; " + item.source + ": “" + item.quote + "”";
+                }).join("") +
+                (quotes.length > 2 ? "; and " + (quotes.length - 2) + " more quote(s)" : "")
             );
           });
         });

@@ -97,6 +97,7 @@ class Connection:
     source: str
     target: str
     paths: list[list[Hop]] = field(default_factory=list)
+    searched: str = ""  # the network searched, its filters, size and the ends' components
 
     @property
     def connected(self) -> bool:
@@ -108,7 +109,8 @@ class Connection:
 
     def describe(self) -> str:
         if not self.paths:
-            return f"no connection between {self.source} and {self.target} in this view"
+            text = f"no connection between {self.source} and {self.target} in this view"
+            return f"{text}: {self.searched}" if self.searched else text
         n = len(self.paths)
         kind = "shortest connection" if n == 1 else f"{n} shortest connections"
         return f"{kind} of {self.length} hop(s) between {self.source} and {self.target}"
@@ -125,12 +127,24 @@ def shortest_connections(
 ) -> Connection:
     """Shortest connection(s) by number of hops, each hop with the bodies and evidence.
 
+    In the one-mode view a hop joins two organisations through the bodies they share;
+    in the two-mode view (:func:`~.views.joined`) a hop joins an organisation and a body
+    it takes part in, by its relationship, and either end may be a partnership or
+    other body (given by its id; :func:`end_node`). With no connection, ``searched``
+    says what was looked through.
+
     For a view built without evidence, ``evidence`` is called with the links of the
     paths found, before their hops are read, to put theirs on them (for example
     ``lambda links: add_evidence(one, data, two=two, edges=links)``).
     """
-    require(graph, source)
-    require(graph, target)
+    source, target = end_node(graph, source), end_node(graph, target)
+    for end in (source, target):
+        if end not in graph:
+            raise NotInNetwork(
+                f"{end} takes part in nothing in this view ({graph.graph.get('filters', '')}); "
+                f"searched the {_network_kind(graph)}: {graph.number_of_nodes()} nodes, "
+                f"{graph.number_of_edges()} links"
+            )
     found = Connection(source, target)
     if source == target:
         raise NetworkError("give two different organisations")
@@ -145,6 +159,7 @@ def shortest_connections(
         else:
             paths = [nx.shortest_path(graph, source, target)]
     except nx.NetworkXNoPath:
+        found.searched = searched(graph, source, target)
         return found
     if evidence is not None:
         evidence(sorted({link for path in paths for link in pairwise(path)}))
@@ -153,9 +168,47 @@ def shortest_connections(
     return found
 
 
+def end_node(graph: nx.Graph, node: str) -> str:
+    """The node of ``node`` (an organisation id) in ``graph``: itself, or in a two-mode
+    view the body it names (``body:`` + id), so that a path may start at a partnership."""
+    if node not in graph and "body:" + node in graph:
+        return "body:" + node
+    return node
+
+
+def _network_kind(graph: nx.Graph) -> str:
+    if graph.graph.get("view") == "two-mode":
+        each = ", one node each" if graph.graph.get("joined") else ""
+        return f"two-mode network (organisations and the bodies they take part in{each})"
+    return "one-mode network (organisations linked by shared bodies)"
+
+
+def searched(graph: nx.Graph, source: str, target: str) -> str:
+    """What a search for a connection looked through: the network, its filters, its
+    size, and the component each end is in (its size and the partnerships in it)."""
+    kind = _network_kind(graph)
+    components = nx.number_connected_components(graph)
+    text = (
+        f"searched the {kind}, {graph.graph.get('filters', 'all dates')}: "
+        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links, "
+        f"{components} separate components"
+    )
+    for end in (source, target):
+        part = nx.node_connected_component(graph, end)
+        text += f"; {end} is in a component of {len(part)} nodes"
+        named = sorted(
+            graph.nodes[n]["label"]
+            for n in part
+            if n != end and graph.nodes[n].get("type") in PARTNERSHIP_TYPES
+        )
+        if named:
+            text += " with " + ", ".join(named[:4]) + (" ..." if len(named) > 4 else "")
+    return text
+
+
 def _hop(graph: nx.Graph, a: str, b: str) -> Hop:
     edge = graph.edges[a, b]
-    shared = edge.get("shared") or [graph.nodes[b]["label"]]
+    shared = edge.get("shared") or [graph.nodes[edge.get("body", b)]["label"]]
     return Hop(
         a,
         b,
@@ -324,23 +377,71 @@ class Broker:
     node: str
     label: str
     partnerships: list[str]
+    ties: list[str] = field(default_factory=list)  # "partnership: relationship body"
 
 
-def brokers(two: nx.Graph) -> list[Broker]:
-    """Organisations in more than one partnership or programme, with those they bridge."""
+def brokers(two: nx.Graph, data: NetworkData | None = None) -> list[Broker]:
+    """Organisations tied to more than one partnership or programme, by any kind of tie.
+
+    A tie reaches a partnership when its body is one, or (given ``data``) when its body
+    or its statement is part of one: coordinating a partnership's workstream, hosting
+    its office, a contract or joint working within it, as well as membership. Each
+    broker lists the partnerships it bridges and the ties that reach them.
+    """
     found = []
     for node, attrs in two.nodes(data=True):
         if attrs["kind"] != "organisation":
             continue
-        bridged = sorted(
-            two.nodes[b]["label"]
-            for b in two.neighbors(node)
-            if two.nodes[b].get("type") in PARTNERSHIP_TYPES
-        )
-        if len(bridged) > 1:
-            found.append(Broker(node, attrs["label"], bridged))
+        reached: dict[str, set[str]] = defaultdict(set)
+        for body in two.neighbors(node):
+            edge = two.edges[node, body]
+            battrs = two.nodes[body]
+            how = f"{edge.get('relationship', '')} {battrs['label']}"
+            for whole in _partnerships_of(two, data, body, edge.get("statements", [])):
+                reached[whole].add(how if whole != battrs["label"] else edge["relationship"])
+        if len(reached) > 1:
+            found.append(
+                Broker(
+                    node,
+                    attrs["label"],
+                    sorted(reached),
+                    [f"{p}: {how}" for p in sorted(reached) for how in sorted(reached[p])],
+                )
+            )
     found.sort(key=lambda b: (-len(b.partnerships), b.label))
     return found
+
+
+def _partnerships_of(
+    two: nx.Graph, data: NetworkData | None, body: str, statements: list[str]
+) -> set[str]:
+    """The labels of the partnerships a body (or a tie's statements) is or is part of."""
+    out = set()
+    if two.nodes[body].get("type") in PARTNERSHIP_TYPES:
+        out.add(two.nodes[body]["label"])
+    if data is None:
+        return out
+    iri = two.nodes[body].get("iri", "")
+    wholes = set(data.wholes(iri)) if iri else set()
+    for statement in statements:
+        wholes |= data.wholes(statement)
+    for whole in wholes:
+        node = "body:" + short_id(whole)
+        if node in two and two.nodes[node].get("type") in PARTNERSHIP_TYPES:
+            out.add(two.nodes[node]["label"])
+        elif node not in two:
+            key = next(iter(_types_of(data, whole)), "")
+            if key in PARTNERSHIP_TYPES:
+                info = data.nodes.get(whole)
+                out.add(info.label if info else short_id(whole))
+    return out
+
+
+def _types_of(data: NetworkData, iri: str) -> list[str]:
+    periods = data.types.get(iri, [])
+    keys = [p.key for p in sorted(periods, key=lambda p: (-p.rank, p.key))]
+    info = data.nodes.get(iri)
+    return keys or ([info.class_key] if info and info.class_key else [])
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from nhskg.graph.network.export import FORMATS as EXPORT_FORMATS
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import NetworkData, load_network_data, short_id
 from nhskg.graph.network.tables import TABLE_FORMATS, render_rows
-from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
+from nhskg.graph.network.views import NetworkFilters, add_evidence, joined, one_mode, two_mode
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
 
@@ -142,13 +142,18 @@ def cmd_ego(s: Session) -> None:
 
 def cmd_path(s: Session) -> None:
     two = s.two()
-    graph = one_mode(two)
+    if s.args.view == "one-mode":
+        graph = one_mode(two)
+        evidence = lambda links: add_evidence(graph, s.data, two=two, edges=links)  # noqa: E731
+    else:
+        graph = joined(two)
+        evidence = lambda links: add_evidence(graph, s.data, edges=links)  # noqa: E731
     found = analysis.shortest_connections(
         graph,
         s.node(s.args.source, "source"),
         s.node(s.args.target, "target"),
         every=s.args.all,
-        evidence=lambda links: add_evidence(graph, s.data, two=two, edges=links),
+        evidence=evidence,
     )
     rows = []
     for number, path in enumerate(found.paths, start=1):
@@ -229,10 +234,11 @@ def cmd_brokers(s: Session) -> None:
             "name": b.label,
             "partnerships": len(b.partnerships),
             "bridges": b.partnerships,
+            "ties": b.ties,
         }
-        for b in analysis.brokers(s.two())
+        for b in analysis.brokers(s.two(), s.data)
     ]
-    s.emit(rows, ["code", "name", "partnerships", "bridges"])
+    s.emit(rows, ["code", "name", "partnerships", "bridges", "ties"], "ties of every kind")
 
 
 def cmd_interlocks(s: Session) -> None:
@@ -374,10 +380,17 @@ def add_network_parser(sub: Any) -> None:
     p = nets.add_parser(
         "path",
         parents=[common],
-        help="shortest connection between two organisations, with evidence",
+        help="shortest connection between two organisations or bodies, with evidence",
     )
-    p.add_argument("source")
-    p.add_argument("target")
+    p.add_argument("source", help="organisation, partnership or body (code, name, alias)")
+    p.add_argument("target", help="organisation, partnership or body (code, name, alias)")
+    p.add_argument(
+        "--view",
+        choices=("two-mode", "one-mode"),
+        default="two-mode",
+        help="two-mode: through organisations and the bodies they share, a hop per tie "
+        "(default); one-mode: organisation to organisation",
+    )
     p.add_argument("--all", action="store_true", help="every shortest connection, not one")
 
     c = nets.add_parser("centrality", parents=[common], help="ranked centrality table")
@@ -390,7 +403,11 @@ def add_network_parser(sub: Any) -> None:
     cm.add_argument("--seed", type=int, default=analysis.SEED)
     cm.add_argument("--resolution", type=float, default=1.0)
 
-    nets.add_parser("brokers", parents=[common], help="organisations in more than one partnership")
+    nets.add_parser(
+        "brokers",
+        parents=[common],
+        help="organisations tied to more than one partnership, by any kind of tie",
+    )
     nets.add_parser(
         "interlocks",
         parents=[common],

@@ -472,3 +472,59 @@ def _earliest_end(a: str, b: str) -> str:
     if not b:
         return a
     return min(a, b)
+
+
+def joined(two: nx.Graph) -> nx.Graph:
+    """The two-mode view with each thing that is both an organisation and a body as
+    one node (its organisation id), for paths across partnerships.
+
+    A partnership, an ICB or a programme office takes part in other bodies (as a
+    party, a host, a member) and is itself a body others take part in; the two-mode
+    view keeps those roles apart (``X`` and ``body:X``), so no path runs through it.
+    Here they are one node, ``kind`` "organisation" with ``also_body`` True; every
+    edge names its ``body`` end and keeps its relationship, period, presumption and
+    statements (two ties that meet on one pair are merged as in :func:`two_mode`).
+    """
+    graph = nx.Graph(view="two-mode", joined=True)
+    graph.graph.update({k: v for k, v in two.graph.items() if k not in ("view",)})
+    graph.graph["title"] = "Organisations and bodies, each thing one node"
+
+    def name(node: str) -> str:
+        bare = node.removeprefix("body:")
+        return bare if node != bare and bare in two else node
+
+    for node, attrs in two.nodes(data=True):
+        target = name(node)
+        if target in graph:
+            graph.nodes[target]["also_body"] = True
+            continue
+        graph.add_node(target, **attrs)
+        graph.nodes[target]["also_body"] = target != node
+    for u, v, attrs in two.edges(data=True):
+        a, b = name(u), name(v)
+        if a == b:
+            continue
+        body = a if two.nodes[u]["kind"] == "body" else b
+        if graph.has_edge(a, b):
+            _merge_edge(graph.edges[a, b], attrs)
+        else:
+            graph.add_edge(
+                a, b, **{k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
+            )
+            graph.edges[a, b]["body"] = body
+    return graph
+
+
+def _merge_edge(edge: dict[str, Any], other: dict[str, Any]) -> None:
+    edge["relationship"] = "; ".join(
+        sorted(set(edge["relationship"].split("; ")) | set(other["relationship"].split("; ")))
+    )
+    edge["basis"] = _bases(edge["basis"].split("; ") + other["basis"].split("; "))
+    edge["from"] = min(edge["from"], other["from"])
+    for key in ("until", "last_evidenced"):
+        edge[key] = "" if "" in (edge[key], other[key]) else max(edge[key], other[key])
+    edge["presumed"] = edge["presumed"] and other["presumed"]
+    edge["statements"] = list(dict.fromkeys(edge["statements"] + other["statements"]))
+    edge["presumed_from"] = edge["presumed_until"] = edge["presumption_ended_by"] = ""
+    for key in ("evidence", "sources"):
+        edge.pop(key, None)
