@@ -108,7 +108,7 @@ def measure(settings: Settings, *, outputs: bool = True, repeat: int = 3) -> dic
         repeat=1,
     )
     timed("communities (Louvain, seed 42)", figures, lambda: analysis.communities(one, two), repeat)
-    timed("brokers", figures, lambda: analysis.brokers(two), repeat)
+    timed("brokers (every kind of tie)", figures, lambda: analysis.brokers(two, data), repeat)
     timed("interlocks, with their ties' sources", figures, lambda: _interlocks(two, data), 1)
     timed(
         "diff 2019-04-01 to 2021-04-01",
