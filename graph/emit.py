@@ -7,6 +7,9 @@ Every fact node carries the same pattern: its classes, ``nhskg:basis``, one or m
 ``oa:SpecificResource`` whose source is a document (quoted with a
 ``oa:TextQuoteSelector`` and a ``oa:TextPositionSelector``) or a reference dataset
 (a row, cited with an RFC 7111 ``oa:FragmentSelector`` and the row's exact text).
+Each evidence node also carries the selected text itself (``nhskg:quote``, the
+``oa:exact`` of its quote selector), so a query reaches a statement's words in one
+path: ``prov:wasDerivedFrom/nhskg:quote``.
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ class GraphWriter:
         self.add(fragment, DCTERMS.conformsTo, RFC7111)
         self.types(quote, OA.TextQuoteSelector)
         self.add(quote, OA.exact, Literal(text))
+        self.add(node, NHSKG.quote, Literal(text))
         return node
 
     def quote_evidence(
@@ -167,6 +171,7 @@ class GraphWriter:
         self.add(node, OA.hasSelector, position)
         self.types(quote, OA.TextQuoteSelector)
         self.add(quote, OA.exact, Literal(exact))
+        self.add(node, NHSKG.quote, Literal(exact))
         if prefix:
             self.add(quote, OA.prefix, Literal(prefix))
         if suffix:

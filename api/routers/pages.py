@@ -71,6 +71,21 @@ EXAMPLES = [
         "} ORDER BY ?basis ?name",
     ),
     (
+        "Memberships of Bedford Hospital, each with its quote, document and offsets",
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        "PREFIX oa: <http://www.w3.org/ns/oa#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "PREFIX nhskg: <https://w3id.org/nhskg/def#>\n"
+        "# nhskg:quote: the words each piece of evidence selects (a quote or a dataset row)\n"
+        "SELECT ?membership ?body ?document ?start ?quote WHERE {\n"
+        "  ?membership org:member <https://w3id.org/nhskg/id/org/RC1> ;\n"
+        "     org:organization ?body ; prov:wasDerivedFrom ?evidence .\n"
+        "  ?evidence nhskg:quote ?quote ; oa:hasSource/dcterms:identifier ?document .\n"
+        "  OPTIONAL { ?evidence oa:hasSelector/oa:start ?start }\n"
+        "} ORDER BY ?document ?start",
+    ),
+    (
         "Merger proposals and their proposers",
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "PREFIX nhskg: <https://w3id.org/nhskg/def#>\n"
