@@ -11,6 +11,7 @@ import os
 import urllib.error
 import warnings
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -93,22 +94,22 @@ def test_sparqlwrapper_select_in_every_results_format(
         warnings.simplefilter(
             "error", RuntimeWarning
         )  # a content type SPARQLWrapper did not ask for warns
-        converted = wrapper(base, SELECT.format(iri=iri), fmt).query().convert()
+        converted: Any = wrapper(base, SELECT.format(iri=iri), fmt).query().convert()
     if fmt in (None, XML):
-        results = converted.getElementsByTagName("result")  # type: ignore[union-attr]
+        results = converted.getElementsByTagName("result")
         got = {
             tuple(b.firstChild.firstChild.data for b in r.getElementsByTagName("binding"))
             for r in results
         }
     elif fmt == JSON:
-        bindings = converted["results"]["bindings"]  # type: ignore[index]
+        bindings = converted["results"]["bindings"]
         got = {(b["p"]["value"], b["o"]["value"]) for b in bindings}
     elif fmt == CSV:  # plain values
-        rows = list(csv.reader(io.StringIO(converted.decode("utf-8"))))  # type: ignore[union-attr]
+        rows = list(csv.reader(io.StringIO(converted.decode("utf-8"))))
         assert rows[0] == ["p", "o"]
         got = {(p, o) for p, o in rows[1:]}
     else:  # terms in Turtle syntax: the properties are IRIs in angle brackets
-        lines = converted.decode("utf-8").splitlines()  # type: ignore[union-attr]
+        lines = converted.decode("utf-8").splitlines()
         assert lines[0] == "?p\t?o" and len(lines) - 1 == len(expected)
         assert {line.split("\t")[0] for line in lines[1:]} == {f"<{p}>" for p, _ in expected}
         return
@@ -118,14 +119,14 @@ def test_sparqlwrapper_select_in_every_results_format(
 @pytest.mark.parametrize("fmt", [None, XML, JSON, CSV, TSV])
 def test_sparqlwrapper_ask_in_every_results_format(base: str, iri: str, fmt: str | None) -> None:
     for query, truth in ((ASK_TRUE.format(iri=iri), True), (ASK_FALSE.format(), False)):
-        converted = wrapper(base, query, fmt).query().convert()
+        converted: Any = wrapper(base, query, fmt).query().convert()
         if fmt in (None, XML):
-            text = converted.getElementsByTagName("boolean")[0].firstChild.data  # type: ignore[union-attr]
+            text = converted.getElementsByTagName("boolean")[0].firstChild.data
             assert text == str(truth).lower()
         elif fmt == JSON:
-            assert converted["boolean"] is truth  # type: ignore[index]
+            assert converted["boolean"] is truth
         else:
-            lines = converted.decode("utf-8").splitlines()  # type: ignore[union-attr]
+            lines = converted.decode("utf-8").splitlines()
             assert lines == ["_askResult" if fmt == CSV else "?_askResult", str(truth).lower()]
 
 
@@ -139,15 +140,15 @@ def test_sparqlwrapper_graphs_in_every_rdf_format(
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         result = wrapper(base, query, fmt).query()
-        converted = result.convert()
+        converted: Any = result.convert()
     media = result.info()["content-type"]
     if fmt in (TURTLE, N3):  # N3 is answered as Turtle, which is N3
         assert media.startswith("text/turtle")
-        graph = Graph().parse(data=converted, format="turtle")  # type: ignore[arg-type]
+        graph = Graph().parse(data=converted, format="turtle")
     else:
         wanted = "application/ld+json" if fmt == JSONLD else "application/rdf+xml"
         assert media.startswith(wanted)
-        graph = converted  # type: ignore[assignment]
+        graph = converted
     assert isomorphic(Graph() + graph, expected)
 
 
@@ -155,8 +156,8 @@ def test_rdflib_sparqlstore_with_default_settings(
     base: str, service: QueryService, iri: str
 ) -> None:
     remote = Graph(store=SPARQLStore(base + "/sparql"))
-    rows = remote.query(SELECT.format(iri=iri))
-    assert {(str(p), str(o)) for p, o in rows} == store_pairs(service, iri)  # type: ignore[misc]
+    rows: Any = remote.query(SELECT.format(iri=iri))
+    assert {(str(p), str(o)) for p, o in rows} == store_pairs(service, iri)
     assert remote.query(ASK_TRUE.format(iri=iri)).askAnswer is True
     assert remote.query(ASK_FALSE.format()).askAnswer is False
     for kind in (DESCRIBE, CONSTRUCT):
