@@ -6,8 +6,10 @@ without a restart (:mod:`nhskg.api.state`). Run it with ``nhskg serve`` (uvicorn
 127.0.0.1:8000).
 Outside everything else, :mod:`nhskg.api.security_headers` puts the security headers on
 every response and pins each request's Host to the public base URL; CORS is for the
-API and the SPARQL endpoint only. ``/docs`` is the OpenAPI document as a page of our
-own (:mod:`nhskg.api.api_docs`), not Swagger UI from a CDN.
+API and the SPARQL endpoint only; HEAD is answered wherever GET is, and negotiated
+answers say ``Vary: Accept`` (:mod:`nhskg.api.http_semantics`). ``/docs`` is the
+OpenAPI document as a page of our own (:mod:`nhskg.api.api_docs`), not Swagger UI from
+a CDN.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from nhskg.api.client_limits import add_client_limits
 from nhskg.api.deps import published
 from nhskg.api.disconnect import CancelOnDisconnect
 from nhskg.api.errors import add_error_handlers
+from nhskg.api.http_semantics import HeadAsGetMiddleware, VaryAcceptMiddleware
 from nhskg.api.limits import BOUNDED
 from nhskg.api.routers import (
     linked_data,
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outside the cache: each request takes its build once, and the cache keys by it.
     app.add_middleware(GenerationMiddleware, graph=app.state.graph)
     app.add_middleware(ScopedCORSMiddleware)
+    app.add_middleware(VaryAcceptMiddleware)  # outside the cache: replays and 304s too
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: every layer sees a GET
     for module in (sparql, organisations, partnerships, queries, network, linked_data, pages):
         app.include_router(module.router)
     mount_static(app, settings.root)

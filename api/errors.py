@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
+from nhskg.api.sparql_formats import wants_table as asks_for_table
 from nhskg.graph.network.analysis import NetworkError, NotInNetwork
 from nhskg.graph.publish import NoPublishedGraph
 from nhskg.graph.query.named_queries import ParameterError
@@ -66,7 +67,44 @@ def error_response(
         return html_error(request, status, title, detail, extra.get("suggestions"))
     body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
+    table = wants_table(request)
+    if table is not None:
+        return Response(
+            table_error(body, table),
+            status_code=status,
+            media_type=("text/csv" if table == "csv" else "text/tab-separated-values")
+            + "; charset=utf-8",
+        )
     return JSONResponse({"error": body}, status_code=status)
+
+
+def wants_table(request: Request | None) -> str | None:
+    """``csv`` or ``tsv`` when the request asks for CSV or TSV first (``format=``, a
+    ``.csv`` name or the Accept header), so that its error is a table a CSV reader shows."""
+    if request is None:
+        return None
+    if request.url.path.endswith(".csv"):
+        return "csv"
+    return asks_for_table(request.headers.get("accept", ""), request.query_params.get("format"))
+
+
+def table_error(body: dict[str, Any], table: str) -> str:
+    """The error as a one-row table of its fields (status, title, detail, ...)."""
+    names = list(body)
+    values = ["; ".join(v) if isinstance(v, list) else str(v) for v in body.values()]
+    if table == "tsv":
+        clean = [v.replace("\t", " ").replace("\n", " ").replace("\r", " ") for v in values]
+        return (
+            "\t".join("?" + n for n in names)
+            + "\n"
+            + "\t".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in clean)
+            + "\n"
+        )
+
+    def field(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    return ",".join(names) + "\r\n" + ",".join(field(v) for v in values) + "\r\n"
 
 
 def allowed_methods(request: Request, known: str = "") -> str:
@@ -82,6 +120,8 @@ def allowed_methods(request: Request, known: str = "") -> str:
             for route in request.app.router.routes
         ):
             methods.add(method)
+    if "GET" in methods:  # HEAD is answered wherever GET is (nhskg.api.http_semantics)
+        methods.add("HEAD")
     return ", ".join(sorted(methods))
 
 

@@ -107,7 +107,7 @@ class ScopedCORSMiddleware:
         self.cors = CORSMiddleware(
             app,
             allow_origins=["*"],
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["*"],
             expose_headers=["ETag", "X-Nhskg-Truncated", "X-Nhskg-Row-Cap", "X-Nhskg-Timeout"],
         )

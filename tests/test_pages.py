@@ -153,7 +153,8 @@ def test_iris_dereference_by_accept_header(client: TestClient) -> None:
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert "Bedford Hospital NHS Trust" in turtle.text
     jsonld = client.get("/id/org/RC1", headers={"Accept": "application/ld+json"}).json()
-    assert any(node.get("@id") == "https://w3id.org/nhskg/id/org/RC1" for node in jsonld)
+    assert jsonld["@context"]["nhskg"] == "https://w3id.org/nhskg/def#"
+    assert any(node["@id"] == "https://w3id.org/nhskg/id/org/RC1" for node in jsonld["@graph"])
     change = client.get("/id/change/2020-04-01/RC9", headers=HTML)
     assert change.status_code == 200 and "org:resultingOrganization" in change.text
     assert client.get("/id/org/NOPE", headers=HTML).status_code == 404

@@ -73,8 +73,10 @@ def test_terms_keep_their_kind_language_and_datatype(store: Store) -> None:
 def test_ask_and_construct_answer_in_their_own_formats(store: Store) -> None:
     ask = write_answer(store.query("ASK { ?s ?p ?o }"), JSON_ONLY, max_rows=10)
     assert json.loads(ask.body) == {"head": {}, "boolean": True}
-    with pytest.raises(NotAcceptable, match="ASK"):
-        write_answer(store.query("ASK { ?s ?p ?o }"), Formats("csv", None), max_rows=10)
+    as_csv = write_answer(store.query("ASK { ?s ?p ?o }"), Formats("csv", None), max_rows=10)
+    assert as_csv.body == b"_askResult\r\ntrue\r\n" and as_csv.media.startswith("text/csv")
+    as_tsv = write_answer(store.query("ASK { ?s ?p ?o }"), Formats("tsv", None), max_rows=10)
+    assert as_tsv.body == b"?_askResult\ntrue\n"
     construct = "CONSTRUCT WHERE { ?s ?p ?o }"
     graph = write_answer(store.query(construct), Formats("json", "ntriples"), max_rows=4)
     assert graph.media == "application/n-triples" and graph.truncated

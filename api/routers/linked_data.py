@@ -2,8 +2,13 @@
 
 ``/id/...`` (the path of ``https://w3id.org/nhskg/id/...``) answers a browser with HTML
 (an organisation's page, a document's page, or a table of what the graph says) and a
-program with JSON-LD or Turtle by the Accept header or ``format=``. ``/def`` documents
-the ontology from ontology/; ``/context.jsonld`` is the JSON-LD context.
+program with Turtle, N-Triples, RDF/XML or JSON-LD (with its ``@context``) by the Accept
+header or ``format=`` (short names or media types, as the SPARQL endpoint takes them);
+only a request that asks for none of those (a browser's) is redirected to a page. An
+IRI's description is what the graph says about it (its concise bounded description)
+and the memberships that name it, as organisation or as member: a partnership's
+description lists its members. ``/def`` documents the ontology from ontology/;
+``/context.jsonld`` is the JSON-LD context.
 """
 
 from __future__ import annotations
@@ -13,43 +18,64 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX, PATH_MAX
 from nhskg.api.routers.pages import render, term_cell
+from nhskg.api.sparql_formats import GRAPH_TYPES, NotAcceptable, choose, ranked
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.namespaces import BASE, NHSKG, OWL, PREFIXES, RDF, RDFS, SKOS, compact
+from nhskg.graph.query.query_answer import Formats, write_answer
 
 router = APIRouter(include_in_schema=False)
 Graph = Annotated[PublishedGraph, Depends(published)]
-RDF_TYPES = {
-    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
-    "turtle": ("text/turtle", RdfFormat.TURTLE),
-}
+RDF_KEYS = ("turtle", "ntriples", "rdfxml", "jsonld")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 PATH_PATTERN = r"^[A-Za-z0-9_.\-/]+$"
 
 
 def _format(request: Request, fmt: str | None) -> str:
+    """``html`` or the key of an RDF format (:data:`RDF_KEYS`), by ``format=`` or else the
+    first of HTML and the RDF formats the Accept header names (HTML when it names none)."""
     if fmt:
-        if fmt not in (*RDF_TYPES, "html"):
+        if fmt.lower() in ("html", "text/html"):
+            return "html"
+        try:
+            return choose("", fmt, graph=True)
+        except NotAcceptable:
             raise ApiError(
-                406, "not acceptable", "format must be html, jsonld or turtle", parameter="format"
-            )
-        return fmt
-    accept = request.headers.get("accept", "")
-    if "application/ld+json" in accept or "application/json" in accept:
-        return "jsonld"
-    if "text/turtle" in accept:
-        return "turtle"
+                406,
+                "not acceptable",
+                f"format must be html, {', '.join(RDF_KEYS)} or one of their media types "
+                f"({', '.join(GRAPH_TYPES.values())})",
+                parameter="format",
+            ) from None
+    for media in ranked(request.headers.get("accept", "")):
+        if media in HTML_TYPES:
+            return "html"
+        if "*" not in media:
+            try:
+                return choose(media, None, graph=True)
+            except NotAcceptable:
+                continue
     return "html"
 
 
 def _describe(graph: PublishedGraph, iri: str) -> list[Any]:
+    """What the graph says about ``iri``, and the memberships that name it (``iri`` is
+    one of ours, checked against :data:`PATH_PATTERN`: no user text reaches the query)."""
     outcome = graph.service.store.query(f"DESCRIBE <{iri}>")
     assert isinstance(outcome, list)
-    return outcome
+    memberships = graph.service.store.query(
+        "CONSTRUCT { ?m ?p ?o } WHERE { ?m a <http://www.w3.org/ns/org#Membership> ; "
+        f"<http://www.w3.org/ns/org#organization>|<http://www.w3.org/ns/org#member> <{iri}> ; "
+        "?p ?o }"
+    )
+    assert isinstance(memberships, list)
+    seen = set(outcome)
+    return outcome + [t for t in memberships if t not in seen]
 
 
 @router.get("/context.jsonld")
@@ -74,15 +100,9 @@ def resource(
     if not triples:
         raise ApiError(404, "not found", f"the graph says nothing about {iri}")
     chosen = _format(request, format)
-    if chosen in RDF_TYPES:
-        media, rdf_format = RDF_TYPES[chosen]
-        prefixes = {p: ns.iri for p, ns in PREFIXES.items()} if chosen == "turtle" else None
-        body = (
-            serialize(triples, format=rdf_format, prefixes=prefixes)
-            if prefixes
-            else serialize(triples, format=rdf_format)
-        )
-        return Response(body or b"", media_type=media, headers={"Vary": "Accept"})
+    if chosen in RDF_KEYS:
+        answer = write_answer(triples, Formats(None, chosen), max_rows=None)
+        return Response(answer.body, media_type=answer.media)
     if path.startswith("org/"):
         return RedirectResponse(f"/organisations/{path[4:]}", status_code=303)
     if path.startswith("document/"):
@@ -123,11 +143,9 @@ def ontology(
     quads = [
         q for p in sorted(folder.glob("*.ttl")) for q in parse(path=str(p), format=RdfFormat.TURTLE)
     ]
-    if chosen == "jsonld":
-        triples = [q.triple for q in quads]
-        return Response(
-            serialize(triples, format=RdfFormat.JSON_LD) or b"", media_type="application/ld+json"
-        )
+    if chosen in RDF_KEYS:
+        answer = write_answer([q.triple for q in quads], Formats(None, chosen), max_rows=None)
+        return Response(answer.body, media_type=answer.media)
     return render(request, "ontology.html", sections=_terms(quads), schemes=_schemes(quads))
 
 

@@ -11,8 +11,9 @@ it, and one below the settings' floor is raised to it; ``X-Nhskg-Timeout`` says 
 limit it ran under) and the row cap (``X-Nhskg-Truncated: true`` when it cut the
 result). Parameters must be UTF-8 once percent-decoded, by GET as by POST (400 naming
 the parameter); a GET query string over the guard's size limit is refused (413: POST
-it). Without a query, the endpoint describes itself (SPARQL 1.1 Service Description),
-naming itself by the public base URL of the settings, never by the request's Host.
+it). Formats: :mod:`nhskg.api.sparql_formats`. Without a query, the endpoint describes
+itself (SPARQL 1.1 Service Description), naming itself by the public base URL of the
+settings, never by the request's Host.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _description(base_url: str) -> str:
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat formats:SPARQL_Results_JSON , formats:SPARQL_Results_XML ,
         formats:SPARQL_Results_CSV , formats:SPARQL_Results_TSV ,
-        formats:Turtle , formats:N-Triples , formats:JSON-LD ;
+        formats:Turtle , formats:N-Triples , formats:RDF_XML , formats:JSON-LD ;
     sd:defaultDataset [ a sd:Dataset ;
         dcterms:description "The union of all named graphs: ontology, reference, curated." ] .
 """
@@ -181,9 +182,10 @@ def _timeout(params: dict[str, str], settings: Settings) -> float:
 
 
 async def sparql(request: Request) -> Response:
-    """Run a read-only SPARQL query (``query``); optional ``format`` (json, xml, csv, tsv,
-    turtle, ntriples, jsonld) and ``timeout`` (seconds, at most the server's limit and
-    at least its floor; the answer's ``X-Nhskg-Timeout`` says which limit applied)."""
+    """Run a read-only SPARQL query (``query``); optional ``format`` (a short name: json,
+    xml, csv, tsv, turtle, ntriples, rdfxml, jsonld; or a media type) and ``timeout``
+    (seconds, at most the server's limit and at least its floor; the answer's
+    ``X-Nhskg-Timeout`` says which limit applied)."""
     graph: PublishedGraph = published(request)
     text, params, dataset = await _read_query(request)
     if text is None:
@@ -219,6 +221,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
                 "text/tab-separated-values",
                 "text/turtle",
                 "application/n-triples",
+                "application/rdf+xml",
                 "application/ld+json",
             )
         }

@@ -4,8 +4,10 @@
 the plain values of :mod:`nhskg.graph.query.store`) into :class:`Answer`: the bytes, their
 media type and whether the row cap cut them. SELECT and ASK are written in the format
 negotiated for results (JSON, XML, CSV, TSV; :mod:`nhskg.graph.query.result_formats`),
-CONSTRUCT and DESCRIBE in the one negotiated for graphs (Turtle, N-Triples, JSON-LD,
-by Oxigraph's serialiser), at most ``max_rows`` rows or triples either way. The
+(an ASK in CSV or TSV is one ``_askResult`` column, as Jena writes it), CONSTRUCT and
+DESCRIBE in the one negotiated for graphs (Turtle, N-Triples, RDF/XML by Oxigraph's
+serialiser; JSON-LD with a context by :mod:`nhskg.graph.query.jsonld`), at most
+``max_rows`` rows or triples either way. The
 server negotiates both formats before it knows which kind the query is
 (:class:`Formats`); the query worker writes the answer, so only bytes cross the pipe.
 """
@@ -17,9 +19,19 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple, serialize
+from pyoxigraph import (
+    Literal,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    serialize,
+)
 
+from nhskg.graph.namespaces import PREFIXES, XSD
 from nhskg.graph.query import result_formats as rf
+from nhskg.graph.query.jsonld import compact_jsonld
 from nhskg.graph.query.store import QueryOutcome, SelectResult
 
 RESULT_TYPES = {
@@ -31,13 +43,17 @@ RESULT_TYPES = {
 GRAPH_TYPES = {
     "turtle": "text/turtle",
     "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
     "jsonld": "application/ld+json",
 }
 RDF_FORMATS = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
 }
+PREFIX_IRIS = {prefix: ns.iri for prefix, ns in PREFIXES.items()}
+ASK_VARIABLE = "_askResult"  # the one column of an ASK answer in CSV or TSV, as Jena writes it
+XSD_BOOLEAN = XSD.boolean
 T = TypeVar("T")
 
 
@@ -80,15 +96,23 @@ def write_answer(
     """The answer's bytes; NotAcceptable when the request accepts no format of its kind."""
     if isinstance(result, QueryBoolean | bool):
         key = _key(formats.results, formats.results_refusal)
-        if key not in ("json", "xml"):
-            raise NotAcceptable("an ASK result has no CSV or TSV form; use json or xml")
+        if key in ("csv", "tsv"):  # the CSV/TSV formats define no boolean: one column, one row
+            literal = Literal("true" if result else "false", datatype=XSD_BOOLEAN)
+            write = rf.csv_results if key == "csv" else rf.tsv_results
+            text = write([ASK_VARIABLE], [(literal,)])
+            return Answer(text.encode("utf-8"), RESULT_TYPES[key] + "; charset=utf-8")
         writer = rf.json_boolean if key == "json" else rf.xml_boolean
         return Answer(writer(bool(result)).encode("utf-8"), RESULT_TYPES[key])
     if isinstance(result, QueryTriples | list):
         key = _key(formats.graph, formats.graph_refusal)
         triples: list[Triple]
         triples, truncated = capped(result, max_rows)
-        body = serialize(triples, format=RDF_FORMATS[key]) or b""
+        if key == "jsonld":
+            body = compact_jsonld(triples)
+        elif key == "ntriples":
+            body = serialize(triples, format=RDF_FORMATS[key]) or b""
+        else:
+            body = serialize(triples, format=RDF_FORMATS[key], prefixes=PREFIX_IRIS) or b""
         return Answer(body, GRAPH_TYPES[key], truncated)
     key = _key(formats.results, formats.results_refusal)
     if isinstance(result, SelectResult):

@@ -342,11 +342,11 @@ def test_a_timeout_that_is_not_a_positive_number_is_refused(base: str, value: st
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("PUT", "/sparql", "GET, POST"),
-        ("DELETE", "/sparql", "GET, POST"),
-        ("OPTIONS", "/sparql", "GET, POST"),
-        ("DELETE", "/api/organisations", "GET"),
-        ("POST", "/", "GET"),
+        ("PUT", "/sparql", "GET, HEAD, POST"),
+        ("DELETE", "/sparql", "GET, HEAD, POST"),
+        ("OPTIONS", "/sparql", "GET, HEAD, POST"),
+        ("DELETE", "/api/organisations", "GET, HEAD"),
+        ("POST", "/", "GET, HEAD"),
         ("POST", "/static/network.js", "GET, HEAD"),
     ],
 )
