@@ -464,10 +464,6 @@ KNOWN_FAILURES = {
         "(CONSTRUCT { <s> <p> 1 }) is a syntax error; the protocol lets the service "
         "define one (api/routers/sparql.py)"
     ),
-    PROTOCOL + "bad_multiple_queries": (
-        "a request with two query parameters is answered (the last one wins) instead "
-        "of refused with 400 (api/routers/sparql.py)"
-    ),
 }
 
 

@@ -91,6 +91,7 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str], Dat
             parameter="query",
         )
     params = _strict_form(query_string.decode("latin-1"))
+    _one_query(query_string.decode("latin-1"))
     if request.method == "GET":
         if "update" in params:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
@@ -111,6 +112,7 @@ async def _read_query(request: Request) -> tuple[str | None, dict[str, str], Dat
     if media == QUERY_TYPE:
         return decode(body), params, _dataset(query_string.decode("latin-1"))
     if media == FORM_TYPE:
+        _one_query(query_string.decode("latin-1") + "&" + decode(body))
         form = _strict_form(decode(body))
         if "update" in form:
             raise QueryRefused("updates are not allowed: this endpoint is read-only", status=403)
@@ -137,6 +139,18 @@ def _dataset(*texts: str) -> Dataset | None:
                 found[name].append(value)
     default, named = (tuple(found[name]) for name in DATASET_PARAMETERS)
     return (default, named) if default or named else None
+
+
+def _one_query(text: str) -> None:
+    """Refuse a request that gives the query more than once (the protocol's 400)."""
+    given = sum(1 for name, _ in parse_qsl(text, keep_blank_values=True) if name == "query")
+    if given > 1:
+        raise ApiError(
+            400,
+            "more than one query",
+            f"the request gives 'query' {given} times: give one query a request",
+            parameter="query",
+        )
 
 
 def _strict_form(text: str) -> dict[str, str]:
