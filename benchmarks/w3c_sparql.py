@@ -458,13 +458,7 @@ def error_message(response: httpx.Response) -> str:
 # Failures of the endpoint's own making, known and left for its code to fix (each
 # with why); the pytest test fails on any other failure, and on one of these that passes.
 PROTOCOL = W3C_BASE + "protocol/manifest#"
-KNOWN_FAILURES = {
-    PROTOCOL + "query_content_type_construct": (
-        "the endpoint sets no base IRI of its own, so a relative IRI in a query "
-        "(CONSTRUCT { <s> <p> 1 }) is a syntax error; the protocol lets the service "
-        "define one (api/routers/sparql.py)"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 class Runner:

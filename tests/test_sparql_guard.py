@@ -191,9 +191,15 @@ def test_a_syntax_error_is_refused_with_its_line_and_column() -> None:
 
 def test_what_only_the_engine_refuses_is_a_syntax_error_with_its_position() -> None:
     """The guard's parser does not check IRIs; the engine does, and says where."""
-    with pytest.raises(QueryRefused, match="syntax error at line 1, column 20") as refused:
-        OxigraphStore.create().query("SELECT * { <a> ?p ?o }", guard=True)
+    with pytest.raises(QueryRefused, match="syntax error at line 1, column 23") as refused:
+        OxigraphStore.create().query("SELECT * { <http://[/> ?p ?o }", guard=True)
     assert refused.value.status == 400
+
+
+def test_a_relative_iri_in_a_users_query_resolves_against_the_endpoint() -> None:
+    """The protocol lets a service define a query's base IRI: the endpoint's own."""
+    rows = OxigraphStore.create().results("SELECT ?s WHERE { BIND (<s> AS ?s) }", guard=True)
+    assert [solution["s"].value for solution in rows] == ["https://w3id.org/nhskg/s"]
 
 
 def test_from_a_held_graph_is_honoured_and_the_protocol_dataset_replaces_it() -> None:

@@ -34,6 +34,10 @@ MAX_NESTING = MAX_DEPTH  # brackets of any kind, one inside another
 MAX_CHAIN = 1_000  # operands of one operator chain, UNION, path, call or IN list
 MAX_GROUP = 250  # elements of one group graph pattern
 MAX_TRIPLE_PATTERNS = 500
+# The base IRI of a user's query, as the protocol lets a service define one: the
+# endpoint's own IRI, so `<s>` in a query is <https://w3id.org/nhskg/s>. Resolving a
+# relative IRI fetches nothing.
+USER_QUERY_BASE = "https://w3id.org/nhskg/sparql"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _CAST_NAMES = """string boolean integer decimal float double date time dateTime duration
 yearMonthDuration dayTimeDuration gYear gYearMonth gMonth gMonthDay gDay"""
@@ -87,7 +91,7 @@ def check_query(
     if "\x00" in text:
         raise QueryRefused("the query contains a NUL character")
     try:
-        parsed = parse_query(text)
+        parsed = parse_query(text, base_iri=USER_QUERY_BASE)
     except SparqlSyntaxError as error:
         raise QueryRefused(f"syntax error at {error}") from None
     if parsed.form == "UPDATE":

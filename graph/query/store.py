@@ -30,7 +30,12 @@ from pyoxigraph import (
     Triple,
 )
 
-from nhskg.graph.query.sparql_guard import check_graph, check_query, syntax_refusal
+from nhskg.graph.query.sparql_guard import (
+    USER_QUERY_BASE,
+    check_graph,
+    check_query,
+    syntax_refusal,
+)
 from nhskg.graph.query.sparql_text import lateral_groups
 
 if TYPE_CHECKING:
@@ -184,11 +189,14 @@ class OxigraphStore:
             default, named = checked.default_graphs, checked.named_graphs
         try:
             if not (default or named):  # the default graph: the union of the named graphs
-                return self._store.query(sparql, use_default_graph_as_union=True)
+                return self._store.query(
+                    sparql, use_default_graph_as_union=True, base_iri=USER_QUERY_BASE
+                )
             return self._store.query(
                 sparql,
                 default_graph=[NamedNode(iri) for iri in default],
                 named_graphs=[NamedNode(iri) for iri in named],
+                base_iri=USER_QUERY_BASE,
             )
         except SyntaxError as error:
             raise syntax_refusal(error) from None
