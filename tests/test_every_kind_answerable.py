@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ ABSTRACT = {NHSKG + "Statement"}
 PREFIXES = {NHSKG: "nhskg:", ORG: "org:", PROV: "prov:"}
 HTML = {"Accept": "text/html"}
 ROUTES = ("partnerships", "organisations")
+# how the named queries join the values of a cell
+SEPARATORS = re.compile(r"; |, | \| ")
 
 
 def statement_kinds() -> set[str]:
@@ -102,6 +105,19 @@ def org_param(service: QueryService, query: str) -> str | None:
     return params[0].name if params else None
 
 
+def same_rows(one: list[Any], other: list[dict[str, Any]]) -> bool:
+    """The same rows, whatever order GROUP_CONCAT joined a cell's values in."""
+
+    def cells(rows: list[Any]) -> list[str]:
+        return sorted(
+            json.dumps(sorted((k, sorted(SEPARATORS.split(str(v)))) for k, v in row.items()))
+            for row in rows
+            if isinstance(row, dict)
+        )
+
+    return len(one) == len(other) and cells(one) == cells(other)
+
+
 def test_every_kind_the_curated_graphs_hold_has_a_query_a_route_and_a_page_section(
     service: QueryService, client: TestClient
 ) -> None:
@@ -130,7 +146,11 @@ def test_every_kind_the_curated_graphs_hold_has_a_query_a_route_and_a_page_secti
                     continue
                 expected = rows(service.run(query, {param: code}))
                 expected = json.loads(json.dumps(expected, default=str))
-                keys = [k for k, v in detail.items() if expected and v == expected]
+                keys = [
+                    k
+                    for k, v in detail.items()
+                    if expected and isinstance(v, list) and same_rows(v, expected)
+                ]
                 if keys:
                     found = (route, code, keys[0], query, expected)
                     break
@@ -139,7 +159,7 @@ def test_every_kind_the_curated_graphs_hold_has_a_query_a_route_and_a_page_secti
         if not found:
             missing.append(
                 f"{kind} (e.g. {instance}): no query of {queries} answers a list of "
-                f"the API detail of {code}"
+                f"the API detail of any of {bodies}"
             )
             continue
         route, code, key, query, expected = found
