@@ -52,11 +52,31 @@ class OrganisationDetail(BaseModel):
     iri: str
     aliases: list[str]
     names: list[dict[str, Any]] = Field(description="names with the date each dataset records")
+    documentNames: list[dict[str, Any]] = Field(
+        description="names and abbreviations the documents use for it, with quotes"
+    )
     placements: list[dict[str, Any]] = Field(description="STP/ICB footprint, area, region")
     memberships: list[dict[str, Any]] = Field(description="with documents and quotes")
     posts: list[dict[str, Any]]
     sites: list[dict[str, Any]]
     changes: list[dict[str, Any]] = Field(description="mergers, successions, transfers")
+    decisions: list[dict[str, Any]] = Field(
+        description="decisions and approvals it takes part in: who, kind, on what, when, due by"
+    )
+    contracts: list[dict[str, Any]] = Field(
+        description="contracts: parties, service, term, annual value, dates"
+    )
+    funding: list[dict[str, Any]] = Field(description="money: amount, purpose, funder, status")
+    fundingGaps: list[dict[str, Any]] = Field(
+        description="estimated funding gaps: amount, area, period, assumption"
+    )
+    services: list[dict[str, Any]] = Field(description="services provided: provider, commissioners")
+    submissions: list[dict[str, Any]] = Field(
+        description="documents submitted: what, by whom, to whom, when"
+    )
+    mergerProposals: list[dict[str, Any]] = Field(
+        description="merger proposals it makes: proposed name, business case, approvals"
+    )
     links: dict[str, str]
 
 
@@ -117,3 +137,30 @@ class PartnershipDetail(BaseModel):
     consultations: list[dict[str, Any]]
     events: list[dict[str, Any]]
     people: list[dict[str, Any]]
+    risks: list[dict[str, Any]] = Field(description="risks and issues with their RAG status")
+    milestones: list[dict[str, Any]] = Field(
+        description="milestones: target date (and the document's words), RAG status, status"
+    )
+    funding: list[dict[str, Any]] = Field(description="money: amount or rate, purpose, status")
+    fundingGaps: list[dict[str, Any]] = Field(
+        description="estimated funding gaps: amount, area, period, assumption"
+    )
+    services: list[dict[str, Any]] = Field(description="services provided: provider, commissioners")
+    submissions: list[dict[str, Any]] = Field(
+        description="documents submitted: what, by whom, to whom, when"
+    )
+    decisions: list[dict[str, Any]] = Field(
+        description="decisions and approvals: who, kind, on what, when, due by, status"
+    )
+    contracts: list[dict[str, Any]] = Field(
+        description="contracts: provider, commissioners, service, term, annual value, dates"
+    )
+    activities: list[dict[str, Any]] = Field(
+        description="other named pieces of work: who leads, who takes part, status"
+    )
+    principles: list[dict[str, Any]] = Field(description="principles and intentions stated")
+    jointWorking: list[dict[str, Any]] = Field(description="parties working together, purpose")
+    leadership: list[dict[str, Any]] = Field(description="who leads which workstream or group")
+    classifications: list[dict[str, Any]] = Field(
+        description="what the documents say a body is (e.g. that BCT is the STP)"
+    )

@@ -49,6 +49,13 @@ SAMPLE_FOR = {
     "shared-memberships": {"as_of": None},  # no day has one organisation in two partnerships
     "partnerships": {"type": "partnership"},
     "posts": {"organisation": "Better Care Together"},
+    "funding": {"year": "2017"},
+    "funding-gaps": {"partnership": "Commissioners Working Together", "year": "2014"},
+    "contracts": {"partnership": "ELFT", "year": "2018"},
+    "principles": {"year": "2018"},
+    "services": {"partnership": "ELFT", "year": "2018"},
+    "joint-working": {"partnership": "Healthier Together", "year": "2013"},
+    "leadership": {"partnership": "Commissioners Working Together", "year": "2014"},
 }
 
 

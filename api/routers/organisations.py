@@ -14,6 +14,40 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.query.lookup import normalise
 
 router = APIRouter(prefix="/api/organisations", tags=["organisations"])
+
+# Kinds of statement in the curated layer a partnership's (or organisation's) detail lists,
+# each with the named query that answers it: the response key -> the query (queries/NAME.rq).
+STATEMENT_KINDS = {
+    "risks": "risks",
+    "milestones": "milestones",
+    "funding": "funding",
+    "fundingGaps": "funding-gaps",
+    "decisions": "decisions",
+    "contracts": "contracts",
+    "activities": "activities",
+    "principles": "principles",
+    "submissions": "submissions",
+    "jointWorking": "joint-working",
+    "services": "services",
+    "leadership": "leadership",
+    "classifications": "classifications",
+}
+
+
+def statement_kinds(
+    graph: PublishedGraph, key: str, as_of: date | None, kinds: dict[str, str] = STATEMENT_KINDS
+) -> dict[str, list[dict[str, Any]]]:
+    """The statements of each kind that name ``key`` (or one of its units), are part of it,
+    or come from a document about it; with ``as_of``, only those said by that day."""
+    params = {"partnership": key, "as_of": as_of.isoformat() if as_of else None}
+    return {name: rows(graph.run(query, params)) for name, query in kinds.items()}
+
+
+# The kinds an organisation's detail lists (those it takes part in as a party).
+ORGANISATION_KINDS = {
+    k: STATEMENT_KINDS[k]
+    for k in ("decisions", "contracts", "funding", "fundingGaps", "services", "submissions")
+}
 Graph = Annotated[PublishedGraph, Depends(published)]
 TYPE_PATTERN = r"^[a-z][a-z0-9-]*$"
 Code = Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")]
@@ -95,8 +129,10 @@ def organisation(
     code: Code,
     as_of: Annotated[date | None, Query(description="also its name and types on this day")] = None,
 ) -> dict[str, Any]:
-    """Names over time, types, dates, region and STP, memberships, posts, sites and change
-    events, each with its evidence (dataset rows or document quotes); with ``as_of``, also
+    """Names over time (and the names the documents use), types, dates, region and STP,
+    memberships, posts, sites and change events; the decisions, contracts, funding, funding
+    gaps, services, submissions and merger proposals it takes part in (or a document about it
+    states); each with its evidence (dataset rows or document quotes). With ``as_of``, also
     its name and types on that day (``onDay``)."""
     iri = resolve_org(graph, code, "code")
     key = code_of(graph, iri)
@@ -113,11 +149,14 @@ def organisation(
         "iri": iri,
         "aliases": sorted(set(graph.index.names_of(iri))),
         "names": rows(graph.run("names", {"code": key})),
+        "documentNames": rows(graph.run("document-names", params)),
         "placements": rows(graph.run("placements", params), drop=("placement",)),
         "memberships": rows(graph.run("memberships", params)),
         "posts": rows(graph.run("posts", params)),
         "sites": rows(graph.run("sites", params)),
         "changes": rows(graph.run("history", {"code": key})),
+        **statement_kinds(graph, key, None, ORGANISATION_KINDS),
+        "mergerProposals": rows(graph.run("merger-proposals", {"organisation": key})),
         "links": {
             "partners": f"/api/organisations/{key}/partners",
             "evidence": f"/api/queries/evidence?organisation={key}",

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
-from nhskg.api.routers.organisations import name_on_day
+from nhskg.api.routers.organisations import name_on_day, statement_kinds
 from nhskg.api.state import PublishedGraph
 
 router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
+
 Graph = Annotated[PublishedGraph, Depends(published)]
 
 
@@ -51,7 +52,10 @@ def partnership(
     evidenced_only: EvidencedOnly = False,
 ) -> dict[str, Any]:
     """Members (roles, periods, stated or resolved with the group they were resolved from,
-    evidence), programme offices, workstreams, consultations, events and people. On a day
+    evidence), programme offices, workstreams, consultations, events and people; risks
+    (RAG status), milestones (target date), funding, estimated funding gaps, decisions and
+    approvals, contracts, other activities and principles, each row with its documents and
+    quotes (``as_of`` keeps those the documents had said by the day). On a day
     (``as_of``), only the members then: those evidenced on the day and, unless
     ``evidenced_only``, those presumed to continue after their last evidence (marked
     ``presumed``, with ``lastEvidenced`` and ``presumedUntil``)."""
@@ -73,4 +77,5 @@ def partnership(
         "consultations": rows(graph.run("consultations", params)),
         "events": rows(graph.run("events", params)),
         "people": rows(graph.run("people", params)),
+        **statement_kinds(graph, key, as_of),
     }
