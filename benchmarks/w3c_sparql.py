@@ -459,6 +459,12 @@ def error_message(response: httpx.Response) -> str:
 # with why); the pytest test fails on any other failure, and on one of these that passes.
 PROTOCOL = W3C_BASE + "protocol/manifest#"
 KNOWN_FAILURES: dict[str, str] = {}
+# The results formats the runner reads an endpoint's answer in, by media type.
+RESULTS_FORMATS = {
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 
 
 class Runner:
@@ -591,11 +597,7 @@ class Runner:
             return f"Oxigraph {ox.__version__} answers the same" if wrong and same else ""
         engine = solutions_ox(results)
         expected = expected_solutions(test.result)
-        fmt = {
-            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-            "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-            "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-        }[media]
+        fmt = RESULTS_FORMATS[media]
         actual = solutions_ox(ox.parse_query_results(body, fmt))
         if isinstance(engine, bool) or isinstance(expected, bool) or isinstance(actual, bool):
             wrong, same = engine != expected, engine == actual
@@ -606,11 +608,7 @@ class Runner:
 
     @staticmethod
     def compare_results(expected_path: Path, body: bytes, media: str) -> str:
-        fmt = {
-            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-            "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-            "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-        }[media]
+        fmt = RESULTS_FORMATS[media]
         actual = solutions_ox(ox.parse_query_results(body, fmt))
         expected = expected_solutions(expected_path)
         if isinstance(expected, bool) or isinstance(actual, bool):
