@@ -304,7 +304,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 str(r["name"]),
                 str(r["name"]),
                 _day(r["from"]) if r["from"] is not None else date.min,
-                _day(r["until"]) if r["until"] is not None else None,
+                _optional_day(r["until"]),
             )
         )
     return NetworkData(
