@@ -12,27 +12,14 @@ a curator's reasoning, with ``queries/internal/network-evidence.rq`` bound to
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
-from nhskg.graph.query.named_queries import load_query_file, where_braces
+from nhskg.graph.query.named_queries import bind_statements, load_query_file
 from nhskg.graph.query.store import GraphStore, SelectResult
 
 BATCH = 1000  # statements a query: at 10M quads about 0.1 s a batch
 Quotes = list[tuple[str, str]]
-
-
-def bind_statements(text: str, statements: Sequence[str]) -> str:
-    """``text`` with ``VALUES ?statement { <iri> ... }`` at the start of its WHERE group.
-
-    Each IRI goes in as a NamedNode, whose text form pyoxigraph writes (and which
-    refuses a malformed IRI), never pasted in as it came.
-    """
-    rows = " ".join(str(NamedNode(s)) for s in statements)
-    at = where_braces(text)[0]
-    return text[: at + 1] + f"\n  VALUES ?statement {{ {rows} }}\n" + text[at + 1 :]
 
 
 class Evidence:

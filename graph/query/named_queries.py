@@ -301,6 +301,17 @@ def inject_values(text: str, terms: Mapping[str, Term], *, parameters: Collectio
     return text
 
 
+def bind_statements(text: str, statements: Collection[str]) -> str:
+    """``text`` with ``VALUES ?statement { <iri> ... }`` at the start of its WHERE group.
+
+    Each IRI goes in as a NamedNode, whose text form pyoxigraph writes (and which
+    refuses a malformed IRI), never pasted in as it came.
+    """
+    rows = " ".join(str(NamedNode(s)) for s in statements)
+    at = where_braces(text)[0]
+    return text[: at + 1] + f"\n  VALUES ?statement {{ {rows} }}\n" + text[at + 1 :]
+
+
 def outer_where_brace(text: str) -> int:
     """Index of the '{' that opens the outer WHERE group."""
     return where_braces(text)[0]

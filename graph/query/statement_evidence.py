@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from nhskg.graph.network.evidence import bind_statements
-from nhskg.graph.query.named_queries import load_query_file
+from nhskg.graph.query.named_queries import bind_statements, load_query_file
 from nhskg.graph.query.store import GraphStore, SelectResult
 
 BATCH = 500
