@@ -26,6 +26,7 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import short_id
+from nhskg.graph.network.palette import palette_json
 from nhskg.graph.network.views import (
     NetworkFilters,
     add_evidence,
@@ -130,6 +131,15 @@ def network_json(graph: Graph, params: Params) -> dict[str, Any]:
     ``presumed`` (held on the day only by presumption), sources and evidence."""
     data: dict[str, Any] = nx.node_link_data(_view(graph, **params), edges="links")
     return data
+
+
+@router.get("/api/network/palette", summary="The fixed colour of each organisation type")
+def network_palette() -> dict[str, Any]:
+    """Each organisation type's colour (``types``, in the order of preference by which an
+    organisation holding two types at once is shown as the first) and the colour of any
+    other type (``other``): the web view and its legend draw with these, as
+    ``nhskg network draw`` does."""
+    return palette_json()
 
 
 @router.get("/api/network.graphml", summary="The network as GraphML (Gephi, yEd)")

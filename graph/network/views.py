@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 
 from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
+from nhskg.graph.network.palette import preference
 
 FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
 BASIS_ORDER = ("stated", "resolved", "reference")
@@ -131,10 +132,12 @@ def _at(periods: list[Period], day: date | None) -> list[Period]:
 
 
 def organisation_type(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
-    """The most specific type key and label of an organisation on ``day`` (or latest)."""
+    """The type key and label an organisation is shown as on ``day`` (or latest): of
+    several held at once, the first in the palette's order of preference (an acute
+    trust before a foundation trust), else the most specific."""
     held = _at(data.types.get(iri, []), day)
     if held:
-        best = max(held, key=lambda p: (p.rank, p.key))
+        best = min(held, key=lambda p: (preference(p.key), -p.rank, p.key))
         return best.key, best.label
     info = data.nodes.get(iri)
     if info and info.class_key:
