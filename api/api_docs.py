@@ -1,10 +1,12 @@
-"""``/docs``: the OpenAPI document as a page of ours, with no script and no CDN.
+"""``/docs``: the OpenAPI document in Swagger UI served from our own node_modules.
 
 FastAPI's own /docs and /redoc load Swagger UI or ReDoc from a CDN and run inline
 script, which neither the pages' Content Security Policy nor an offline server allows.
-This page lists every documented operation (method, path, summary, description,
-parameters and responses) from ``app.openapi()``, rendered on the server like the other
-pages; the machine-readable document stays at ``/openapi.json``.
+This page loads Swagger UI from ``/vendor/swagger-ui`` (the ``swagger-ui-dist`` npm
+package, :mod:`nhskg.api.static_files`) and starts it from a static script,
+``/static/api-docs.js``, on ``/openapi.json``. Under it, and in its place when Swagger
+UI is not installed or scripts do not run, a listing of every documented operation
+(method, path, summary, description, parameters and responses) rendered on the server.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+
+from nhskg.api.deps import published
+from nhskg.api.static_files import SWAGGER_UI_URL, swagger_ui_available
 
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -75,4 +80,10 @@ def add_docs_page(app: FastAPI) -> None:
     def docs(request: Request) -> HTMLResponse:
         from nhskg.api.routers.pages import render
 
-        return render(request, "api_docs.html", groups=operations(app.openapi()))
+        return render(
+            request,
+            "api_docs.html",
+            groups=operations(app.openapi()),
+            swagger_ok=swagger_ui_available(published(request).settings.root),
+            swagger_url=SWAGGER_UI_URL,
+        )

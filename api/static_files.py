@@ -3,7 +3,9 @@
 ``/vendor/cytoscape``, served from the npm package that ``make setup`` installs into
 ``<root>/node_modules`` (never copied into the repository, never from a CDN: the
 pages work offline). When the package is not installed the pages still render, and
-the network page says its viewer is missing (``vendor_available``).
+the network page says its viewer is missing (``vendor_available``). Swagger UI
+(``swagger-ui-dist``), which ``/docs`` draws the OpenAPI document with, is served the
+same way under ``/vendor/swagger-ui``; without it ``/docs`` shows its own listing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fastapi.staticfiles import StaticFiles
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CYTOSCAPE_URL = "/vendor/cytoscape"
 CYTOSCAPE_SCRIPT = f"{CYTOSCAPE_URL}/cytoscape.min.js"
+SWAGGER_UI_URL = "/vendor/swagger-ui"
+SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
 
 
 def cytoscape_dist(root: Path) -> Path:
@@ -28,8 +32,19 @@ def vendor_available(root: Path) -> bool:
     return (cytoscape_dist(root) / "cytoscape.min.js").is_file()
 
 
+def swagger_ui_dist(root: Path) -> Path:
+    """Where the installed Swagger UI package keeps its browser build."""
+    return root / "node_modules" / "swagger-ui-dist"
+
+
+def swagger_ui_available(root: Path) -> bool:
+    """Whether Swagger UI is installed (``npm ci`` has run)."""
+    return all((swagger_ui_dist(root) / name).is_file() for name in SWAGGER_UI_FILES)
+
+
 def mount_static(app: FastAPI, root: Path) -> None:
-    """Serve ``/static`` and, when installed, ``/vendor/cytoscape``.
+    """Serve ``/static`` and, when installed, ``/vendor/cytoscape`` and
+    ``/vendor/swagger-ui``.
 
     ``root`` is the repository root (``Settings().root``), which holds node_modules/.
     """
@@ -37,4 +52,8 @@ def mount_static(app: FastAPI, root: Path) -> None:
     if vendor_available(root):
         app.mount(
             CYTOSCAPE_URL, StaticFiles(directory=cytoscape_dist(root)), name="vendor-cytoscape"
+        )
+    if swagger_ui_available(root):
+        app.mount(
+            SWAGGER_UI_URL, StaticFiles(directory=swagger_ui_dist(root)), name="vendor-swagger-ui"
         )
