@@ -30,6 +30,7 @@ from nhskg.api.errors import add_error_handlers
 from nhskg.api.http_semantics import HeadAsGetMiddleware, VaryAcceptMiddleware
 from nhskg.api.limits import BOUNDED
 from nhskg.api.routers import (
+    areas,
     linked_data,
     network,
     organisations,
@@ -91,7 +92,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ScopedCORSMiddleware)
     app.add_middleware(VaryAcceptMiddleware)  # outside the cache: replays and 304s too
     app.add_middleware(HeadAsGetMiddleware)  # outermost: every layer sees a GET
-    for module in (sparql, organisations, partnerships, queries, network, linked_data, pages):
+    for module in (
+        sparql,
+        organisations,
+        partnerships,
+        queries,
+        network,
+        areas,
+        linked_data,
+        pages,
+    ):
         app.include_router(module.router)
     mount_static(app, settings.root)
     add_docs_page(app)

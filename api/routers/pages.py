@@ -34,6 +34,7 @@ from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
 from nhskg.graph.namespaces import BASE, compact
+from nhskg.graph.network.area import areas
 from nhskg.graph.query.named_queries import ParameterError, bind, load_query_file
 from nhskg.graph.query.query_answer import Answer, Formats
 from nhskg.graph.query.results import records
@@ -126,6 +127,7 @@ def home(request: Request, graph: Graph) -> HTMLResponse:
         counts=counts,
         partnerships=partnership_api.partnerships(graph, type=None)[:12],
         documents=rows(graph.run("documents")),
+        areas=areas(graph.network),
     )
 
 

@@ -301,15 +301,18 @@ def inject_values(text: str, terms: Mapping[str, Term], *, parameters: Collectio
     return text
 
 
-def bind_statements(text: str, statements: Collection[str]) -> str:
-    """``text`` with ``VALUES ?statement { <iri> ... }`` at the start of its WHERE group.
+def bind_statements(text: str, statements: Collection[str], *, variable: str = "statement") -> str:
+    """``text`` with ``VALUES ?statement { <iri> ... }`` (or another ``variable``) at the
+    start of its WHERE group.
 
     Each IRI goes in as a NamedNode, whose text form pyoxigraph writes (and which
     refuses a malformed IRI), never pasted in as it came.
     """
+    if not PARAM_NAME.match(variable):
+        raise ValueError(f"not a variable name: {variable!r}")
     rows = " ".join(str(NamedNode(s)) for s in statements)
     at = where_braces(text)[0]
-    return text[: at + 1] + f"\n  VALUES ?statement {{ {rows} }}\n" + text[at + 1 :]
+    return text[: at + 1] + f"\n  VALUES ?{variable} {{ {rows} }}\n" + text[at + 1 :]
 
 
 def outer_where_brace(text: str) -> int:
