@@ -211,7 +211,7 @@ def test_csv_writes_nodes_and_edges_with_headers(tmp_path: Path) -> None:
     graph = one_mode_graph()
     nodes_path, edges_path = write_csv(graph, tmp_path / "n.csv", tmp_path / "e.csv")
     node_columns, nodes = _read_csv(nodes_path)
-    assert node_columns[:8] == [
+    assert node_columns[:10] == [
         "id",
         "label",
         "current_label",
@@ -219,6 +219,8 @@ def test_csv_writes_nodes_and_edges_with_headers(tmp_path: Path) -> None:
         "type",
         "type_label",
         "region",
+        "region_code",
+        "region_basis",
         "kind",
     ]
     by_id = {row["id"]: row for row in nodes}

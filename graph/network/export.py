@@ -35,6 +35,8 @@ NODE_COLUMNS = (
     "type",
     "type_label",
     "region",
+    "region_code",
+    "region_basis",
     "kind",
     "presumed",
     "last_evidenced",

@@ -129,15 +129,16 @@ class NetworkData:
     names: dict[str, list[Period]] = field(default_factory=dict)  # key and label: the name
     _footprints: dict[str, list[Tie]] | None = field(default=None, init=False, repr=False)
 
-    def footprints(self, iri: str) -> list[Tie]:
-        """The reference footprints (CCG in STP) ``iri`` is placed in, over time."""
+    def footprints(self, iri: str, relationship: str = "in footprint") -> list[Tie]:
+        """The reference placements of ``iri`` over time: the STP footprints a CCG is
+        in (``in footprint``) or a trust's headquarters STP/ICB (``headquartered in``)."""
         if self._footprints is None:
             index: dict[str, list[Tie]] = defaultdict(list)
             for tie in self.ties:
-                if tie.relationship == "in footprint":
-                    index[tie.org].append(tie)
+                if tie.relationship in ("in footprint", "headquartered in"):
+                    index[tie.relationship + " " + tie.org].append(tie)
             self._footprints = dict(index)
-        return self._footprints.get(iri, [])
+        return self._footprints.get(relationship + " " + iri, [])
 
     def wholes(self, iri: str) -> set[str]:
         """Everything ``iri`` is part of, directly or through other parts."""

@@ -29,6 +29,7 @@ import networkx as nx
 
 from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
 from nhskg.graph.network.palette import preference
+from nhskg.graph.network.regions import region_of
 
 FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
 BASIS_ORDER = ("stated", "resolved", "reference")
@@ -145,19 +146,6 @@ def organisation_type(data: NetworkData, iri: str, day: date | None) -> tuple[st
     return "", ""
 
 
-def region_of(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
-    """The NHS England region of an organisation; a CCG's is its footprint STP's."""
-    held = _at(data.regions.get(iri, []), day)
-    if held:
-        return held[0].key, held[0].label
-    for tie in data.footprints(iri):
-        if day is None or tie.holds_on(day):
-            held = _at(data.regions.get(tie.body, []), day)
-            if held:
-                return held[0].key, held[0].label
-    return "", ""
-
-
 def presumption_of(data: NetworkData, iri: str, filters: NetworkFilters) -> tuple[bool, str]:
     """Whether a curated body is in a view only by presumption (its type periods held
     there only after their last evidence), and the last day it was evidenced ("" for
@@ -184,7 +172,7 @@ def _node_attrs(
 ) -> dict[str, Any]:
     info = data.nodes.get(iri)
     type_key, type_label = organisation_type(data, iri, day)
-    region_iri, region_label = region_of(data, iri, day)
+    region = region_of(data, iri, day)
     presumed, last_evidenced = presumption_of(data, iri, filters)
     current = info.label if info else short_id(iri)
     return {
@@ -193,8 +181,9 @@ def _node_attrs(
         "code": info.code if info else short_id(iri),
         "type": type_key,
         "type_label": type_label,
-        "region": region_label,
-        "region_code": short_id(region_iri) if region_iri else "",
+        "region": region.label,
+        "region_code": short_id(region.iri) if region.iri else "",
+        "region_basis": region.basis,
         "iri": iri,
         "kind": kind,
         "bipartite": 0 if kind == "organisation" else 1,
@@ -237,7 +226,8 @@ def body_id(iri: str) -> str:
 def two_mode(data: NetworkData, filters: NetworkFilters, *, evidence: bool = True) -> nx.Graph:
     """Organisations and the bodies they take part in; one edge per pair, ties merged.
 
-    Each edge names the statements of its ties (``statements``, IRIs) and, with
+    Each edge names the statements of its ties (``statements``, IRIs; its ``weight`` is
+    how many: the statements that evidence the tie) and, with
     ``evidence``, carries their sources and quotes; without, it has neither
     ``evidence`` nor ``sources`` until :func:`add_evidence` puts them there.
     """
@@ -293,6 +283,7 @@ def _edge_attrs(ties: list[Tie], filters: NetworkFilters) -> dict[str, Any]:
     end), ``presumed_from`` and ``presumed_until`` the part between them ("" when
     none), ``presumption_ended_by`` what ended that part, and ``presumed`` whether the
     view keeps it only by presumption."""
+    statements = list(dict.fromkeys(t.statement for t in ties))
     ends = [t.end for t in ties]
     lasts = [t.last_day for t in ties]
     last_evidenced = None if None in ends else max(e for e in ends if e)
@@ -313,7 +304,8 @@ def _edge_attrs(ties: list[Tie], filters: NetworkFilters) -> dict[str, Any]:
         "presumed_until": _text(until) if presumed_part else "",
         "presumption_ended_by": "; ".join(ended_by) if presumed_part else "",
         "presumed": all(filters.presumes(t) for t in ties),
-        "statements": list(dict.fromkeys(t.statement for t in ties)),
+        "statements": statements,
+        "weight": len(statements),
     }
 
 
@@ -528,6 +520,7 @@ def _merge_edge(edge: dict[str, Any], other: dict[str, Any]) -> None:
         edge[key] = "" if "" in (edge[key], other[key]) else max(edge[key], other[key])
     edge["presumed"] = edge["presumed"] and other["presumed"]
     edge["statements"] = list(dict.fromkeys(edge["statements"] + other["statements"]))
+    edge["weight"] = len(edge["statements"])
     edge["presumed_from"] = edge["presumed_until"] = edge["presumption_ended_by"] = ""
     for key in ("evidence", "sources"):
         edge.pop(key, None)
