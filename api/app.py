@@ -37,6 +37,7 @@ from nhskg.api.routers import (
     pages,
     partnerships,
     queries,
+    query_pages,
     sparql,
 )
 from nhskg.api.security_headers import ScopedCORSMiddleware, SecurityHeadersMiddleware
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         network,
         areas,
         linked_data,
+        query_pages,
         pages,
     ):
         app.include_router(module.router)

@@ -1,11 +1,13 @@
 """Static files for the HTML pages: our own scripts under ``/static`` (from
 ``api/static/``) and the network viewer's library, Cytoscape.js, under
-``/vendor/cytoscape``, served from the npm package that ``make setup`` installs into
+``/vendor/cytoscape``, and the SPARQL editor's, CodeMirror 5, under
+``/vendor/codemirror``, served from the npm package that ``make setup`` installs into
 ``<root>/node_modules`` (never copied into the repository, never from a CDN: the
 pages work offline). When the package is not installed the pages still render, and
 the network page says its viewer is missing (``vendor_available``). Swagger UI
 (``swagger-ui-dist``), which ``/docs`` draws the OpenAPI document with, is served the
-same way under ``/vendor/swagger-ui``; without it ``/docs`` shows its own listing.
+same way under ``/vendor/swagger-ui``; without it ``/docs`` shows its own listing;
+without CodeMirror the SPARQL editor is a plain text box (``codemirror_available``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ CYTOSCAPE_URL = "/vendor/cytoscape"
 CYTOSCAPE_SCRIPT = f"{CYTOSCAPE_URL}/cytoscape.min.js"
 SWAGGER_UI_URL = "/vendor/swagger-ui"
 SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
+# The SPARQL editor: CodeMirror 5 (its lib/, mode/sparql/ and addon/), from npm.
+CODEMIRROR_URL = "/vendor/codemirror"
 
 
 def cytoscape_dist(root: Path) -> Path:
@@ -42,9 +46,19 @@ def swagger_ui_available(root: Path) -> bool:
     return all((swagger_ui_dist(root) / name).is_file() for name in SWAGGER_UI_FILES)
 
 
+def codemirror_dir(root: Path) -> Path:
+    """Where the installed CodeMirror 5 package keeps its scripts, styles and modes."""
+    return root / "node_modules" / "codemirror"
+
+
+def codemirror_available(root: Path) -> bool:
+    """Whether the SPARQL editor's library is installed (``npm ci`` has run)."""
+    return (codemirror_dir(root) / "mode" / "sparql" / "sparql.js").is_file()
+
+
 def mount_static(app: FastAPI, root: Path) -> None:
-    """Serve ``/static`` and, when installed, ``/vendor/cytoscape`` and
-    ``/vendor/swagger-ui``.
+    """Serve ``/static`` and, when installed, ``/vendor/cytoscape``,
+    ``/vendor/swagger-ui`` and ``/vendor/codemirror``.
 
     ``root`` is the repository root (``Settings().root``), which holds node_modules/.
     """
@@ -56,4 +70,10 @@ def mount_static(app: FastAPI, root: Path) -> None:
     if swagger_ui_available(root):
         app.mount(
             SWAGGER_UI_URL, StaticFiles(directory=swagger_ui_dist(root)), name="vendor-swagger-ui"
+        )
+    if codemirror_available(root):
+        app.mount(
+            CODEMIRROR_URL,
+            StaticFiles(directory=codemirror_dir(root)),
+            name="vendor-codemirror",
         )

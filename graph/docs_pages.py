@@ -65,6 +65,8 @@ def named_queries_page(queries_dir: Path) -> str:
     for query in load_query_files(queries_dir):
         header = query.header
         lines += ["", f"## `{query.name}`: {header.title}", "", header.description]
+        if header.group:
+            lines += ["", f"Group: {header.group}."]
         if header.params:
             lines.append("")
             for param in header.params:

@@ -201,6 +201,7 @@ def test_a_former_name_finds_rc9_and_2018_lists_show_the_name_it_had(page: Page,
 
 def test_canned_query_form_answers_with_a_table(page: Page, base: str) -> None:
     visit(page, base + "/query")
+    page.locator("#q-stp-footprint > summary").click()
     form = page.locator('form[action="/query/stp-footprint"]')
     form.locator('[name="stp"]').fill("QHG")
     form.locator('button[type="submit"], input[type="submit"], button:not([type])').first.click()

@@ -121,7 +121,7 @@ def test_sparql_editor_runs_and_refuses_politely(client: TestClient) -> None:
 
 
 def test_sparql_page_keeps_to_its_row_cap_for_every_query_form(client: TestClient) -> None:
-    from nhskg.api.routers.pages import PAGE_ROWS
+    from nhskg.api.routers.query_pages import PAGE_ROWS
 
     for query, download in (
         ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 25000", "format=turtle"),
@@ -136,7 +136,7 @@ def test_sparql_page_keeps_to_its_row_cap_for_every_query_form(client: TestClien
         whole = client.get(link.group(1).replace("&amp;", "&"))
         assert whole.status_code == 200 and whole.headers["x-nhskg-truncated"] == "true"
     ask = client.get("/query/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=HTML)
-    assert "<td>yes</td>" in ask.text
+    assert '<td data-label="answer">yes</td>' in ask.text
 
 
 def test_unknown_page_is_an_html_error_with_suggestions(client: TestClient) -> None:

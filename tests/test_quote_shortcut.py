@@ -4,7 +4,9 @@ editor's examples, that one among them, answer on the built graph."""
 
 from __future__ import annotations
 
-from nhskg.api.routers.pages import EXAMPLES
+from pathlib import Path
+
+from nhskg.api.routers.query_pages import sparql_examples
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.query.store import SelectResult
 
@@ -64,9 +66,14 @@ def test_a_statements_quote_document_and_offsets_are_one_path_each_from_its_evid
     assert answers[0] == answers[1]
 
 
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "queries" / "examples"
+
+
 def test_every_sparql_editor_example_answers_on_the_built_graph(service: QueryService) -> None:
-    assert any("nhskg:quote" in text for _, text in EXAMPLES)
-    for title, text in EXAMPLES:
-        result = service.sparql(text)
-        assert isinstance(result, SelectResult), title
-        assert result.rows, f"example {title!r} has no answer"
+    examples = [e for _, group in sparql_examples(EXAMPLES_DIR) for e in group]
+    assert len(examples) == len(list(EXAMPLES_DIR.glob("*.rq"))), "every example has a group"
+    assert any("nhskg:quote" in e["text"] for e in examples)
+    for example in examples:
+        result = service.sparql(example["text"])
+        assert isinstance(result, SelectResult), example["title"]
+        assert result.rows, f"example {example['title']!r} has no answer"

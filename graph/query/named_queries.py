@@ -7,6 +7,9 @@ A header is a block of comment lines at the top of the file::
     # param: stp  org  required  -- An STP or ICB: ODS code, ONS code or name
     # param: as_of  date  optional  -- Only what is known to hold on this day
 
+A ``# group: NAME`` line (optional) files the query under one of the tasks of
+:data:`GROUPS` (the query page lists them in that order).
+
 A ``# publish: NAME`` line (optional) names a required ``org`` parameter: the build
 then publishes the query's answer for every organisation as NAME, with no other
 parameter given (:mod:`nhskg.graph.query.published_answers`).
@@ -35,6 +38,17 @@ Term = NamedNode | Literal
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_VALUE_CHARS = 200  # the longest parameter value, checked before any other work
+# The tasks a named query may be filed under (``# group:``), in the order the query
+# page lists them: the questions an analyst asks first come first.
+GROUPS = (
+    "Who works with whom",
+    "Partnerships and membership",
+    "Organisations over time",
+    "What partnerships do",
+    "Documents and evidence",
+    "Graph statistics",
+)
+DOCUMENT_ID = re.compile(r"^[0-9]{3,}_[0-9a-f]{16}\.txt$")
 
 
 class QueryFileError(ValueError):
@@ -73,6 +87,7 @@ class Header:
     params: tuple[Param, ...] = ()
     severity: str = "Violation"
     publish: str | None = None  # the org parameter whose every value the build answers
+    group: str | None = None  # one of GROUPS
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -87,7 +102,7 @@ class QueryFile:
     body: str = field(repr=False, default="")
 
 
-PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype", "boolean")
+PARAM_TYPES = ("org", "date", "year", "integer", "string", "orgtype", "boolean", "document")
 BOOLEANS = {
     "true": "true",
     "yes": "true",
@@ -106,7 +121,14 @@ def parse_header(path: Path, text: str) -> Header:
             break
         content = line[1:].strip()
         key, sep, value = content.partition(":")
-        if not sep or key.strip() not in ("title", "description", "param", "severity", "publish"):
+        if not sep or key.strip() not in (
+            "title",
+            "description",
+            "param",
+            "severity",
+            "publish",
+            "group",
+        ):
             continue
         key, value = key.strip(), value.strip()
         if key == "param":
@@ -133,7 +155,10 @@ def parse_header(path: Path, text: str) -> Header:
             raise QueryFileError(
                 f"{path}: '# publish: {publish}' must name a required org parameter"
             )
-    return Header(fields["title"], fields["description"], tuple(params), severity, publish)
+    group = fields.get("group")
+    if group is not None and group not in GROUPS:
+        raise QueryFileError(f"{path}: group must be one of {', '.join(GROUPS)}; not {group!r}")
+    return Header(fields["title"], fields["description"], tuple(params), severity, publish, group)
 
 
 def _parse_param(path: Path, number: int, value: str) -> Param:
@@ -225,6 +250,13 @@ def to_term(
             kind = "a four-digit year" if param.type == "year" else "an integer"
             raise ParameterError(f"parameter '{param.name}' must be {kind}: got {value!r}")
         return Literal(str(int(value)), datatype=XSD.integer)
+    if param.type == "document":
+        if not DOCUMENT_ID.fullmatch(value):
+            raise ParameterError(
+                f"parameter '{param.name}' must be a document identifier "
+                f"such as 001_0123456789abcdef.txt: got {value!r}"
+            )
+        return Literal(value)
     if param.type == "boolean":
         flag = BOOLEANS.get(value.lower())
         if flag is None:
