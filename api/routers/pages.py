@@ -22,11 +22,22 @@ from pyoxigraph import (
 
 from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
+from nhskg.api.page_columns import header, local_href
+from nhskg.api.page_evidence import (
+    MEMBER_KINDS,
+    is_body,
+    members_work,
+    organisation_types,
+    page_evidence,
+    split_members,
+    stated_groups,
+    statement_organisations,
+)
 from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
-from nhskg.graph.namespaces import BASE, compact
+from nhskg.graph.namespaces import compact
 from nhskg.graph.network.area import areas
 from nhskg.graph.query.named_queries import bind, load_query_file
 from nhskg.graph.query.results import records
@@ -34,6 +45,8 @@ from nhskg.graph.query.store import SelectResult, Term
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+TEMPLATES.env.filters["header"] = header
+TEMPLATES.env.filters["local"] = local_href
 Graph = Annotated[PublishedGraph, Depends(published)]
 
 COUNTED = {
@@ -102,18 +115,70 @@ def organisation_page(
     evidenced_only: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     org = org_api.organisation(graph, code, as_of)
+    org["placements"] = rows(graph.run("placements", {"organisation": org["code"]}))
     partners = org_api.partners(graph, org["code"], as_of, evidenced_only)["rows"]
-    evidence = rows(graph.run("evidence", {"organisation": org["code"]}))
-    quotes = [e for e in evidence if str(e.get("source", "")).endswith(".txt")]
+    types = organisation_types(graph)
+    for p in partners:
+        p["relation"] = _one_relation(str(p.get("relation", "")))
+        p["statementList"] = str(p.get("statements", "")).split()
+    evidence = page_evidence(
+        graph,
+        [
+            *((org[key], column) for key, column in ORGANISATION_STATEMENTS),
+            *(([{"s": s} for s in p["statementList"]], "s") for p in partners),
+        ],
+    )
+    for p in partners:
+        p["evidence"] = [e for s in p["statementList"] for e in evidence.get(s, [])]
+    quotes = rows(graph.run("evidence", {"organisation": org["code"]}))
+    titles = {str(d["identifier"]): d for d in rows(graph.run("documents"))}
     return render(
         request,
         "organisation.html",
         org=org,
-        partners=partners,
-        quotes=quotes,
+        partners=[p for p in partners if not is_body(types.get(str(p["partner"]), set()))],
+        bodies=[p for p in partners if is_body(types.get(str(p["partner"]), set()))],
+        partnership=_partnership_of(graph, org["code"]),
+        evidence=evidence,
+        quotes=[
+            q | {"document": titles[str(q["source"])]}
+            for q in quotes
+            if str(q.get("source")) in titles
+        ],
         as_of=as_of.isoformat() if as_of else None,
         evidenced_only=evidenced_only,
     )
+
+
+# The tables of an organisation's page that list statements: its key, and the column
+# holding each row's statement (whose evidence the row shows).
+ORGANISATION_STATEMENTS = (
+    ("memberships", "membership"),
+    ("placements", "placement"),
+    ("posts", "postNode"),
+    ("sites", "site"),
+    ("decisions", "decision"),
+    ("contracts", "contract"),
+    ("funding", "funding"),
+    ("fundingGaps", "gap"),
+    ("services", "provision"),
+    ("submissions", "submission"),
+    ("mergerProposals", "proposal"),
+    ("changes", "change"),
+    ("documentNames", "record"),
+)
+
+
+def _one_relation(relation: str) -> str:
+    """A relationship said once when both sides play the same part ("party / party")."""
+    sides = relation.split(" / ")
+    return sides[0] if len(sides) == 2 and sides[0] == sides[1] else relation
+
+
+def _partnership_of(graph: PublishedGraph, code: str) -> str | None:
+    """The code of the partnership page an organisation is (one with members), if any."""
+    codes = {str(r["code"]) for r in rows(graph.run("partnerships"))}
+    return code if code in codes else None
 
 
 @router.get("/partnerships", response_class=HTMLResponse)
@@ -130,25 +195,69 @@ def partnership_page(
     evidenced_only: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     p = partnership_api.partnership(graph, id, as_of, evidenced_only)
+    work = members_work(graph, p["members"], p)
+    evidence = page_evidence(
+        graph,
+        [
+            (p["members"], "membership"),
+            *((p[key], column) for key, column in PARTNERSHIP_STATEMENTS),
+            *((work[key], column) for key, _query, _param, column in MEMBER_KINDS),
+        ],
+    )
+    partners, bodies = split_members(graph, p["members"])
     return render(
         request,
         "partnership.html",
         p=p,
-        timeline=_timeline(p),
+        partners=partners,
+        bodies=bodies,
+        groups=stated_groups(p["members"]),
+        work=work,
+        evidence=evidence,
+        timeline=_timeline(p, evidence),
         as_of=as_of.isoformat() if as_of else None,
         evidenced_only=evidenced_only,
     )
 
 
-def _timeline(p: dict[str, Any]) -> list[dict[str, str]]:
-    """Dated things of a partnership, in order: memberships, events, consultations."""
+# The tables of a partnership's page that list statements: its key, and the column
+# holding each row's statement (whose evidence the row shows).
+PARTNERSHIP_STATEMENTS = (
+    ("coordination", "coordination"),
+    ("workstreams", "workstream"),
+    ("consultations", "consultation"),
+    ("events", "event"),
+    ("risks", "risk"),
+    ("milestones", "milestone"),
+    ("funding", "funding"),
+    ("fundingGaps", "gap"),
+    ("decisions", "decision"),
+    ("contracts", "contract"),
+    ("activities", "activity"),
+    ("principles", "principle"),
+    ("submissions", "submission"),
+    ("services", "provision"),
+    ("jointWorking", "working"),
+    ("leadership", "leadership"),
+    ("classifications", "classification"),
+)
+
+
+def _timeline(p: dict[str, Any], evidence: dict[str, list[dict[str, Any]]]) -> list[dict[str, str]]:
+    """Dated things of a partnership, in order: memberships, events, consultations, each
+    with the titles of the documents and datasets that evidence it."""
+
+    def sources(statement: Any) -> str:
+        titles = dict.fromkeys(e["title"] for e in evidence.get(str(statement), []) if e["title"])
+        return "; ".join(titles)
+
     items = []
     for m in p["members"]:
         items.append(
             {
                 "day": str(m.get("from", "")),
                 "what": f"{m['name']}: {m['role']} ({m['basis']})",
-                "source": str(m.get("documents", "")),
+                "source": sources(m.get("membership")),
             }
         )
     for e in p["events"]:
@@ -157,7 +266,7 @@ def _timeline(p: dict[str, Any]) -> list[dict[str, str]]:
             {
                 "day": str(day),
                 "what": f"event: {e['eventName']}",
-                "source": str(e.get("documents", "")),
+                "source": sources(e.get("event")),
             }
         )
     for c in p["consultations"]:
@@ -166,7 +275,7 @@ def _timeline(p: dict[str, Any]) -> list[dict[str, str]]:
             {
                 "day": str(day),
                 "what": f"consultation ({c.get('statusName', '')}): {c['consultationName']}",
-                "source": str(c.get("documents", "")),
+                "source": sources(c.get("consultation")),
             }
         )
     return sorted(items, key=lambda i: (i["day"], i["what"]))
@@ -190,6 +299,13 @@ def document_page(request: Request, graph: Graph, identifier: str) -> HTMLRespon
         )
     text = _document_text(graph, identifier)
     passages = _passages(records(graph.run("document-quotes", {"document": identifier})))
+    organisations = statement_organisations(
+        graph, [s["iri"] for q in passages for s in q["statements"]]
+    )
+    for q in passages:
+        for s in q["statements"]:
+            s["href"] = local_href(s["iri"])
+            s["organisations"] = organisations.get(s["iri"], [])
     return render(
         request,
         "document.html",
@@ -240,12 +356,7 @@ def term_cell(term: Term | Triple | None) -> dict[str, str | None]:
     value = term.value
     if not isinstance(term, NamedNode):
         return {"text": value, "href": None}
-    href = None
-    if value.startswith(BASE + "id/"):
-        href = "/" + value[len(BASE) :]
-    elif value.startswith(BASE + "def"):
-        href = "/def#" + value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return {"text": compact(value), "href": href}
+    return {"text": compact(value), "href": local_href(value)}
 
 
 @router.get("/favicon.ico")
