@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
+import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
+from nhskg.graph.network.evidence import summary
 from nhskg.graph.network.export import FORMATS, export, write_csv, write_gexf, write_graphml
 
 ORGANISATIONS = {
@@ -229,7 +232,7 @@ def test_csv_writes_nodes_and_edges_with_headers(tmp_path: Path) -> None:
         for key in ("label", "code", "type", "type_label", "region", "kind"):
             assert by_id[node][key] == data[key]
     edge_columns, edges = _read_csv(edges_path)
-    assert edge_columns[:10] == [
+    assert edge_columns[:14] == [
         "source",
         "target",
         "weight",
@@ -239,6 +242,10 @@ def test_csv_writes_nodes_and_edges_with_headers(tmp_path: Path) -> None:
         "until",
         "sources",
         "shared",
+        "evidence_count",
+        "evidence_document_count",
+        "evidence_documents",
+        "evidence_first_quote",
         "evidence",
     ]
     by_pair = {frozenset((row["source"], row["target"])): row for row in edges}
@@ -298,3 +305,116 @@ def test_unknown_format_error_names_the_format_and_the_known_ones(tmp_path: Path
     for fmt in FORMATS:
         assert fmt in str(raised.value)
     assert not any(tmp_path.iterdir())
+
+
+GEXF = "{http://gexf.net/1.3}"
+GEXF_TYPES = {"integer", "long", "double", "float", "boolean", "string", "liststring", "anyURI"}
+
+
+def _check_gexf_13_structure(root: ET.Element) -> ET.Element:
+    """The GEXF 1.3 schema's structure: root, meta, one graph with attribute classes,
+    nodes and edges whose ids are unique, whose ends are nodes and whose intervals
+    are ISO dates with start <= end. Returns the graph element."""
+    assert root.tag == f"{GEXF}gexf"
+    assert root.get("version") == "1.3"
+    assert root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") == (
+        "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+    )
+    assert [child.tag for child in root] == [f"{GEXF}meta", f"{GEXF}graph"]
+    graph = root.find(f"{GEXF}graph")
+    assert graph is not None
+    assert graph.get("defaultedgetype") in {"directed", "undirected", "mutual"}
+    assert graph.get("mode") in {"static", "dynamic"}
+    declared: dict[str, set[str]] = {"node": set(), "edge": set()}
+    for attributes in graph.findall(f"{GEXF}attributes"):
+        assert attributes.get("class") in declared
+        for attribute in attributes.findall(f"{GEXF}attribute"):
+            assert attribute.get("type") in GEXF_TYPES
+            assert attribute.get("title")
+            declared[str(attributes.get("class"))].add(str(attribute.get("id")))
+    node_ids = [str(n.get("id")) for n in graph.iter(f"{GEXF}node")]
+    assert len(node_ids) == len(set(node_ids))
+    edge_ids = [str(e.get("id")) for e in graph.iter(f"{GEXF}edge")]
+    assert len(edge_ids) == len(set(edge_ids))
+    for kind in ("node", "edge"):
+        for element in graph.iter(f"{GEXF}{kind}"):
+            for value in element.iter(f"{GEXF}attvalue"):
+                assert value.get("for") in declared[kind]
+            start, end = element.get("start"), element.get("end")
+            for day in (start, end):
+                if day is not None:
+                    date.fromisoformat(day)
+            if start and end:
+                assert start <= end
+    for edge in graph.iter(f"{GEXF}edge"):
+        assert edge.get("source") in node_ids and edge.get("target") in node_ids
+    return graph
+
+
+@pytest.mark.parametrize("make_graph", [two_mode_graph, one_mode_graph])
+def test_gexf_is_dynamic_with_dates_from_the_tie_periods(tmp_path: Path, make_graph: Any) -> None:
+    graph = make_graph()
+    path = write_gexf(graph, tmp_path / "network.gexf")
+    gexf = _check_gexf_13_structure(ET.parse(path).getroot())
+    assert gexf.get("mode") == "dynamic"
+    assert gexf.get("timeformat") == "date"
+    back = nx.read_gexf(path)
+    for u, v, data in graph.edges(data=True):
+        read = back.edges[u, v]
+        if data["from"]:
+            assert read["start"] == data["from"]
+        else:
+            assert "start" not in read
+        if data["until"]:
+            assert read["end"] == data["until"]
+        else:
+            assert "end" not in read  # open: it still holds
+    for node in graph:
+        starts = [graph.edges[node, other]["from"] for other in graph[node]]
+        if all(starts):
+            assert back.nodes[node]["start"] == min(starts)
+        else:
+            assert "start" not in back.nodes[node]
+
+
+def test_gexf_edge_that_ended_has_an_end_and_an_open_one_none(tmp_path: Path) -> None:
+    back = nx.read_gexf(write_gexf(two_mode_graph(), tmp_path / "network.gexf"))
+    assert back.edges["06F", "healthier-together"]["start"] == "2013-03-01"
+    assert back.edges["06F", "healthier-together"]["end"] == "2016-03-31"
+    assert "end" not in back.edges["RC1", "healthier-together"]
+    # 06F's ties: one ended 2016-03-31, one open, so 06F runs on with no end
+    assert back.nodes["06F"]["start"] == "2013-03-01"
+    assert "end" not in back.nodes["06F"]
+
+
+def test_csv_evidence_summary_agrees_with_the_full_evidence(tmp_path: Path) -> None:
+    graph = one_mode_graph()
+    graph.edges["RC1", "06F"]["evidence"][0]["title"] = "BLMK Central Brief"
+    _, edges_path = write_csv(graph, tmp_path / "n.csv", tmp_path / "e.csv")
+    _, edges = _read_csv(edges_path)
+    for row in edges:
+        evidence = json.loads(row["evidence"])
+        assert int(row["evidence_count"]) == len(evidence)
+        assert int(row["evidence_document_count"]) == len({e["source"] for e in evidence})
+        assert row["evidence_first_quote"] == evidence[0]["quote"]
+    by_pair = {frozenset((row["source"], row["target"])): row for row in edges}
+    row = by_pair[frozenset(("RC1", "06F"))]
+    assert row["evidence_documents"] == "BLMK Central Brief | ods-etr-2020"
+    assert row["evidence_count"] == "2"
+    assert row["evidence_document_count"] == "2"
+
+
+def test_evidence_summary_puts_reasoning_after_documents() -> None:
+    items = [
+        {"source": "reasoning", "quote": "resolved from the ODS list"},
+        {"source": "003_x.txt", "title": "BLMK Central Brief", "quote": "the 16 partners"},
+        {"source": "003_x.txt", "title": "BLMK Central Brief", "quote": "and more"},
+    ]
+    assert summary(items) == {
+        "evidence_count": 3,
+        "evidence_document_count": 1,
+        "evidence_documents": "BLMK Central Brief",
+        "evidence_first_quote": "the 16 partners",
+    }
+    assert summary([])["evidence_first_quote"] == ""
+    assert summary(items[:1])["evidence_first_quote"] == "resolved from the ODS list"

@@ -7,17 +7,27 @@ reads their sources (document file name or dataset identifier) and quoted words,
 a curator's reasoning, with ``queries/internal/network-evidence.rq`` bound to
 :data:`BATCH` statements at a time by a ``VALUES`` block; what it has read it keeps.
 :meth:`Evidence.known` holds evidence given up front (fixtures, tests).
+:func:`summary` puts what an analyst reads first beside an edge's full evidence.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
 from nhskg.graph.query.store import GraphStore, SelectResult
 
+REASONING = "reasoning"  # the source of a curator's reasoning
+SUMMARY_SEPARATOR = " | "
+SUMMARY_COLUMNS = (
+    "evidence_count",
+    "evidence_document_count",
+    "evidence_documents",
+    "evidence_first_quote",
+)
 BATCH = 1000  # statements a query: at 10M quads about 0.1 s a batch
 Quotes = list[tuple[str, str]]
 
@@ -65,3 +75,19 @@ class Evidence:
         for quotes in found.values():
             quotes.sort()
         self._known.update(found)
+
+
+def summary(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The columns an analyst reads beside an edge's full evidence: how many pieces,
+    how many documents or datasets they come from, their titles (in first-cited order,
+    joined by " | "), and the first quote from a document or dataset (a curator's
+    reasoning only when there is nothing else)."""
+    sources = [e for e in items if e.get("source") != REASONING]
+    titles = list(dict.fromkeys(str(e.get("title") or e["source"]) for e in sources))
+    first = sources[0] if sources else (items[0] if items else None)
+    return {
+        "evidence_count": len(items),
+        "evidence_document_count": len({e["source"] for e in sources}),
+        "evidence_documents": SUMMARY_SEPARATOR.join(titles),
+        "evidence_first_quote": str(first["quote"]) if first is not None else "",
+    }

@@ -10,7 +10,10 @@ Every edge carries its period: ``from``, ``until`` (the last day it is taken to
 hold, presumed part included; "" open), ``last_evidenced``, ``presumed_from``,
 ``presumed_until``, ``presumption_ended_by`` and ``presumed`` (true where the view's
 day or range holds it only by presumption); a node, ``presumed`` and
-``last_evidenced`` for a curated body kept only by presumption.
+``last_evidenced`` for a curated body kept only by presumption. Beside an edge's
+full ``evidence`` (every source and quote, as JSON) the CSV has a summary an analyst
+reads without parsing it: ``evidence_count``, ``evidence_document_count``,
+``evidence_documents`` (titles, " | ") and ``evidence_first_quote``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from xml.etree.ElementTree import SubElement
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
+
+from nhskg.graph.network.evidence import SUMMARY_COLUMNS, summary
 
 FORMATS = ("graphml", "gexf", "json", "csv")
 
@@ -51,6 +56,7 @@ EDGE_COLUMNS = (
     "until",
     "sources",
     "shared",
+    *SUMMARY_COLUMNS,
     "evidence",
     "presumed",
     "last_evidenced",
@@ -118,13 +124,46 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
     return target
 
 
+GEXF_VERSION = "1.3"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _timed(flat: nx.Graph, graph: nx.Graph) -> None:
+    """Give each edge of ``flat`` a ``start`` (its ``from``) and ``end`` (its ``until``;
+    none when open) and each node the span of its edges, for Gephi's timeline."""
+    starts: dict[Any, list[str]] = {node: [] for node in flat}
+    ends: dict[Any, list[str]] = {node: [] for node in flat}
+    for u, v, data in flat.edges(data=True):
+        period = {"start": graph.edges[u, v].get("from"), "end": graph.edges[u, v].get("until")}
+        data.update({key: str(day) for key, day in period.items() if day})
+        for node in (u, v):
+            starts[node].append(str(period["start"] or ""))
+            ends[node].append(str(period["end"] or ""))
+    for node in flat:
+        if starts[node] and all(starts[node]):
+            flat.nodes[node]["start"] = min(starts[node])
+        if ends[node] and all(ends[node]):
+            flat.nodes[node]["end"] = max(ends[node])
+
+
 def write_gexf(graph: nx.Graph, path: str | Path) -> Path:
-    """Write GEXF 1.2 for Gephi: node label from `label`, edge weight from `weight`."""
+    """Write dynamic GEXF 1.3 for Gephi: node label from `label`, edge weight from
+    `weight`, and a time interval (``start``, ``end``, dates) on every node and edge
+    from the periods of its ties, so Gephi's timeline plays the network's history.
+    An edge runs from its ``from`` to its ``until`` (no end when open), a node from
+    its first edge's start to its last edge's end."""
     target = _ensure_parent(Path(path))
     flat = _sorted_copy(graph, _flat)
     flat.graph["name"] = str(graph.graph.get("title", ""))
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    _timed(flat, graph)
+    flat.graph["mode"] = "dynamic"
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version=GEXF_VERSION)
+    writer.xml.set("xmlns:xsi", XSI)  # networkx writes the 1.3 one without "www."
     writer.add_graph(flat)
+    graph_element = writer.xml.find("graph")
+    if graph_element is not None:
+        graph_element.set("timeformat", "date")
+        graph_element.set("timerepresentation", "interval")
     meta = writer.xml.find("meta")
     if meta is not None:
         meta.attrib.pop("lastmodifieddate", None)  # today's date would break clean diffs
@@ -191,6 +230,9 @@ def write_csv(graph: nx.Graph, nodes_path: str | Path, edges_path: str | Path) -
         shared = data.get("shared")
         if isinstance(shared, list | tuple):
             row["shared"] = SHARED_SEPARATOR.join(str(item) for item in shared)
+        evidence = data.get("evidence")
+        if isinstance(evidence, list | tuple):
+            row.update(summary(evidence))
         row.update(source=u, target=v)
         edge_rows.append(row)
     nodes_file, edges_file = Path(nodes_path), Path(edges_path)

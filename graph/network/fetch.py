@@ -127,6 +127,7 @@ class NetworkData:
     parts: dict[str, set[str]] = field(default_factory=dict)
     evidence: Evidence = field(default_factory=lambda: Evidence.known({}))
     names: dict[str, list[Period]] = field(default_factory=dict)  # key and label: the name
+    titles: dict[str, str] = field(default_factory=dict)  # source identifier -> title
     _footprints: dict[str, list[Tie]] | None = field(default=None, init=False, repr=False)
 
     def footprints(self, iri: str, relationship: str = "in footprint") -> list[Tie]:
@@ -164,6 +165,7 @@ QUERIES = (  # what load_network_data reads
     "network-regions",
     "network-parts",
     "network-names",
+    "network-sources",
 )
 
 
@@ -267,7 +269,7 @@ def _tie(row: dict[str, str | None], presumed: dict[str, Presumed]) -> Tie:
 
 
 def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
-    """Everything the network views need, in eight queries of the published graph; the
+    """Everything the network views need, in nine queries of the published graph; the
     evidence is read when a view asks for it."""
     presumed = _presumptions(store, queries_dir)
     ties = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
@@ -308,6 +310,10 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
                 _optional_day(r["until"]),
             )
         )
+    titles = {
+        str(r["source"]): str(r["title"])
+        for r in internal_rows(store, queries_dir, "network-sources")
+    }
     return NetworkData(
         ties,
         nodes,
@@ -316,6 +322,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
         dict(parts),
         Evidence(store, queries_dir),
         dict(names),
+        titles,
     )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from nhskg.graph.network.evidence import SUMMARY_COLUMNS, summary
 from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
 from nhskg.graph.network.palette import preference
 from nhskg.graph.network.regions import region_of
@@ -350,10 +351,16 @@ def add_evidence(
                 if (statement, source, quote) not in seen:
                     seen.add((statement, source, quote))
                     items.append(
-                        {"statement": short_id(statement), "source": source, "quote": quote}
+                        {
+                            "statement": short_id(statement),
+                            "source": source,
+                            "title": data.titles.get(source, ""),
+                            "quote": quote,
+                        }
                     )
         edge["evidence"] = items
         edge["sources"] = "; ".join(sorted({e["source"] for e in items}))
+        edge.update(summary(items))
     return graph
 
 
@@ -370,7 +377,11 @@ def _projected_evidence(two: nx.Graph, a: str, b: str, bodies: list[str]) -> dic
         for end in (a, b)
         for item in two.edges[end, body]["evidence"]
     ]
-    return {"evidence": evidence, "sources": "; ".join(sorted({e["source"] for e in evidence}))}
+    return {
+        "evidence": evidence,
+        "sources": "; ".join(sorted({e["source"] for e in evidence})),
+        **summary(evidence),
+    }
 
 
 def _bases(bases: Any) -> str:
@@ -522,5 +533,5 @@ def _merge_edge(edge: dict[str, Any], other: dict[str, Any]) -> None:
     edge["statements"] = list(dict.fromkeys(edge["statements"] + other["statements"]))
     edge["weight"] = len(edge["statements"])
     edge["presumed_from"] = edge["presumed_until"] = edge["presumption_ended_by"] = ""
-    for key in ("evidence", "sources"):
+    for key in ("evidence", "sources", *SUMMARY_COLUMNS):
         edge.pop(key, None)
