@@ -266,6 +266,7 @@ def test_network_view_dashes_presumed_links_and_can_leave_them_out(page: Page, b
 
     # Bedford Hospital and Milton Keynes: BLMK partners in January 2018, presumed since.
     page.evaluate("() => { window.nhskgNetwork.cy.getElementById('e|RC1|RD8').emit('tap'); }")
+    page.evaluate("() => window.nhskgNetwork.details.then(() => null)")
     details = page.locator("#network-details")
     assert "presumed — last evidenced 2018-01-31" in details.inner_text()
     assert "until 2020-03-31, ended by the change of 2020-04-01 (RC9)" in details.inner_text()

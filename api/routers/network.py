@@ -26,6 +26,8 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import export
 from nhskg.graph.network.fetch import short_id
+from nhskg.graph.network.layout import place
+from nhskg.graph.network.link import link_ties
 from nhskg.graph.network.palette import palette_json
 from nhskg.graph.network.views import (
     NetworkFilters,
@@ -33,11 +35,39 @@ from nhskg.graph.network.views import (
     joined,
     one_mode,
     two_mode,
+    without_groups,
 )
+from nhskg.graph.query.statement_evidence import evidence_of
 
 router = APIRouter(tags=["network"])
 Graph = Annotated[PublishedGraph, Depends(published)]
 TypeKey = Annotated[list[str] | None, Query(description="organisation type keys (repeatable)")]
+
+
+def _filters(
+    graph: PublishedGraph,
+    *,
+    as_of: date | None,
+    type: list[str] | None,
+    partnership: str | None,
+    stated_only: bool = False,
+    footprints: bool = False,
+    evidenced_only: bool = False,
+) -> NetworkFilters:
+    return NetworkFilters(
+        as_of=as_of,
+        evidenced_only=evidenced_only,
+        types=frozenset(t for t in type or () if t),
+        partnership=resolve_org(graph, partnership, "partnership") if partnership else None,
+        stated_only=stated_only,
+        footprints=footprints,
+    )
+
+
+def _two(graph: PublishedGraph, filters: NetworkFilters, *, groups: bool) -> tuple[nx.Graph, int]:
+    """The two-mode view of ``filters``, with or without stated groups; how many left out."""
+    two = two_mode(graph.network, filters, evidence=False)
+    return two, 0 if groups else without_groups(two, graph.network)
 
 
 def _view(
@@ -53,25 +83,55 @@ def _view(
     view: str,
     evidence: bool,
     evidenced_only: bool,
+    groups: bool = True,
+    isolates: bool = True,
+    positions: bool = False,
 ) -> nx.Graph:
-    filters = NetworkFilters(
+    """The view asked for; its ``hidden`` graph attribute counts the stated groups and
+    the organisations with no link that were left out."""
+    filters = _filters(
+        graph,
         as_of=as_of,
-        evidenced_only=evidenced_only,
-        types=frozenset(type or ()),
-        partnership=resolve_org(graph, partnership, "partnership") if partnership else None,
+        type=type,
+        partnership=partnership,
         stated_only=stated_only,
         footprints=footprints,
+        evidenced_only=evidenced_only,
     )
-    two = two_mode(graph.network, filters, evidence=False)
+    two, hidden_groups = _two(graph, filters, groups=groups)
     chosen = two if view == "two-mode" else one_mode(two)
-    if focus:
-        chosen = analysis.ego(chosen, short_id(resolve_org(graph, focus, "focus")), hops)
+    centre = short_id(resolve_org(graph, focus, "focus")) if focus else None
+    if centre:
+        chosen = analysis.ego(chosen, analysis.end_node(chosen, centre), hops)
+    lone = [] if isolates else [n for n in chosen if chosen.degree(n) == 0 and n != centre]
+    chosen.remove_nodes_from(lone)
     if evidence:
         add_evidence(chosen, graph.network, two=two)
+    if positions:
+        place(chosen)
+    chosen.graph["hidden"] = {"groups": hidden_groups, "isolates": len(lone)}
+    chosen.graph["named"] = {
+        key: {
+            "id": node,
+            "label": chosen.nodes[node]["label"] if node in chosen else _label(graph, iri),
+        }
+        for key, node, iri in (
+            ("partnership", short_id(filters.partnership or ""), filters.partnership),
+            ("focus", centre, resolve_org(graph, focus, "focus") if focus else None),
+        )
+        if iri
+    }
     return chosen
 
 
+def _label(graph: PublishedGraph, iri: str) -> str:
+    info = graph.network.nodes.get(iri)
+    return info.label if info else short_id(iri)
+
+
 def _export(chosen: nx.Graph, fmt: str, media: str) -> Response:
+    for key in ("hidden", "named"):  # what the page says of the view, not the network's
+        chosen.graph.pop(key, None)
     with tempfile.TemporaryDirectory() as folder:
         (path,) = export(chosen, fmt, Path(folder) / f"network.{fmt}")
         return Response(path.read_bytes(), media_type=media)
@@ -105,8 +165,25 @@ def _params(
         bool, Query(description="each link's sources and quotes (false: a lighter answer)")
     ] = True,
     evidenced_only: EvidencedOnly = False,
+    groups: Annotated[
+        bool,
+        Query(
+            description='keep the stated groups ("the seven acute hospital providers"); '
+            "false: leave them out, as the network page does unless asked"
+        ),
+    ] = True,
+    isolates: Annotated[
+        bool,
+        Query(description="keep organisations with no link in the view (false: leave them out)"),
+    ] = True,
+    positions: Annotated[
+        bool, Query(description="give each node x and y: the seeded layout, the same every time")
+    ] = False,
 ) -> dict[str, Any]:
     return {
+        "groups": groups,
+        "isolates": isolates,
+        "positions": positions,
         "as_of": as_of,
         "type": type,
         "partnership": partnership,
@@ -140,6 +217,38 @@ def network_palette() -> dict[str, Any]:
     other type (``other``): the web view and its legend draw with these, as
     ``nhskg network draw`` does."""
     return palette_json()
+
+
+@router.get("/api/network/link", summary="What one link stands for, with its evidence")
+def network_link(
+    graph: Graph,
+    params: Params,
+    source: Annotated[str, Query(max_length=TEXT_MAX, description="organisation: code or name")],
+    target: Annotated[str, Query(max_length=TEXT_MAX, description="organisation: code or name")],
+) -> dict[str, Any]:
+    """The bodies two organisations share in the view the other parameters make (the
+    day, types, partnership, with or without stated groups), each with the tie of
+    either end to it (relationship, basis, period, ``presumed``) and that tie's
+    evidence: the quote with the document's title, date and a link to the passage
+    (``/documents/ID#q-START``), the reference dataset's row, or the reasoning."""
+    filters = _filters(
+        graph,
+        as_of=params["as_of"],
+        type=params["type"],
+        partnership=params["partnership"],
+        stated_only=params["stated_only"],
+        footprints=params["footprints"],
+        evidenced_only=params["evidenced_only"],
+    )
+    two, _ = _two(graph, filters, groups=params["groups"])
+    ends = [
+        short_id(resolve_org(graph, end, name))
+        for end, name in ((source, "source"), (target, "target"))
+    ]
+    store, queries = graph.service.store, graph.settings.queries_dir
+    answer = link_ties(two, *ends, lambda statements: evidence_of(store, queries, statements))
+    answer["filters"] = two.graph.get("filters", "")
+    return answer
 
 
 @router.get("/api/network.graphml", summary="The network as GraphML (Gephi, yEd)")
@@ -184,6 +293,12 @@ def paths(
             "pair of organisations sharing a body",
         ),
     ] = "two-mode",
+    type: TypeKey = None,
+    partnership: Annotated[
+        str | None,
+        Query(max_length=TEXT_MAX, description="only ties within this partnership"),
+    ] = None,
+    groups: Annotated[bool, Query(description="false: no path through a stated group")] = True,
 ) -> dict[str, Any]:
     """Every hop with its relationship, the body it goes through and the evidence (document
     and quote), marked ``presumed`` where it holds on the day only by presumption. In the
@@ -191,8 +306,10 @@ def paths(
     and either end may be a partnership or other body; with no connection, ``summary`` and
     ``searched`` say what was searched: the network, the day and filters, its size and the
     component each end is in."""
-    filters = NetworkFilters(as_of=as_of, evidenced_only=evidenced_only)
-    two = two_mode(graph.network, filters, evidence=False)
+    filters = _filters(
+        graph, as_of=as_of, type=type, partnership=partnership, evidenced_only=evidenced_only
+    )
+    two, _ = _two(graph, filters, groups=groups)
     source = short_id(resolve_org(graph, from_, "from"))
     target = short_id(resolve_org(graph, to, "to"))
     if view == "one-mode":

@@ -119,3 +119,17 @@ def _spread(points: np.ndarray, *, rounds: int = 50) -> np.ndarray:
         push = np.where(short, (least - distance) / np.maximum(distance, 1e-9), 0.0)
         points = points + 0.25 * (apart * push[..., None]).sum(axis=1)
     return points
+
+
+def place(graph: nx.Graph) -> nx.Graph:
+    """Give each node ``x`` and ``y``, screen-like (y down), from :func:`layout`: the same
+    network is always drawn the same way, spread wider the more nodes it has."""
+    if graph.number_of_nodes() == 0:
+        return graph
+    nodes = sorted(graph.nodes, key=str)
+    positions, _ = layout(graph, nodes)
+    scale = 60.0 * math.sqrt(len(nodes)) + 40.0
+    for node, (x, y) in positions.items():
+        graph.nodes[node]["x"] = round(x * scale, 1)
+        graph.nodes[node]["y"] = round(-y * scale, 1)
+    return graph

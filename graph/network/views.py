@@ -220,6 +220,16 @@ def _is_group(data: NetworkData, iri: str) -> bool:
     return info is not None and info.class_key == "stated-group"
 
 
+def without_groups(two: nx.Graph, data: NetworkData) -> int:
+    """Take the stated groups ("the seven acute hospital providers") out of a two-mode
+    view, as members and as bodies, and any body left with no tie; how many groups
+    were taken out."""
+    groups = [n for n, attrs in two.nodes(data=True) if _is_group(data, attrs["iri"])]
+    two.remove_nodes_from(groups)
+    two.remove_nodes_from([n for n in list(two) if two.degree(n) == 0])
+    return len({two_id.removeprefix("body:") for two_id in groups})
+
+
 def body_id(iri: str) -> str:
     return "body:" + short_id(iri)
 
