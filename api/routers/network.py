@@ -1,6 +1,7 @@
-"""/api/network and /api/paths: the partnership network as node-link JSON, GraphML or
-GEXF, and the shortest connections between two organisations, partnerships or bodies
-(through the two-mode network unless asked for the one-mode) with their evidence.
+"""/api/network and /api/paths: the partnership network as node-link JSON, GraphML,
+dynamic GEXF or CSV (nodes, edges), and the shortest connections between two
+organisations, partnerships or bodies (through the two-mode network unless asked for
+the one-mode) with their evidence.
 
 Views are built without evidence and given the evidence of what the answer holds:
 every edge of the network asked for (unless ``evidence=false``), a path's hops.
@@ -137,6 +138,18 @@ def _export(chosen: nx.Graph, fmt: str, media: str) -> Response:
         return Response(path.read_bytes(), media_type=media)
 
 
+def _export_csv(chosen: nx.Graph, which: str) -> Response:
+    """The nodes or the edges CSV of ``network export --to csv``, as a download."""
+    with tempfile.TemporaryDirectory() as folder:
+        nodes, edges = export(chosen, "csv", Path(folder) / "network")
+        path = nodes if which == "nodes" else edges
+        return Response(
+            path.read_bytes(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="network-{which}.csv"'},
+        )
+
+
 AsOf = Annotated[
     date | None,
     Query(description="ties held on this day, those presumed after their evidence marked"),
@@ -259,6 +272,21 @@ def network_graphml(graph: Graph, params: Params) -> Response:
 @router.get("/api/network.gexf", summary="The network as GEXF (Gephi)")
 def network_gexf(graph: Graph, params: Params) -> Response:
     return _export(_view(graph, **params), "gexf", "application/gexf+xml")
+
+
+@router.get("/api/network-nodes.csv", summary="The network's nodes as CSV (pandas, spreadsheets)")
+def network_nodes_csv(graph: Graph, params: Params) -> Response:
+    """One row an organisation (or body): name, code, type, ``region`` on the view's day
+    with ``region_code`` and ``region_basis`` (where the region came from)."""
+    return _export_csv(_view(graph, **params), "nodes")
+
+
+@router.get("/api/network-edges.csv", summary="The network's edges as CSV (pandas, spreadsheets)")
+def network_edges_csv(graph: Graph, params: Params) -> Response:
+    """One row a link: weight, relationship, basis, period, shared bodies, the evidence
+    summary (``evidence_count``, ``evidence_document_count``, ``evidence_documents``,
+    ``evidence_first_quote``) and the full ``evidence`` as JSON."""
+    return _export_csv(_view(graph, **params), "edges")
 
 
 @router.get(

@@ -153,6 +153,14 @@ class NetworkData:
         return seen
 
 
+def name_on(data: NetworkData, iri: str, day: date | None) -> str | None:
+    """The organisation's name on ``day`` (None: no name period, or no day)."""
+    if day is None:
+        return None
+    held = [p for p in data.names.get(iri, []) if p.holds_on(day)]
+    return held[0].label if held else None
+
+
 Rows = list[dict[str, str | None]]
 Presumed = tuple[date | None, date | None, str | None]
 CSV = Formats(results="csv", graph=None)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from nhskg.graph.network.fetch import HeldTime, NetworkData, Period, short_id
+from nhskg.graph.network.fetch import HeldTime, NetworkData, Period, name_on, short_id
 
 ROUTES = (("in footprint", "footprint STP"), ("headquartered in", "headquarters STP/ICB"))
 OWN = "placed in the reference data"
@@ -65,10 +65,10 @@ def region_of(data: NetworkData, iri: str, day: date | None) -> Region:
         for tie in data.footprints(iri, relationship):
             for period in data.regions.get(tie.body, []):
                 far = max(_far(tie, day), _far(period, day))
-                candidates.append((far, rank, f"{route} {_name(data, tie.body)}", period))
+                candidates.append((far, rank, f"{route} {_name(data, tie.body, day)}", period))
     for whole in sorted(data.wholes(iri)):
         for period in data.regions.get(whole, []):
-            basis = f"part of {_name(data, whole)}"
+            basis = f"part of {_name(data, whole, day)}"
             candidates.append((_far(period, day), len(ROUTES) + 1, basis, period))
     if not candidates:
         return NO_REGION
@@ -78,11 +78,12 @@ def region_of(data: NetworkData, iri: str, day: date | None) -> Region:
     return Region(period.key, period.label, basis)
 
 
-def _name(data: NetworkData, iri: str) -> str:
-    """QF7 (South Yorkshire and Bassetlaw) for the STP QF7."""
+def _name(data: NetworkData, iri: str, day: date | None) -> str:
+    """QF7 (South Yorkshire and Bassetlaw) for the STP QF7, named as on ``day``."""
     info = data.nodes.get(iri)
     code = short_id(iri)
-    return f"{code} ({info.label})" if info and info.label and info.label != code else code
+    label = name_on(data, iri, day) or (info.label if info else "")
+    return f"{code} ({label})" if label and label != code else code
 
 
 def _far(thing: HeldTime, day: date | None) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from nhskg.graph.network.evidence import SUMMARY_COLUMNS, summary
-from nhskg.graph.network.fetch import NetworkData, Period, Tie, short_id
+from nhskg.graph.network.fetch import NetworkData, Period, Tie, name_on, short_id
 from nhskg.graph.network.palette import preference
 from nhskg.graph.network.regions import region_of
 
@@ -158,14 +158,6 @@ def presumption_of(data: NetworkData, iri: str, filters: NetworkFilters) -> tupl
     last = max(p.end for p in presumable if p.end is not None).isoformat()
     held = [p for p in periods if filters.held(p)]
     return bool(held) and filters.dated and all(filters.presumes(p) for p in held), last
-
-
-def name_on(data: NetworkData, iri: str, day: date | None) -> str | None:
-    """The organisation's name on ``day`` (None: no name period, or no day)."""
-    if day is None:
-        return None
-    held = [p for p in data.names.get(iri, []) if p.holds_on(day)]
-    return held[0].label if held else None
 
 
 def _node_attrs(
