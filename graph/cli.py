@@ -39,6 +39,7 @@ from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.query.results import FORMATS, render
 from nhskg.graph.query.service import QueryService, UnknownQuery, default_store
 from nhskg.graph.query.sparql_guard import QueryRefused, decode
+from nhskg.graph.query.text_table import WIDTH_HELP
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.readers import ReferenceFileError
 from nhskg.graph.settings import Settings
@@ -101,6 +102,10 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _end(fmt: str) -> str:
+    return "" if fmt in ("csv", "tsv") else "\n"
+
+
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     service = QueryService(settings)
     if args.list:
@@ -113,7 +118,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     if not args.name:
         raise UsageError("give a query name, or --list to see them")
     result = service.run(args.name, _params(args.param))
-    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    print(render(result, args.format, width=args.width), end=_end(args.format))
     return OK
 
 
@@ -129,14 +134,14 @@ def cmd_sparql(args: argparse.Namespace, settings: Settings) -> int:
         for triple in result:
             print(f"{triple} .")
         return OK
-    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    print(render(result, args.format, width=args.width), end=_end(args.format))
     return OK
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     service = QueryService(settings)
     result = service.run("class-counts")
-    print(render(result, args.format), end="" if args.format in ("csv", "tsv") else "\n")
+    print(render(result, args.format, width=args.width), end=_end(args.format))
     return OK
 
 
@@ -296,6 +301,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
     q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE")
     q.add_argument("--format", "-f", choices=FORMATS, default="table")
+    q.add_argument("--width", type=int, metavar="N", help=WIDTH_HELP)
     q.add_argument(
         "--list", action="store_true", help="list the named queries and their parameters"
     )
@@ -304,10 +310,12 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sparql", help="run a read-only SPARQL query from a file or stdin (-)")
     s.add_argument("file", help="a .rq file, or - for standard input")
     s.add_argument("--format", "-f", choices=FORMATS, default="table")
+    s.add_argument("--width", type=int, metavar="N", help=WIDTH_HELP)
     s.set_defaults(func=cmd_sparql)
 
     st = sub.add_parser("stats", help="instances per class in the published graph")
     st.add_argument("--format", "-f", choices=FORMATS, default="table")
+    st.add_argument("--width", type=int, metavar="N", help=WIDTH_HELP)
     st.set_defaults(func=cmd_stats)
 
     c = sub.add_parser(

@@ -193,3 +193,42 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as exit_info:
         main(["frobnicate"])
     assert exit_info.value.code == 2
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_tables_fit_the_terminal_width_from_columns(
+    env_settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for args in (
+        ["query", "partnerships"],
+        ["network", "ego", "RC1", "--as-of", "2019-06-01"],
+        ["network", "centrality", "--top", "5"],
+    ):
+        code, out, _ = run(args, capsys)
+        assert code == 0
+        assert _widest(out) <= columns, args
+        if columns == 200:
+            assert _widest(out) > 80, args  # the room is used, not wasted
+    if columns == 80:
+        _, out, _ = run(["network", "ego", "RC1", "--as-of", "2019-06-01"], capsys)
+        assert "…" in out  # long names are cut with an ellipsis
+
+
+def test_width_option_overrides_the_terminal_and_piped_output_defaults_to_120(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # captured output is not a terminal
+    _, piped, _ = run(["query", "partnerships"], capsys)
+    assert 80 < _widest(piped) <= 120
+    monkeypatch.setenv("COLUMNS", "200")
+    _, narrow, _ = run(["query", "partnerships", "--width", "60"], capsys)
+    assert _widest(narrow) <= 60
+    assert narrow.splitlines()[0].startswith("code")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from nhskg.graph.network.fetch import NetworkData, load_network_data, short_id
 from nhskg.graph.network.tables import TABLE_FORMATS, render_rows
 from nhskg.graph.network.views import NetworkFilters, add_evidence, joined, one_mode, two_mode
 from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.text_table import WIDTH_HELP, terminal_width
 from nhskg.graph.settings import Settings
 
 SUBCOMMANDS = (
@@ -97,9 +99,20 @@ class Session:
         return graph, two
 
     def emit(self, rows: list[dict[str, Any]], columns: list[str], note: str = "") -> None:
-        text = render_rows(rows, columns, self.args.format)
+        text = render_rows(rows, columns, self.args.format, width=self.args.width)
         if self.args.format == "table":
-            text = f"# {self.filters.describe()}\n" + (f"# {note}\n" if note else "") + text
+            width = terminal_width(self.args.width)
+            comments = [self.filters.describe(), *([note] if note else [])]
+            text = (
+                "".join(
+                    line + "\n"
+                    for comment in comments
+                    for line in textwrap.wrap(
+                        comment, width, initial_indent="# ", subsequent_indent="# "
+                    )
+                )
+                + text
+            )
         if self.args.output:
             path = Path(self.args.output)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -363,6 +376,12 @@ def _filters() -> argparse.ArgumentParser:
         help="leave out stated groups ('the three NHS trusts') as nodes",
     )
     g.add_argument("--format", "-f", choices=TABLE_FORMATS, default="table")
+    g.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help=WIDTH_HELP,
+    )
     g.add_argument("--output", "-o", help="write to this file instead of standard output")
     return f
 

@@ -1,4 +1,5 @@
-"""Render analysis rows (lists of dicts) as a text table, CSV or JSON."""
+"""Render analysis rows (lists of dicts) as a text table that fits the terminal, CSV
+or JSON."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
+
+from nhskg.graph.query.text_table import terminal_width, text_table
 
 TABLE_FORMATS = ("table", "csv", "json")
 
@@ -20,30 +23,22 @@ def _cell(value: Any) -> str:
 
 
 def to_text_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int = 50
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], *, width: int | None = None
 ) -> str:
+    """The rows as a text table as wide as the terminal (or ``width``)."""
     if not rows:
         return "(no results)"
     cells = [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
-    widths = [
-        min(max_width, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)
-    ]
-
-    def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append(
-            "  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        )
+    lines = text_table(columns, cells, terminal_width(width))
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
-def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
-    """Rows as ``table`` (text), ``csv`` or ``json`` (a list of objects, lists kept)."""
+def render_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *, width: int | None = None
+) -> str:
+    """Rows as ``table`` (text as wide as the terminal or ``width``), ``csv`` or ``json``
+    (a list of objects, lists kept)."""
     if fmt == "json":
         return (
             json.dumps(
@@ -62,5 +57,5 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str
             writer.writerow([_cell(r.get(c)) for c in columns])
         return out.getvalue()
     if fmt == "table":
-        return to_text_table(rows, columns)
+        return to_text_table(rows, columns, width=width)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(TABLE_FORMATS)}")

@@ -16,6 +16,7 @@ from pyoxigraph import BlankNode, NamedNode
 from nhskg.graph.namespaces import XSD, compact
 from nhskg.graph.query.result_formats import csv_results, json_boolean, json_results, tsv_results
 from nhskg.graph.query.store import SelectResult, Term
+from nhskg.graph.query.text_table import terminal_width, text_table
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -42,24 +43,15 @@ def display(term: Term | None) -> str:
     return term.value
 
 
-def to_table(result: SelectResult | bool, *, max_width: int = 60) -> str:
+def to_table(result: SelectResult | bool, *, width: int | None = None) -> str:
+    """The rows as a text table as wide as the terminal (or ``width``), long cells cut
+    with an ellipsis."""
     if isinstance(result, bool):
         return "yes" if result else "no"
     if not result.rows:
         return "(no results)"
     cells = [[display(t).replace("\n", " ") for t in row] for row in result.rows]
-    widths = [
-        min(max_width, max(len(v), *(len(r[i]) for r in cells)))
-        for i, v in enumerate(result.variables)
-    ]
-
-    def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in cells:
-        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    lines = text_table(result.variables, cells, terminal_width(width))
     n = len(result.rows)
     lines.append(
         f"({n} row{'s' if n != 1 else ''}"
@@ -68,11 +60,11 @@ def to_table(result: SelectResult | bool, *, max_width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def render(result: SelectResult | bool, fmt: str) -> str:
+def render(result: SelectResult | bool, fmt: str, *, width: int | None = None) -> str:
     if fmt == "json":
         return to_json(result)
     if fmt == "table":
-        return to_table(result)
+        return to_table(result, width=width)
     if isinstance(result, bool):
         return ("true" if result else "false") + "\n"
     return to_csv(result) if fmt == "csv" else to_tsv(result)
