@@ -28,11 +28,21 @@ class OrganisationSummary(BaseModel):
     url: str
 
 
+class FacetValue(BaseModel):
+    key: str = Field(description="the value to give the facet's parameter")
+    label: str
+    count: int = Field(description="how many of the organisations found have it")
+
+
 class OrganisationPage(BaseModel):
-    total: int
+    total: int = Field(description="how many organisations were found (all pages)")
     limit: int
     offset: int
     items: list[OrganisationSummary]
+    facets: dict[str, list[FacetValue]] = Field(
+        default_factory=dict,
+        description="type, region and partnership: each value's count among all found",
+    )
 
 
 class OnDay(BaseModel):

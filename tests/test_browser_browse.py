@@ -103,3 +103,75 @@ def test_docs_fits_a_phone(phone: Page, base: str) -> None:  # noqa: F811
     phone.wait_for_selector("#swagger-ui .opblock")
     shot(phone, "browse-docs-phone")
     assert fits_the_width(phone) == []
+
+
+def count_line(page: Page) -> str:
+    return page.locator("#browse-count").inner_text()
+
+
+def test_organisations_page_forward_and_back(desktop: Page, base: str) -> None:  # noqa: F811
+    visit(desktop, base + "/organisations")
+    first = count_line(desktop)
+    assert first.startswith("1–50 of ") and desktop.locator(".browse-list li").count() == 50
+    first_name = desktop.locator(".browse-list li a").first.inner_text()
+    desktop.get_by_role("link", name="Next ›").click()
+    desktop.wait_for_url("**/organisations?offset=50")
+    assert count_line(desktop).startswith("51–100 of ")
+    assert desktop.locator(".browse-list li a").first.inner_text() != first_name
+    desktop.get_by_role("link", name="Page 3").click()
+    desktop.wait_for_url("**/organisations?offset=100")
+    assert count_line(desktop).startswith("101–150 of ")
+    desktop.go_back()
+    desktop.wait_for_url("**/organisations?offset=50")
+    desktop.get_by_role("link", name="‹ Previous").click()
+    desktop.wait_for_url("**/organisations")
+    assert count_line(desktop) == first
+    desktop.get_by_label("Per page", exact=True).select_option("200")
+    desktop.get_by_role("button", name="Show").click()
+    desktop.wait_for_url("**limit=200**")
+    assert desktop.locator(".browse-list li").count() == 200
+
+
+def test_facets_narrow_the_list_and_stay_in_the_address(desktop: Page, base: str) -> None:  # noqa: F811
+    breaches = policy_breaches(desktop)
+    visit(desktop, base + "/organisations")
+    everything = int(count_line(desktop).split(" of ")[1].split()[0])
+    desktop.get_by_label("Type", exact=True).select_option("ccg")
+    desktop.get_by_label("Region", exact=True).select_option("Y61")
+    desktop.get_by_role("button", name="Show").click()
+    desktop.wait_for_url("**type=ccg**")
+    assert "region=Y61" in desktop.url
+    narrowed = int(count_line(desktop).split(" of ")[1].split()[0])
+    assert 0 < narrowed < everything
+    names = desktop.locator(".browse-list li").all_inner_texts()
+    assert all("clinical commissioning group" in n for n in names)
+    assert any("Bedfordshire" in n for n in names)  # 06F, in BLMK, in the East of England
+    # the choice survives a reload of the address, and a page turn keeps it
+    desktop.reload()
+    assert desktop.get_by_label("Region", exact=True).input_value() == "Y61"
+    assert int(count_line(desktop).split(" of ")[1].split()[0]) == narrowed
+    desktop.get_by_label("Partnership", exact=True).select_option("QHG")
+    desktop.get_by_role("button", name="Show").click()
+    desktop.wait_for_url("**partnership=QHG**")
+    blmk = desktop.locator(".browse-list li a").all_inner_texts()
+    assert 0 < len(blmk) < narrowed
+    shot(desktop, "browse-organisations-desktop")
+    # removing one filter keeps the others
+    desktop.get_by_role("link", name="remove region: East of England").click()
+    desktop.wait_for_url(lambda url: "region=" not in url and "partnership=QHG" in url)
+    assert desktop.get_by_label("Type", exact=True).input_value() == "ccg"
+    assert not breaches, "\n".join(breaches)
+
+
+def test_organisations_page_is_accessible_and_fits_a_phone(
+    axe_page: Page,  # noqa: F811
+    phone: Page,  # noqa: F811
+    base: str,  # noqa: F811
+) -> None:
+    url = base + "/organisations?type=ccg&region=Y61&limit=25&offset=25"
+    visit(axe_page, url)
+    violations = axe_violations(axe_page)
+    assert not violations, describe(violations)
+    visit(phone, url)
+    shot(phone, "browse-organisations-phone")
+    assert fits_the_width(phone) == []

@@ -83,6 +83,7 @@ def test_static_folder_holds_only_our_own_scripts_and_styles() -> None:
     assert sorted(p.name for p in STATIC_DIR.iterdir()) == [
         "api-docs.css",
         "api-docs.js",
+        "browse.css",
         "network.css",
         "network.js",
         "site.css",

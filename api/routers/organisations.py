@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from nhskg.api import browse
 from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
+from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
 from nhskg.api.state import PublishedGraph
@@ -53,7 +55,10 @@ TYPE_PATTERN = r"^[a-z][a-z0-9-]*$"
 Code = Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")]
 
 
-@router.get("", response_model=OrganisationPage, summary="Search organisations")
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+
+
+@router.get("", response_model=OrganisationPage, summary="Search and browse organisations")
 def search(
     graph: Graph,
     q: Annotated[str | None, Query(max_length=TEXT_MAX, description="name, alias or code")] = None,
@@ -67,11 +72,44 @@ def search(
         date | None, Query(description="organisations of that type on this day")
     ] = None,
     evidenced_only: EvidencedOnly = False,
+    region: Annotated[
+        str | None,
+        Query(
+            max_length=KEY_MAX,
+            pattern=KEY_PATTERN,
+            description="NHS England region code (Y56, ...): those ever placed in it",
+        ),
+    ] = None,
+    partnership: Annotated[
+        str | None,
+        Query(
+            max_length=KEY_MAX,
+            pattern=KEY_PATTERN,
+            description="partnership code or key (QHG, healthier-together, ...): its members",
+        ),
+    ] = None,
+    open_from: Annotated[
+        date | None,
+        Query(description="open at some time from this day (not closed before it)"),
+    ] = None,
+    open_until: Annotated[
+        date | None,
+        Query(description="open at some time until this day (opened by it, or no opening date)"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Organisations by name, any alias or code (forgiving of case, punctuation and small
-    typos), best match first; or all of a type, by name, without ``q``."""
+    typos), best match first; or all, by name, without ``q``. Narrowed by type, region,
+    partnership and a period they were open in; ``facets`` counts each value of each
+    facet among all those found (not only the page), ``total`` how many were found."""
+    if open_from and open_until and open_from > open_until:
+        raise ApiError(
+            400,
+            "bad period",
+            f"open_from ({open_from}) is after open_until ({open_until})",
+            parameter="open_from",
+        )
     listed = graph.run("organisations", {"type": type, **on_the_day(as_of, evidenced_only)})
     by_iri = {str(r["org"]): r for r in rows(listed)}
     ranked: list[tuple[str, float | None]]
@@ -79,6 +117,17 @@ def search(
         ranked = [(iri, s) for iri, s in graph.index.search(q, limit=2000) if iri in by_iri]
     else:
         ranked = [(iri, None) for iri in by_iri]
+    index = browse.facets_of(graph)
+    kept = set(
+        browse.narrowed(
+            index, [iri for iri, _ in ranked], {"region": region, "partnership": partnership}
+        )
+    )
+    ranked = [
+        (iri, score)
+        for iri, score in ranked
+        if iri in kept and browse.open_in(by_iri[iri], open_from, open_until)
+    ]
     items = []
     for iri, score in ranked[offset : offset + limit]:
         row = by_iri[iri]
@@ -97,7 +146,13 @@ def search(
                 url=f"/api/organisations/{code_of(graph, iri)}",
             )
         )
-    return {"total": len(ranked), "limit": limit, "offset": offset, "items": items}
+    return {
+        "total": len(ranked),
+        "limit": limit,
+        "offset": offset,
+        "items": items,
+        "facets": browse.counts(index, [iri for iri, _ in ranked]),
+    }
 
 
 def _matched(graph: PublishedGraph, iri: str, q: str | None, shown: str) -> str | None:

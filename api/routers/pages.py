@@ -87,22 +87,120 @@ def home(request: Request, graph: Graph) -> HTMLResponse:
     )
 
 
+PAGE_SIZES = (25, 50, 100, 200)
+BROWSE_PARAMS = ("q", "type", "region", "partnership", "open_from", "open_until")
+Key = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$|^$")]
+
+
+def _day(text: str | None, name: str) -> date | None:
+    """A date from a form field (empty: none); a 400 naming the field when it is not one."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(
+            400, "bad date", f"{name} must be a date, YYYY-MM-DD: got {text!r}", parameter=name
+        ) from None
+
+
+def browse_url(chosen: dict[str, Any], **changes: Any) -> str:
+    """/organisations with the chosen filters, changed by ``changes`` (None drops one)."""
+    params = {**chosen, **changes}
+    kept = {k: v for k, v in params.items() if v not in (None, "", 0)}
+    return "/organisations" + ("?" + urlencode(kept) if kept else "")
+
+
+def pager(total: int, limit: int, offset: int, chosen: dict[str, Any]) -> dict[str, Any]:
+    """Links to the first, previous, next and last pages and to nearby page numbers."""
+    pages = max(1, -(-total // limit))
+    current = min(offset // limit, pages - 1)
+    near = sorted({0, pages - 1, *range(max(0, current - 2), min(pages, current + 3))})
+    link = lambda n: browse_url(chosen, offset=n * limit)  # noqa: E731
+    numbers: list[dict[str, Any]] = []
+    for before, n in zip([None, *near], near, strict=False):
+        if before is not None and n - before > 1:
+            numbers.append({"gap": True})
+        numbers.append({"number": n + 1, "href": link(n), "current": n == current})
+    return {
+        "pages": pages,
+        "current": current + 1,
+        "first": offset + 1 if total else 0,
+        "last": min(offset + limit, total),
+        "previous": link(current - 1) if current > 0 else None,
+        "next": link(current + 1) if current < pages - 1 else None,
+        "numbers": numbers if pages > 1 else [],
+    }
+
+
 @router.get("/organisations", response_class=HTMLResponse)
 def organisations_page(
     request: Request,
     graph: Graph,
     q: Annotated[str | None, Query(max_length=200)] = None,
     type: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]*$|^$")] = None,
+    region: Key = None,
+    partnership: Key = None,
+    open_from: Annotated[str | None, Query(max_length=10)] = None,
+    open_until: Annotated[str | None, Query(max_length=10)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    found = org_api.search(graph, q=q or None, type=type or None, as_of=None, limit=100, offset=0)
+    """Organisations, a page at a time, narrowed by search text and facets kept in the
+    address (the same parameters as /api/organisations)."""
+
+    def found_from(start: int) -> dict[str, Any]:
+        return org_api.search(
+            graph,
+            q=q or None,
+            type=type or None,
+            as_of=None,
+            region=region or None,
+            partnership=partnership or None,
+            open_from=_day(open_from, "open_from"),
+            open_until=_day(open_until, "open_until"),
+            limit=limit,
+            offset=start,
+        )
+
+    found = found_from(offset)
+    if found["total"] and offset >= found["total"]:  # past the end: the last page
+        offset = (found["total"] - 1) // limit * limit
+        found = found_from(offset)
+    chosen = {
+        "q": q,
+        "type": type,
+        "region": region,
+        "partnership": partnership,
+        "open_from": open_from,
+        "open_until": open_until,
+        "limit": limit if limit != 50 else None,
+    }
+    facets = found["facets"]
+    labels = {f: {v["key"]: v["label"] for v in facets[f]} for f in facets}
+    labels["type"] = {**dict(_types(graph)), **labels["type"]}
+    active = [
+        {
+            "label": f"{name}: {labels.get(name, {}).get(chosen[name], chosen[name])}",
+            "remove": browse_url(chosen, **{name: None}),
+        }
+        for name in BROWSE_PARAMS
+        if chosen[name]
+    ]
     return render(
         request,
         "organisations.html",
-        q=q,
-        type=type,
+        chosen=chosen,
+        limit=limit,
+        page_sizes=PAGE_SIZES,
         types=_types(graph),
+        facets=facets,
+        active=active,
         items=found["items"],
         total=found["total"],
+        pager=pager(found["total"], limit, offset, chosen),
+        facet_url=lambda name, key: browse_url(chosen, **{name: key}),
+        api_url="/api" + browse_url({**chosen, "limit": limit, "offset": offset or None}),
     )
 
 
