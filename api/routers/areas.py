@@ -41,7 +41,11 @@ def _view(graph: PublishedGraph, id: str) -> dict[str, Any]:
             "not an area",
             f"{id!r} is not a partnership, an STP or ICB footprint, or a region",
             parameter="id",
-            suggestions=[code for kind in listed.values() for code, _ in kind][:20],
+            suggestions=[
+                f"{name} ({code})"
+                for code, name in dict(listed["partnership"] + listed["region"]).items()
+            ]
+            + ["every area: /areas"],
         ) from None
 
 

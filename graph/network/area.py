@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ WORK = {
     "decides": "decision",
 }
 KIND_ORDER = ("contract", "merger proposal", "decision", "joint working")
+ONE_DAY = timedelta(days=1)
 
 
 class NotAnArea(LookupError):
@@ -167,7 +168,18 @@ def area_ties(data: NetworkData, area: Scope) -> list[Tie]:
         if keep:
             kept.append(tie)
     kept.extend(t for ties in area.members.values() for t in ties if t.relationship == "in region")
-    return sorted(set(kept), key=lambda t: (_label(data, t.body), t.relationship, t.org, t.start))
+    # the documents' ties first (stated, resolved), then the reference data's
+    return sorted(
+        set(kept),
+        key=lambda t: (
+            t.basis == "reference",
+            t.body != area.iri,
+            _label(data, t.body),
+            t.relationship,
+            _label(data, t.org),
+            t.start,
+        ),
+    )
 
 
 def href(iri: str) -> str | None:
@@ -202,10 +214,28 @@ def _tie_row(data: NetworkData, tie: Tie, evidence: list[dict[str, Any]]) -> dic
         "basis": tie.basis,
         "from": tie.start.isoformat(),
         "until": tie.end.isoformat() if tie.end else "",
+        "when": when(tie.start, tie.end),
         "presumedUntil": _presumed(tie),
         "statement": tie.statement,
         "evidence": evidence,
     }
+
+
+def when(start: date, end: date | None) -> str:
+    """A period as people say it: 2018-01 for a whole month, 2019/20 for a whole
+    financial year, else its first and last days."""
+    if end is None:
+        return f"from {start.isoformat()}"
+    if start.day == 1 and (end + ONE_DAY).day == 1:
+        if start.year == end.year and start.month == end.month:
+            return start.isoformat()[:7]
+        if (start.month, start.day, end.month, end.day) == (4, 1, 3, 31) and (
+            end.year == start.year + 1
+        ):
+            return f"{start.year}/{end.year % 100:02d}"
+    if start == end:
+        return start.isoformat()
+    return f"{start.isoformat()} to {end.isoformat()}"
 
 
 def _presumed(tie: Tie) -> str:
