@@ -61,6 +61,7 @@ def form_of(query: QueryFile) -> dict[str, Any]:
         "title": header.title,
         "description": header.description,
         "summary": first_sentence(header.description),
+        "rest": header.description[len(first_sentence(header.description)) :].strip(),
         "group": header.group or OTHER_GROUP,
         "fields": [field_of(p) for p in header.params],
     }

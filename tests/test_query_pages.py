@@ -124,3 +124,14 @@ def test_editor_page_has_prefixes_examples_and_codemirror(client: TestClient) ->
         assert f"<h2>{group}</h2>" in page, f"no example for {group}"
     script = client.get("/vendor/codemirror/mode/sparql/sparql.js")
     assert script.status_code == 200 and "sparql" in script.text
+
+
+def test_answer_shows_our_iris_as_short_links(client: TestClient) -> None:
+    page = client.get("/query/partners", params={"organisation": "RC1"}, headers=HTML).text
+    assert re.search(r'<a href="/organisations/QHG">org/QHG</a>', page)
+    assert not re.search(r'<a href="[^"]*">https://w3id.org/nhskg/id/', page)
+
+
+def test_answer_links_to_its_own_address_to_share(client: TestClient) -> None:
+    page = client.get("/query/history", params={"code": "RC9"}, headers=HTML).text
+    assert '<a class="share" href="/query/history?code=RC9">Link to this answer</a>' in page

@@ -68,11 +68,11 @@ STARTER = (
 
 def cell(term: Any) -> dict[str, str | None]:
     """A term for the answer table: as :func:`term_cell`, but one of our resources shows
-    the short path of its page (``org/QHG``) rather than its whole IRI."""
+    the short path of its IRI (``org/QHG``) rather than the whole IRI."""
     shown = term_cell(term)
-    href = shown["href"]
-    if href and href.startswith("/id/") and shown["text"].startswith(BASE):
-        shown = {"text": href[len("/id/") :], "href": href}
+    ours = BASE + "id/"
+    if shown["href"] and shown["text"] and shown["text"].startswith(ours):
+        shown = {"text": shown["text"][len(ours) :], "href": shown["href"]}
     return shown
 
 
