@@ -9,7 +9,8 @@ import networkx as nx
 import pytest
 from matplotlib.image import imread
 
-from nhskg.graph.network.draw import EMPTY_MESSAGE, draw
+from nhskg.graph.network.draw import EMPTY_MESSAGE, MARKED_TIES, draw
+from nhskg.graph.network.palette import colour_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -199,3 +200,58 @@ def test_presumed_links_are_dashed_and_the_legend_says_so(tmp_path: Path) -> Non
     _, plain = draw(one_mode_graph(), tmp_path / "evidenced")
     assert "presumed" not in svg_text(plain)
     assert "stroke-dasharray" not in plain.read_text(encoding="utf-8")
+
+
+def _fills(svg: Path) -> set[str]:
+    """The fill colours of the SVG's shapes (markers and legend keys), lower case."""
+    found = set()
+    for element in ET.parse(svg).getroot().iter():
+        style = element.get("style") or ""
+        for part in style.split(";"):
+            key, _, value = part.partition(":")
+            if key.strip() == "fill" and value.strip().startswith("#"):
+                found.add(value.strip().lower())
+        if (element.get("fill") or "").startswith("#"):
+            found.add(str(element.get("fill")).lower())
+    return found
+
+
+def test_types_take_the_palettes_fixed_colours_whatever_else_is_drawn(tmp_path: Path) -> None:
+    _, full = draw(two_mode_graph(), tmp_path / "full")
+    small = one_mode_graph()
+    small.remove_nodes_from(["RD8"])
+    _, part = draw(small, tmp_path / "part")
+    for svg in (full, part):
+        fills = _fills(svg)
+        assert colour_of("ccg") in fills
+        assert colour_of("nhs-trust") in fills
+    assert colour_of("stp") in _fills(full)
+
+
+def test_legend_follows_the_palettes_order(tmp_path: Path) -> None:
+    _, svg = draw(two_mode_graph(), tmp_path / "order")
+    text = svg_text(svg)
+    # the palette puts trusts before commissioners
+    assert (
+        text.index("Foundation trust")
+        < text.index("NHS trust")
+        < text.index("Clinical commissioning group")
+    )
+
+
+def test_contract_and_merger_ties_are_drawn_apart_and_named_in_the_legend(
+    tmp_path: Path,
+) -> None:
+    graph = one_mode_graph()
+    graph.add_edge("RC1", "RD8", weight=1, shared=["Proposed merger"])
+    marked = {("RD8", "RC1"): "merger-proposal", ("06F", "04F"): "contract"}
+    _, svg = draw(graph, tmp_path / "marked", marked=marked, note="2 with no link left out")
+    text = svg_text(svg)
+    assert "tie through a merger proposal" in text
+    assert "tie through a contract" in text
+    assert "2 with no link left out" in text
+    strokes = svg.read_text(encoding="utf-8").lower()
+    for colour, _ in MARKED_TIES.values():
+        assert f"stroke: {colour}" in strokes
+    _, plain = draw(one_mode_graph(), tmp_path / "plain")
+    assert "tie through" not in svg_text(plain)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from nhskg.graph.cli import main
+from nhskg.graph.network.cli import marked_ties
+from nhskg.graph.network.draw import MARKED_TIES
 from nhskg.graph.network.evidence import BATCH
 from nhskg.graph.network.fetch import load_network_data
+from nhskg.graph.network.palette import colour_of
 from nhskg.graph.network.views import NetworkFilters, add_evidence, one_mode, two_mode
 from nhskg.graph.query.named_queries import load_query_file
 from nhskg.graph.query.service import QueryService
@@ -20,6 +24,7 @@ from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
 
 BLMK_DOC = "003_f7ec335ea921a4a0.txt"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +168,36 @@ def test_draw_writes_png_and_svg(
     assert (tmp_path / "ht.png").read_bytes().startswith(b"\x89PNG")
     svg = (tmp_path / "ht.svg").read_text(encoding="utf-8")
     assert "NHS Bedfordshire CCG" in svg
+
+
+def test_draw_by_default_sizes_by_weighted_degree_in_the_palette_with_contract_and_merger(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(capsys, "draw", "--output", str(tmp_path / "all"))
+    assert code == 0
+    svg = tmp_path / "all.svg"
+    text = " ".join("".join(e.itertext()) for e in ET.parse(svg).getroot().iter(f"{SVG}text"))
+    text = " ".join(text.split())
+    assert "node size: weighted degree" in text
+    assert "no stated groups" in text
+    assert "the seven acute hospital providers" not in text
+    assert "tie through a contract" in text and "tie through a merger proposal" in text
+    for name in ("East London NHS Foundation Trust", "Bedford Hospital NHS Trust"):
+        assert name in text  # the ends of the contract and the merger are labelled
+    source = svg.read_text(encoding="utf-8").lower()
+    assert f"fill: {colour_of('ccg')}" in source
+    assert f"stroke: {MARKED_TIES['contract'][0]}" in source
+    assert f"stroke: {MARKED_TIES['merger-proposal'][0]}" in source
+    code, _, _ = run(capsys, "draw", "--output", str(tmp_path / "groups"), "--groups")
+    assert code == 0
+    assert "no stated groups" not in (tmp_path / "groups.svg").read_text(encoding="utf-8")
+
+
+def test_the_contract_and_the_merger_are_marked_ties_of_the_one_mode_view(
+    service: QueryService, national: Settings
+) -> None:
+    data = load_network_data(service.store, national.queries_dir)
+    two = two_mode(data, NetworkFilters(groups=False), evidence=False)
+    marked = marked_ties(one_mode(two), two)
+    assert "contract" in {marked.get(("RWK", "06F")), marked.get(("06F", "RWK"))}
+    assert "merger-proposal" in {marked.get(("RC1", "RC9")), marked.get(("RC9", "RC1"))}

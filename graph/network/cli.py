@@ -78,7 +78,7 @@ class Session:
                 region=region or None,
                 stated_only=args.stated_only,
                 footprints=args.footprints,
-                groups=not args.no_groups,
+                groups=not args.no_groups and getattr(args, "groups", True),
                 evidenced_only=args.evidenced_only,
             )
         except ValueError as error:
@@ -300,12 +300,36 @@ def cmd_export(s: Session) -> None:
         print(f"wrote {path}", file=sys.stderr)
 
 
+def marked_ties(graph: nx.Graph, two: nx.Graph) -> dict[tuple[str, str], str]:
+    """The links of a view that go through a contract or a merger proposal, by the type
+    of that body (the first such, a merger before a contract)."""
+    kinds = ("merger-proposal", "contract")
+    marked: dict[tuple[str, str], str] = {}
+    for u, v, data in graph.edges(data=True):
+        if graph.graph.get("view") == "one-mode":
+            types = {two.nodes[body]["type"] for body in data.get("bodies", [])}
+        else:
+            types = {
+                graph.nodes[end]["type"] for end in (u, v) if graph.nodes[end]["kind"] == "body"
+            }
+        found = [kind for kind in kinds if kind in types]
+        if found:
+            marked[(u, v)] = found[0]
+    return marked
+
+
 def cmd_draw(s: Session) -> None:
     from nhskg.graph.network.draw import draw  # matplotlib only when drawing
 
     if not s.args.output:
         raise NetworkUsageError("draw needs --output PATH (PNG and SVG are written)")
-    graph, _ = s.views()
+    graph, two = s.views()
+    notes: list[str] = []
+    if not s.args.isolated:
+        lone = [node for node in graph if graph.degree(node) == 0]
+        if lone:
+            graph = graph.subgraph([node for node in graph if node not in set(lone)]).copy()
+            notes.append(f"{len(lone)} organisations with no link left out (--isolated to show)")
     sizes = None
     if s.args.size_by and graph.number_of_nodes():
         result = analysis.centrality(graph, by=s.args.size_by)
@@ -316,6 +340,8 @@ def cmd_draw(s: Session) -> None:
         Path(s.args.output),
         size_by=sizes,
         size_label=(s.args.size_by or "degree").replace("_", " "),
+        marked=marked_ties(graph, two),
+        note="; ".join(notes),
     ):
         print(f"wrote {path}", file=sys.stderr)
 
@@ -452,4 +478,19 @@ def add_network_parser(sub: Any) -> None:
                 help="file format (default: from the --output suffix)",
             )
         else:
-            x.add_argument("--size-by", choices=analysis.MEASURES, default="betweenness")
+            x.add_argument(
+                "--size-by",
+                choices=analysis.MEASURES,
+                default="weighted_degree",
+                help="node size (default: weighted degree, the number of shared bodies)",
+            )
+            x.add_argument(
+                "--groups",
+                action="store_true",
+                help="draw stated groups ('the seven acute providers'), left out by default",
+            )
+            x.add_argument(
+                "--isolated",
+                action="store_true",
+                help="draw organisations with no link, left out by default",
+            )

@@ -3,11 +3,14 @@
 Each connected component gets a spring layout with a fixed seed (the same network
 always gives the same picture), nodes pushed apart enough for their markers, and
 the components packed in rows, largest first, lone organisations last. Nodes are
-coloured by type with a legend beside the plot; bodies are squares and
-organisations circles in the two-mode view; node size follows a score such as a
-centrality (else degree); edge width follows the number of shared bodies, and an
-edge held on the view's day only by presumption (after its last evidence) is dashed,
-with a line key under the type legend. The
+coloured by type with the fixed colours of :mod:`.palette` (the web view's), with a
+legend beside the plot in the palette's order; bodies are squares and organisations
+circles in the two-mode view; node size follows a score such as weighted degree
+(else degree); edge width follows the weight, and an edge held on the view's day
+only by presumption (after its last evidence) is dashed, with a line key under the
+type legend. Ties through a contract or a merger proposal (``marked``) are drawn
+darker and thicker in a colour of their own, named in the legend, and the
+organisations at their ends are labelled first. The
 largest nodes are labelled first, where a label covers no other. Each picture is
 drawn on a matplotlib Figure of its own with the Agg canvas, so nothing here
 changes pyplot's backend or global settings; SVG text stays searchable text.
@@ -23,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from matplotlib import colormaps, rc_context
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
@@ -33,6 +36,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from nhskg.graph.network.layout import SPREAD, Position, layout, sorted_edges
+from nhskg.graph.network.palette import colour_of, preference
 
 EMPTY_MESSAGE = "no organisations match these filters"
 PNG_DPI = 150
@@ -40,6 +44,11 @@ MIN_AREA, MAX_AREA = 80.0, 1400.0  # node marker areas, points² (less when node
 LABEL_FONT_SIZE = 9
 LABEL_WRAP = 26
 EDGE_COLOUR = "#7f7f7f"
+# Ties through these bodies stand out: (colour, legend label), by the body's type.
+MARKED_TIES = {
+    "merger-proposal": ("#111111", "tie through a merger proposal"),
+    "contract": ("#00796b", "tie through a contract"),
+}
 PRESUMED_DASH = (0, (4.0, 2.5))  # matplotlib's (offset, (on, off)) in points
 _LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.6}
 
@@ -51,8 +60,14 @@ def draw(
     size_by: Mapping[str, float] | None = None,
     size_label: str = "",
     max_labels: int = 40,
+    marked: Mapping[tuple[Any, Any], str] | None = None,
+    note: str = "",
 ) -> list[Path]:
-    """Draw `graph` to `<output>.png` and `<output>.svg`; return the two paths."""
+    """Draw `graph` to `<output>.png` and `<output>.svg`; return the two paths.
+
+    ``marked`` names the ties to show apart, each by a key of :data:`MARKED_TIES`
+    (the type of the body they go through); ``note`` is added to the subtitle (what
+    the picture leaves out)."""
     png_path, svg_path = _output_paths(Path(output))
     png_path.parent.mkdir(parents=True, exist_ok=True)
     nodes = sorted(graph.nodes, key=str)
@@ -60,11 +75,11 @@ def draw(
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_axis_off()
-    title, subtitle = _titles(graph, size_by, size_label)
+    title, subtitle = _titles(graph, size_by, size_label, note)
     title_text = figure.suptitle(title, x=0.01, ha="left", fontsize=15, fontweight="bold")
     axes.set_title(subtitle, loc="left", fontsize=11, color="#444444")
     if nodes:
-        _draw_network(figure, axes, graph, nodes, size_by, max_labels)
+        _draw_network(figure, axes, graph, nodes, size_by, max_labels, _marked(graph, marked))
     else:
         axes.text(
             0.5, 0.5, EMPTY_MESSAGE, ha="center", va="center", fontsize=16,
@@ -95,13 +110,26 @@ def _escape(text: str) -> str:
     return text.replace("$", r"\$")  # a pair of dollars would switch on mathtext
 
 
+def _marked(
+    graph: nx.Graph, marked: Mapping[tuple[Any, Any], str] | None
+) -> dict[frozenset[Any], str]:
+    """The marked ties of the graph, by their ends (either order)."""
+    return {
+        frozenset(edge): kind
+        for edge, kind in (marked or {}).items()
+        if kind in MARKED_TIES and graph.has_edge(*edge)
+    }
+
+
 def _titles(
-    graph: nx.Graph, size_by: Mapping[str, float] | None, size_label: str
+    graph: nx.Graph, size_by: Mapping[str, float] | None, size_label: str, note: str = ""
 ) -> tuple[str, str]:
     title = str(graph.graph.get("title") or "Partnership network")
     details = [str(graph.graph["filters"])] if graph.graph.get("filters") else []
     if size_by is not None:
         details.append(f"node size: {size_label or 'score'}")
+    if note:
+        details.append(note)
     subtitle = "\n".join(textwrap.wrap("; ".join(details), 120))
     return _escape(title), _escape(subtitle)
 
@@ -138,20 +166,11 @@ def _largest_area(figure: Figure, unit: float) -> float:
 
 
 def _type_colours(graph: nx.Graph, nodes: list[Any]) -> dict[str, Any]:
-    """A colour per type; the commonest types get the strongest colours."""
-    counts: dict[str, int] = {}
-    for node in nodes:
-        type_ = str(graph.nodes[node].get("type", ""))
-        counts[type_] = counts.get(type_, 0) + 1
-    types = sorted(counts, key=lambda type_: (-counts[type_], type_))
-    palette = list(_colours("tab10"))
-    if len(types) > len(palette):
-        palette += _colours("tab20")[1::2] + _colours("tab20b") + _colours("tab20c")
-    return {type_: palette[index % len(palette)] for index, type_ in enumerate(types)}
-
-
-def _colours(name: str) -> list[Any]:
-    return list(getattr(colormaps[name], "colors", []))
+    """The palette's fixed colour of each type in the picture."""
+    return {
+        str(graph.nodes[node].get("type", "")): colour_of(str(graph.nodes[node].get("type", "")))
+        for node in nodes
+    }
 
 
 def _edge_width(weight: Any) -> float:
@@ -171,22 +190,37 @@ def _draw_network(
     nodes: list[Any],
     size_by: Mapping[str, float] | None,
     max_labels: int,
+    marked: Mapping[frozenset[Any], str],
 ) -> None:
     positions, unit = layout(graph, nodes)
     largest = _largest_area(figure, unit)
     sizes = dict(zip(nodes, _sizes(graph, nodes, size_by, largest=largest), strict=True))
     colours = _type_colours(graph, nodes)
     edges = sorted_edges(graph)
+    plain = [e for e in edges if frozenset(e[:2]) not in marked]
     axes.add_collection(
         LineCollection(
-            [[positions[u], positions[v]] for u, v, _ in edges],
-            linewidths=[_edge_width(data.get("weight")) for _, _, data in edges],
-            linestyles=[_edge_style(data) for _, _, data in edges] or "solid",
+            [[positions[u], positions[v]] for u, v, _ in plain],
+            linewidths=[_edge_width(data.get("weight")) for _, _, data in plain],
+            linestyles=[_edge_style(data) for _, _, data in plain] or "solid",
             colors=EDGE_COLOUR,
             alpha=0.55,
             zorder=1,
         )
     )
+    for kind, (colour, _) in MARKED_TIES.items():
+        ties = [e for e in edges if marked.get(frozenset(e[:2])) == kind]
+        if ties:
+            axes.add_collection(
+                LineCollection(
+                    [[positions[u], positions[v]] for u, v, _ in ties],
+                    linewidths=[max(2.5, _edge_width(data.get("weight"))) for *_, data in ties],
+                    linestyles=[_edge_style(data) for *_, data in ties],
+                    colors=colour,
+                    alpha=0.9,
+                    zorder=1.5,
+                )
+            )
     groups: dict[tuple[bool, str], list[Any]] = {}
     for node in nodes:
         data = graph.nodes[node]
@@ -202,13 +236,21 @@ def _draw_network(
             linewidths=1.0,
             zorder=3 if is_body else 2,
         )
-    _draw_legend(axes, graph, groups, colours, presumed=any(_presumed(d) for *_, d in edges))
+    _draw_legend(
+        axes,
+        graph,
+        groups,
+        colours,
+        presumed=any(_presumed(d) for *_, d in edges),
+        marked=sorted(set(marked.values()), key=list(MARKED_TIES).index),
+    )
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     axes.set_xlim(min(xs) - 0.15, max(xs) + 0.15)
     axes.set_ylim(min(ys) - 0.15, max(ys) + 0.2)
     _settle_layout(figure)  # before measuring labels
-    _draw_labels(figure, axes, graph, nodes, positions, sizes, max_labels)
+    first = {node for ends in marked for node in ends}
+    _draw_labels(figure, axes, graph, nodes, positions, sizes, max_labels, first=first)
 
 
 def _presumed(data: Mapping[str, Any]) -> bool:
@@ -245,8 +287,11 @@ def _draw_labels(
     positions: Mapping[Any, Position],
     sizes: Mapping[Any, float],
     max_labels: int,
+    *,
+    first: set[Any] | frozenset[Any] = frozenset(),
 ) -> None:
-    """Label up to `max_labels` nodes, largest first, each where it covers no other label.
+    """Label up to `max_labels` nodes, those in `first` then the largest, each where it
+    covers no other label.
 
     When every node can have a label, a label may cover another node's marker if it
     must; otherwise nodes whose label would cover a marker go without, and the next
@@ -267,7 +312,7 @@ def _draw_labels(
     ]
     taken = [box for box in taken if box.width > 0 and box.height > 0]
     may_cover = len(nodes) <= max_labels
-    ranked = sorted(nodes, key=lambda node: (-sizes[node], str(node)))
+    ranked = sorted(nodes, key=lambda node: (node not in first, -sizes[node], str(node)))
     placed = 0
     for node in ranked[: 3 * max(0, max_labels)]:
         if placed >= max_labels:
@@ -334,6 +379,7 @@ def _draw_legend(
     colours: Mapping[str, Any],
     *,
     presumed: bool = False,
+    marked: list[str] | None = None,
 ) -> None:
     two_mode = any(is_body for is_body, _ in groups)
     handles: list[Line2D] = []
@@ -345,7 +391,7 @@ def _draw_legend(
                 for (body, type_), members in groups.items()
                 if body == is_body
             ),
-            key=lambda entry: (entry[0].casefold(), entry[1]),
+            key=lambda entry: (preference(entry[1]), entry[0].casefold(), entry[1]),
         )
         if two_mode and entries:
             headings.add(len(handles))
@@ -358,9 +404,13 @@ def _draw_legend(
                     label=_escape(f"{type_label} ({count})"),
                 )
             )  # fmt: skip
-    if presumed:
+    if presumed or marked:
         headings.add(len(handles))
         handles.append(Line2D([], [], linestyle="none", label="Links"))
+    for kind in marked or []:
+        colour, label = MARKED_TIES[kind]
+        handles.append(Line2D([], [], color=colour, linewidth=2.5, label=label))
+    if presumed:
         handles.append(Line2D([], [], color=EDGE_COLOUR, label="evidenced on the day"))
         handles.append(
             Line2D(

@@ -69,7 +69,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
         max(len(header), *(len(row[i]) for row in rows)) if rows else len(header)
         for i, header in enumerate(headers)
     ]
-    floors = [min(len(header), 12) for header in headers]
+    floors = [min(len(header), 8) for header in headers]
     budget = max(0, width - len(GAP) * (len(headers) - 1))
     widths = column_widths(natural, floors, budget)
 
