@@ -172,3 +172,14 @@ def test_area_page_shows_the_quotes_the_matrix_and_the_downloads(client: TestCli
     assert text.count('<q class="quote">') >= 10
     assert 'href="/api/areas/QHG/ties.csv"' in text and 'href="/api/areas/QHG/members.csv"' in text
     assert "succession into RC9, 2020-04-01" in text
+
+
+def test_pairs_say_who_works_with_whom_beyond_sharing_the_area(blmk: dict[str, Any]) -> None:
+    found = {
+        (p["organisation"]["code"], p["with"]["code"]): [b["name"] for b in p["bodies"]]
+        for p in blmk["pairs"]
+    }
+    merger = found[("RC1", "RC9")]
+    assert any("Proposed merger" in name for name in merger)
+    assert all(len(bodies) >= 2 for bodies in found.values()), "more than the area itself"
+    assert "BLMK" in blmk["aliases"]

@@ -33,7 +33,7 @@ AreaId = Annotated[
 def _view(graph: PublishedGraph, id: str) -> dict[str, Any]:
     iri = resolve_org(graph, id, "id")
     try:
-        return area_view(graph.network, graph.service.store, graph.settings.queries_dir, iri)
+        view = area_view(graph.network, graph.service.store, graph.settings.queries_dir, iri)
     except NotAnArea:
         listed = areas(graph.network)
         raise ApiError(
@@ -47,6 +47,8 @@ def _view(graph: PublishedGraph, id: str) -> dict[str, Any]:
             ]
             + ["every area: /areas"],
         ) from None
+    view["aliases"] = sorted(set(graph.index.names_of(iri)) - {view["name"], view["code"]})
+    return view
 
 
 def _csv(table: list[list[str]], name: str) -> Response:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,34 @@ def area_ties(data: NetworkData, area: Scope) -> list[Tie]:
     )
 
 
+def pairs(data: NetworkData, area: Scope, ties: list[Tie]) -> list[dict[str, Any]]:
+    """Who works with whom, pair by pair: each two of the area's organisations that take
+    part in a body other than the area itself by the documents' word, with every body
+    both take part in (the area itself last), most first."""
+    together: dict[str, set[str]] = defaultdict(set)
+    for tie in ties:
+        if tie.basis != "reference" and tie.org in area.members:
+            together[tie.body].add(tie.org)
+    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for body, orgs in together.items():
+        for pair in combinations(sorted(orgs, key=lambda o: _label(data, o)), 2):
+            shared[pair].add(body)
+    rows = []
+    for (one, other), bodies in shared.items():
+        if bodies <= {area.iri}:
+            continue
+        ordered = sorted(bodies, key=lambda b: (b == area.iri, _label(data, b)))
+        rows.append(
+            {
+                "organisation": _node(data, one),
+                "with": _node(data, other),
+                "bodies": [{**_node(data, b), "isArea": b == area.iri} for b in ordered],
+            }
+        )
+    rows.sort(key=lambda r: (-len(r["bodies"]), r["organisation"]["name"], r["with"]["name"]))
+    return rows
+
+
 def href(iri: str) -> str | None:
     """Our page for a node: an organisation's, else its linked-data page."""
     if iri.startswith(BASE + "id/org/"):
@@ -342,6 +371,7 @@ def area_view(data: NetworkData, store: GraphStore, queries_dir: Path, iri: str)
         "organisations": organisations,
         "groups": sorted((_node(data, g) for g in area.groups), key=lambda n: n["name"]),
         "ties": [_tie_row(data, t, evidence.get(t.statement, [])) for t in ties],
+        "pairs": pairs(data, area, ties),
         "matrix": matrix(data, area.members, events, evidence, [o["iri"] for o in organisations]),
         "work": work,
         "changes": events,
