@@ -329,7 +329,8 @@ def cmd_draw(s: Session) -> None:
         lone = [node for node in graph if graph.degree(node) == 0]
         if lone:
             graph = graph.subgraph([node for node in graph if node not in set(lone)]).copy()
-            notes.append(f"{len(lone)} organisations with no link left out (--isolated to show)")
+            some = f"{len(lone)} organisation{'s' if len(lone) != 1 else ''}"
+            notes.append(f"{some} with no link left out (--isolated to show)")
     sizes = None
     if s.args.size_by and graph.number_of_nodes():
         result = analysis.centrality(graph, by=s.args.size_by)

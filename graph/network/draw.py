@@ -36,7 +36,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from nhskg.graph.network.layout import SPREAD, Position, layout, sorted_edges
-from nhskg.graph.network.palette import colour_of, preference
+from nhskg.graph.network.palette import COLOURS, colour_of, preference
 
 EMPTY_MESSAGE = "no organisations match these filters"
 PNG_DPI = 150
@@ -385,14 +385,7 @@ def _draw_legend(
     handles: list[Line2D] = []
     headings: set[int] = set()
     for section, is_body in (("Organisations", False), ("Bodies", True)):
-        entries = sorted(
-            (
-                (_type_label(graph, members), type_, len(members))
-                for (body, type_), members in groups.items()
-                if body == is_body
-            ),
-            key=lambda entry: (preference(entry[1]), entry[0].casefold(), entry[1]),
-        )
+        entries = _legend_entries(graph, groups, is_body)
         if two_mode and entries:
             headings.add(len(handles))
             handles.append(Line2D([], [], linestyle="none", label=section))
@@ -400,7 +393,7 @@ def _draw_legend(
             handles.append(
                 Line2D(
                     [], [], linestyle="none", marker="s" if is_body else "o", markersize=10,
-                    markerfacecolor=colours[type_], markeredgecolor="white",
+                    markerfacecolor=colour_of(type_), markeredgecolor="white",
                     label=_escape(f"{type_label} ({count})"),
                 )
             )  # fmt: skip
@@ -431,6 +424,30 @@ def _draw_legend(
     for index, text in enumerate(legend.get_texts()):
         if index in headings:
             text.set_fontweight("bold")
+
+
+def _legend_entries(
+    graph: nx.Graph, groups: Mapping[tuple[bool, str], list[Any]], is_body: bool
+) -> list[tuple[str, str, int]]:
+    """(label, type, count) of the organisations' or the bodies' legend, in the
+    palette's order; the types the palette has no colour for, all drawn in its grey,
+    are one entry that names them: "other: engagement event, funding item (3)"."""
+    entries = []
+    others: list[tuple[str, int]] = []
+    for (body, type_), members in groups.items():
+        if body != is_body:
+            continue
+        label = _type_label(graph, members)
+        if type_ in COLOURS:
+            entries.append((label, type_, len(members)))
+        else:
+            others.append((label, len(members)))
+    entries.sort(key=lambda entry: (preference(entry[1]), entry[0].casefold(), entry[1]))
+    if others:
+        named = sorted({label for label, _ in others if label != "other"}, key=str.casefold)
+        label = "other" + (": " + ", ".join(named) if named else "")
+        entries.append((label, "", sum(count for _, count in others)))
+    return entries
 
 
 def _type_label(graph: nx.Graph, members: list[Any]) -> str:
