@@ -404,6 +404,9 @@ def document_page(request: Request, graph: Graph, identifier: str) -> HTMLRespon
     for q in passages:
         for s in q["statements"]:
             s["href"] = local_href(s["iri"])
+            # a statement of a kind the ontology does not label (a membership) is named
+            # by the kind its IRI is minted under
+            s["kind"] = s["kind"] or s["iri"].split("/id/", 1)[-1].split("/", 1)[0]
             s["organisations"] = organisations.get(s["iri"], [])
     return render(
         request,
