@@ -219,7 +219,7 @@ def organisation_page(
     types = organisation_types(graph)
     for p in partners:
         p["relation"] = _one_relation(str(p.get("relation", "")))
-        p["statementList"] = str(p.get("statements", "")).split()
+        p["statementList"] = [s for s in str(p.get("statements", "")).split(", ") if s]
     evidence = page_evidence(
         graph,
         [
