@@ -38,6 +38,7 @@ from nhskg.api.routers import (
     partnerships,
     queries,
     query_pages,
+    search,
     sparql,
 )
 from nhskg.api.security_headers import ScopedCORSMiddleware, SecurityHeadersMiddleware
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         areas,
         linked_data,
         query_pages,
+        search,
         pages,
     ):
         app.include_router(module.router)

@@ -105,19 +105,21 @@ def _day(text: str | None, name: str) -> date | None:
         ) from None
 
 
-def browse_url(chosen: dict[str, Any], **changes: Any) -> str:
-    """/organisations with the chosen filters, changed by ``changes`` (None drops one)."""
+def browse_url(chosen: dict[str, Any], *, path: str = "/organisations", **changes: Any) -> str:
+    """``path`` with the chosen filters, changed by ``changes`` (None drops one)."""
     params = {**chosen, **changes}
     kept = {k: v for k, v in params.items() if v not in (None, "", 0)}
-    return "/organisations" + ("?" + urlencode(kept) if kept else "")
+    return path + ("?" + urlencode(kept) if kept else "")
 
 
-def pager(total: int, limit: int, offset: int, chosen: dict[str, Any]) -> dict[str, Any]:
-    """Links to the first, previous, next and last pages and to nearby page numbers."""
+def pager(
+    total: int, limit: int, offset: int, chosen: dict[str, Any], *, path: str = "/organisations"
+) -> dict[str, Any]:
+    """Links to the previous and next pages and to the first, last and nearby pages."""
     pages = max(1, -(-total // limit))
     current = min(offset // limit, pages - 1)
     near = sorted({0, pages - 1, *range(max(0, current - 2), min(pages, current + 3))})
-    link = lambda n: browse_url(chosen, offset=n * limit)  # noqa: E731
+    link = lambda n: browse_url(chosen, path=path, offset=n * limit)  # noqa: E731
     numbers: list[dict[str, Any]] = []
     for before, n in zip([None, *near], near, strict=False):
         if before is not None and n - before > 1:
