@@ -35,3 +35,13 @@ def test_width_comes_from_the_option_then_columns_then_120(
     assert terminal_width() == 91
     monkeypatch.delenv("COLUMNS")
     assert terminal_width() == 120  # pytest's captured output is not a terminal
+
+
+def test_one_long_cell_does_not_take_the_room_of_a_column_of_short_ones() -> None:
+    rows = [["RC9", "Luton and Dunstable University Hospital"] for _ in range(9)]
+    rows.append(["group/blmk-16-partners-and-more", "the 16 BLMK partners"])
+    lines = text_table(["code", "name"], rows, 46)
+    assert all(len(line) <= 46 for line in lines)
+    assert lines[2].startswith("RC9 ")
+    assert lines[2].endswith("Luton and Dunstable University Hospital")  # whole
+    assert lines[-1].split()[0].endswith("…")  # the one long code is cut

@@ -62,16 +62,29 @@ def column_widths(natural: Sequence[int], floors: Sequence[int], budget: int) ->
     return widths
 
 
+def _typical(lengths: Sequence[int]) -> int:
+    """The length nine cells in ten are no longer than."""
+    ordered = sorted(lengths)
+    return ordered[(len(ordered) - 1) * 9 // 10] if ordered else 0
+
+
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[str]:
     """The header, a rule and the rows, each line at most ``width`` characters when
-    the headings allow it (cells are single-line text)."""
+    the headings allow it (cells are single-line text). When the table is too wide,
+    the typical cells (nine in ten of a column) are fitted first and what is left
+    goes towards the longest, so one long code or name does not take the space of
+    the others."""
     natural = [
         max(len(header), *(len(row[i]) for row in rows)) if rows else len(header)
         for i, header in enumerate(headers)
     ]
     floors = [min(len(header), 8) for header in headers]
     budget = max(0, width - len(GAP) * (len(headers) - 1))
-    widths = column_widths(natural, floors, budget)
+    typical = [
+        max(floor, _typical([len(row[i]) for row in rows])) for i, floor in enumerate(floors)
+    ]
+    # typical cells first, then what is left towards the longest
+    widths = column_widths(natural, column_widths(typical, floors, budget), budget)
 
     def line(cells: Sequence[str]) -> str:
         return GAP.join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
