@@ -183,3 +183,10 @@ def test_pairs_say_who_works_with_whom_beyond_sharing_the_area(blmk: dict[str, A
     assert any("Proposed merger" in name for name in merger)
     assert all(len(bodies) >= 2 for bodies in found.values()), "more than the area itself"
     assert "BLMK" in blmk["aliases"]
+
+
+def test_bodies_without_a_label_are_named_by_what_they_are_about(blmk: dict[str, Any]) -> None:
+    bodies = {t["body"] for t in blmk["ties"]}
+    assert "joint working" not in bodies and "submission" not in bodies
+    assert any(b.startswith("joint working: to develop a shared vision") for b in bodies)
+    assert any(b.startswith("submission: CCG out of hospital care strategies") for b in bodies)

@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from nhskg.graph.namespaces import BASE
 from nhskg.graph.network.area_matrix import matrix
+from nhskg.graph.network.area_names import better_names, details, rename
 from nhskg.graph.network.fetch import NetworkData, Tie, short_id
 from nhskg.graph.network.views import organisation_type
 from nhskg.graph.query.named_queries import bind_statements, inject_values, load_query_file
@@ -225,6 +226,7 @@ def _node(data: NetworkData, iri: str) -> dict[str, Any]:
     return {
         "code": data.nodes[iri].code if iri in data.nodes else short_id(iri),
         "name": _label(data, iri),
+        "iri": iri,
         "type": type_label,
         "href": href(iri),
     }
@@ -240,6 +242,7 @@ def _tie_row(data: NetworkData, tie: Tie, evidence: list[dict[str, Any]]) -> dic
         "body": body["name"],
         "bodyCode": body["code"],
         "bodyHref": body["href"],
+        "bodyIri": tie.body,
         "basis": tie.basis,
         "from": tie.start.isoformat(),
         "until": tie.end.isoformat() if tie.end else "",
@@ -292,10 +295,10 @@ def _work(
             role = {**_node(data, tie.org), "role": tie.relationship, "inArea": tie.org in who}
             if role not in bodies[tie.body]["roles"]:
                 bodies[tie.body]["roles"].append(role)
-    details = _details(store, queries_dir, list(bodies))
+    found = details(store, queries_dir, list(bodies))
     rows = []
     for iri, row in bodies.items():
-        label, description, kind_label = details.get(iri, ("", "", ""))
+        label, description, kind_label, _object = found.get(iri, ("", "", "", ""))
         rows.append(
             {
                 **row,
@@ -308,19 +311,6 @@ def _work(
         )
     rows.sort(key=lambda r: (KIND_ORDER.index(r["kind"]), r["from"], r["label"]))
     return rows
-
-
-def _details(store: GraphStore, queries_dir: Path, iris: list[str]) -> dict[str, tuple[str, ...]]:
-    if not iris:
-        return {}
-    text = load_query_file(queries_dir / "internal" / "area-details.rq").text
-    result = store.query(bind_statements(text, iris))
-    assert isinstance(result, SelectResult)
-    return {
-        row[0].value: tuple(t.value if t is not None else "" for t in row[1:])
-        for row in result.rows
-        if row[0] is not None
-    }
 
 
 def changes(store: GraphStore, queries_dir: Path, orgs: list[str]) -> list[dict[str, Any]]:
@@ -363,7 +353,7 @@ def area_view(data: NetworkData, store: GraphStore, queries_dir: Path, iri: str)
     organisations = sorted(
         ({**_node(data, o), "iri": o} for o in area.members), key=lambda n: n["name"]
     )
-    return {
+    view = {
         "code": short_id(iri),
         "name": _label(data, iri),
         "iri": iri,
@@ -376,3 +366,6 @@ def area_view(data: NetworkData, store: GraphStore, queries_dir: Path, iri: str)
         "work": work,
         "changes": events,
     }
+    bodies = [t.body for t in ties] + [w["statement"] for w in work]
+    rename(view, better_names(data, store, queries_dir, bodies))
+    return view
