@@ -86,3 +86,24 @@ def test_positions_are_the_same_on_every_request(client: TestClient) -> None:
     again = client.get("/api/network", params=params).json()["nodes"]
     assert [(n["id"], n["x"], n["y"]) for n in first] == [(n["id"], n["x"], n["y"]) for n in again]
     assert len({(n["x"], n["y"]) for n in first}) == len(first)
+
+
+def test_a_partnerships_view_brings_in_its_members_mergers_and_contracts_when_asked(
+    client: TestClient,
+) -> None:
+    params = {"partnership": "QHG", "evidence": "false", "groups": "false"}
+    plain = client.get("/api/network", params=params).json()
+    wider = client.get("/api/network", params={**params, "changes": "true", "contracts": "true"})
+    links = {(link["source"], link["target"]): link for link in wider.json()["links"]}
+    assert not any("predecessor" in link["relationship"] for link in plain["links"])
+    # Bedford Hospital's succession into the L&D (2020) and the BLMK CCGs' merger (2021)
+    assert "predecessor" in links[("RC1", "RC9")]["relationship"]
+    assert "predecessor" in links[("04F", "06F")]["relationship"]
+    assert "provider" in links[("06F", "RWK")]["relationship"], "ELFT's contract"
+    merger = client.get(
+        "/api/network/link", params={**params, "changes": "true", "source": "RC1", "target": "RC9"}
+    ).json()
+    change = next(b for b in merger["shared"] if b["id"].startswith("change/"))
+    assert change["href"] == "/id/" + change["id"]
+    assert {t["relationship"] for t in change["ties"]} == {"predecessor", "successor"}
+    assert any(p["kind"] == "dataset" for t in change["ties"] for p in t["evidence"])

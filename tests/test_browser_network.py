@@ -175,6 +175,24 @@ def test_stated_groups_and_lone_organisations_are_hidden_until_ticked(
     assert page.get_by_label("Show organisations with no link").is_checked()
 
 
+def test_mergers_and_members_contracts_are_drawn_when_ticked(page: Page, base: str) -> None:
+    page.goto(base + "/network?partnership=QHG")
+    wait_for_network(page)
+    assert "RWK" not in drawn(page) and "M1J4Y" not in drawn(page)
+    page.get_by_label("Mergers and successions").check()
+    page.wait_for_url("**changes=true**")
+    wait_for_network(page)
+    assert "M1J4Y" in drawn(page), "the BLMK CCGs' 2021 merger brings in the merged CCG"
+    page.get_by_label("members’ contracts").check()
+    page.wait_for_url("**contracts=true**")
+    wait_for_network(page)
+    assert "RWK" in drawn(page), "ELFT, by its contract with Bedfordshire CCG"
+    tap(page, "e|06F|RWK")
+    details = page.locator("#network-details")
+    assert "Community Health Services" in details.inner_text()
+    assert details.locator('a[href*="#q-"]').count() >= 1
+
+
 def test_a_path_with_no_connection_in_the_view_says_so_and_offers_to_widen_it(
     page: Page, base: str
 ) -> None:

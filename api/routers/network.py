@@ -54,8 +54,12 @@ def _filters(
     stated_only: bool = False,
     footprints: bool = False,
     evidenced_only: bool = False,
+    changes: bool = False,
+    contracts: bool = False,
 ) -> NetworkFilters:
     return NetworkFilters(
+        changes=changes,
+        contracts=contracts,
         as_of=as_of,
         evidenced_only=evidenced_only,
         types=frozenset(t for t in type or () if t),
@@ -87,6 +91,8 @@ def _view(
     groups: bool = True,
     isolates: bool = True,
     positions: bool = False,
+    changes: bool = False,
+    contracts: bool = False,
 ) -> nx.Graph:
     """The view asked for; its ``hidden`` graph attribute counts the stated groups and
     the organisations with no link that were left out."""
@@ -98,6 +104,8 @@ def _view(
         stated_only=stated_only,
         footprints=footprints,
         evidenced_only=evidenced_only,
+        changes=changes,
+        contracts=contracts,
     )
     two, hidden_groups = _two(graph, filters, groups=groups)
     chosen = two if view == "two-mode" else one_mode(two)
@@ -160,6 +168,19 @@ EvidencedOnly = Annotated[
 ]
 
 
+Changes = Annotated[
+    bool,
+    Query(
+        description="the reference data's mergers, successions and transfers as ties "
+        "(each organisation a predecessor or successor of the change)"
+    ),
+]
+Contracts = Annotated[
+    bool,
+    Query(description="in a partnership's view, the contracts its members are party to"),
+]
+
+
 def _params(
     as_of: AsOf = None,
     type: TypeKey = None,
@@ -192,8 +213,12 @@ def _params(
     positions: Annotated[
         bool, Query(description="give each node x and y: the seeded layout, the same every time")
     ] = False,
+    changes: Changes = False,
+    contracts: Contracts = False,
 ) -> dict[str, Any]:
     return {
+        "changes": changes,
+        "contracts": contracts,
         "groups": groups,
         "isolates": isolates,
         "positions": positions,
@@ -252,14 +277,14 @@ def network_link(
         stated_only=params["stated_only"],
         footprints=params["footprints"],
         evidenced_only=params["evidenced_only"],
+        changes=params["changes"],
+        contracts=params["contracts"],
     )
     two, _ = _two(graph, filters, groups=params["groups"])
-    ends = [
-        short_id(resolve_org(graph, end, name))
-        for end, name in ((source, "source"), (target, "target"))
-    ]
+    a = short_id(resolve_org(graph, source, "source"))
+    b = short_id(resolve_org(graph, target, "target"))
     store, queries = graph.service.store, graph.settings.queries_dir
-    answer = link_ties(two, *ends, lambda statements: evidence_of(store, queries, statements))
+    answer = link_ties(two, a, b, lambda statements: evidence_of(store, queries, statements))
     answer["filters"] = two.graph.get("filters", "")
     return answer
 
@@ -327,6 +352,8 @@ def paths(
         Query(max_length=TEXT_MAX, description="only ties within this partnership"),
     ] = None,
     groups: Annotated[bool, Query(description="false: no path through a stated group")] = True,
+    changes: Changes = False,
+    contracts: Contracts = False,
 ) -> dict[str, Any]:
     """Every hop with its relationship, the body it goes through and the evidence (document
     and quote), marked ``presumed`` where it holds on the day only by presumption. In the
@@ -335,7 +362,13 @@ def paths(
     ``searched`` say what was searched: the network, the day and filters, its size and the
     component each end is in."""
     filters = _filters(
-        graph, as_of=as_of, type=type, partnership=partnership, evidenced_only=evidenced_only
+        graph,
+        as_of=as_of,
+        type=type,
+        partnership=partnership,
+        evidenced_only=evidenced_only,
+        changes=changes,
+        contracts=contracts,
     )
     two, _ = _two(graph, filters, groups=groups)
     source = short_id(resolve_org(graph, from_, "from"))

@@ -5,7 +5,9 @@
  * Every choice is in the address and read back from it, so a view can be shared and
  * reloaded: partnership, focus and hops (one organisation and those within so many
  * links), type, as_of, evidenced_only, groups and isolates (show stated groups and
- * organisations with no link, both left out unless ticked), and from/to (a path).
+ * organisations with no link, both left out unless ticked), changes (the reference
+ * data's mergers and successions as ties), contracts (in a partnership's view, its
+ * members' contracts) and from/to (a path).
  * A change of a list, a box or the day redraws at once (a typed name on "Show"), and
  * history.replaceState keeps the address in step.
  *
@@ -55,6 +57,8 @@
     evidenced_only: { id: "network-evidenced-only", tick: true },
     groups: { id: "network-groups", tick: true },
     isolates: { id: "network-isolates", tick: true },
+    changes: { id: "network-changes", tick: true },
+    contracts: { id: "network-contracts", tick: true },
   };
   var HIGHLIGHT = "#c05600";
   // Labels keep one size on screen whatever the zoom, and an organisation is labelled
@@ -190,6 +194,8 @@
     var type = control("type");
     if (params.get("type") && type) parts.push(type.options[type.selectedIndex].text);
     if (params.get("evidenced_only")) parts.push("evidenced on the day only");
+    if (params.get("changes")) parts.push("with mergers and successions");
+    if (params.get("contracts") && params.get("partnership")) parts.push("with its members' contracts");
     return " (" + parts.join(", ") + ")";
   }
 
@@ -779,6 +785,7 @@
     { key: "type", text: "all types", when: function (v) { return v; } },
     { key: "partnership", text: "the whole network", when: function (v) { return v; } },
     { key: "groups", text: "through stated groups too", lift: "true", when: function (v) { return !v; } },
+    { key: "changes", text: "through mergers and successions too", lift: "true", when: function (v) { return !v; } },
   ];
 
   function noConnection(message) {

@@ -31,6 +31,10 @@ from nhskg.graph.query.store import GraphStore
 ID_BASE = BASE + "id/"
 
 
+# An organisation's part in a merger, succession or transfer of the reference data
+CHANGE_RELATIONSHIPS = frozenset({"predecessor", "successor"})
+
+
 def short_id(iri: str) -> str:
     """A readable node id: RC1 for .../id/org/RC1, contract/... for a contract node."""
     tail = iri.removeprefix(ID_BASE)
@@ -128,6 +132,9 @@ class NetworkData:
     evidence: Evidence = field(default_factory=lambda: Evidence.known({}))
     names: dict[str, list[Period]] = field(default_factory=dict)  # key and label: the name
     titles: dict[str, str] = field(default_factory=dict)  # source identifier -> title
+    # the reference data's mergers, successions and transfers, apart from ``ties``: a view
+    # takes them only when asked (NetworkFilters.changes)
+    changes: list[Tie] = field(default_factory=list)
     _footprints: dict[str, list[Tie]] | None = field(default=None, init=False, repr=False)
 
     def footprints(self, iri: str, relationship: str = "in footprint") -> list[Tie]:
@@ -280,7 +287,9 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
     """Everything the network views need, in nine queries of the published graph; the
     evidence is read when a view asks for it."""
     presumed = _presumptions(store, queries_dir)
-    ties = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
+    every = [_tie(r, presumed) for r in internal_rows(store, queries_dir, "network-ties")]
+    ties = [t for t in every if t.relationship not in CHANGE_RELATIONSHIPS]
+    changes = [t for t in every if t.relationship in CHANGE_RELATIONSHIPS]
     nodes = _nodes(store, queries_dir)
     types: dict[str, list[Period]] = defaultdict(list)
     for r in internal_rows(store, queries_dir, "network-types"):
@@ -331,6 +340,7 @@ def load_network_data(store: GraphStore, queries_dir: Path) -> NetworkData:
         Evidence(store, queries_dir),
         dict(names),
         titles,
+        changes,
     )
 
 

@@ -28,11 +28,19 @@ from typing import Any
 import networkx as nx
 
 from nhskg.graph.network.evidence import SUMMARY_COLUMNS, summary
-from nhskg.graph.network.fetch import NetworkData, Period, Tie, name_on, short_id
+from nhskg.graph.network.fetch import (
+    CHANGE_RELATIONSHIPS,
+    NetworkData,
+    Period,
+    Tie,
+    name_on,
+    short_id,
+)
 from nhskg.graph.network.palette import preference
 from nhskg.graph.network.regions import region_of
 
 FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
+CONTRACT = "contract"  # the class key of a contract, a body its parties are tied by
 BASIS_ORDER = ("stated", "resolved", "reference")
 ONE_DAY = timedelta(days=1)
 
@@ -51,6 +59,8 @@ class NetworkFilters:
     footprints: bool = False
     groups: bool = True
     evidenced_only: bool = False
+    changes: bool = False  # mergers, successions and transfers as ties
+    contracts: bool = False  # in a partnership's view, its members' contracts too
 
     def __post_init__(self) -> None:
         if self.as_of and (self.start or self.end):
@@ -68,6 +78,8 @@ class NetworkFilters:
         return bool(self.as_of or self.start or self.end)
 
     def keeps(self, tie: Tie) -> bool:
+        if tie.relationship in CHANGE_RELATIONSHIPS:
+            return self.changes and self.held(tie)
         if tie.relationship in FOOTPRINT_RELATIONSHIPS or tie.basis == "reference":
             if not self.footprints:
                 return False
@@ -110,6 +122,10 @@ class NetworkFilters:
             )
         parts.append("stated only" if self.stated_only else "stated and resolved")
         parts.append("with reference footprints" if self.footprints else "no footprints")
+        if self.changes:
+            parts.append("with mergers and successions")
+        if self.contracts and self.partnership:
+            parts.append("with its members' contracts")
         if not self.groups:
             parts.append("no stated groups")
         if self.types:
@@ -222,6 +238,35 @@ def without_groups(two: nx.Graph, data: NetworkData) -> int:
     return len({two_id.removeprefix("body:") for two_id in groups})
 
 
+def _dealings_of_members(data: NetworkData, filters: NetworkFilters, kept: list[Tie]) -> list[Tie]:
+    """In a partnership's view, the mergers and successions (``changes``) and contracts
+    (``contracts``) its members took part in, with every party to each: the bodies a
+    partnership's documents do not name as its own, but which tie its members."""
+    if not (filters.changes or filters.contracts):
+        return []
+    members = {tie.org for tie in kept}
+
+    def wanted(tie: Tie) -> bool:
+        if tie.relationship in CHANGE_RELATIONSHIPS:
+            return filters.changes
+        info = data.nodes.get(tie.body)
+        return filters.contracts and info is not None and info.class_key == CONTRACT
+
+    every = data.ties + data.changes
+    bodies = {tie.body for tie in every if tie.org in members and wanted(tie)}
+    already = {id(tie) for tie in kept}
+    return [
+        tie
+        for tie in every
+        if tie.body in bodies
+        and id(tie) not in already
+        and wanted(tie)
+        and filters.keeps(tie)
+        and (filters.groups or not _is_group(data, tie.org))
+        and (not filters.types or _types_match(data, tie.org, filters))
+    ]
+
+
 def body_id(iri: str) -> str:
     return "body:" + short_id(iri)
 
@@ -240,12 +285,14 @@ def two_mode(data: NetworkData, filters: NetworkFilters, *, evidence: bool = Tru
     graph.graph["filters"] = filters.describe(labels)
     kept = [
         tie
-        for tie in data.ties
+        for tie in (data.ties + data.changes if filters.changes else data.ties)
         if filters.keeps(tie)
         and (not filters.partnership or _in_partnership(data, tie, filters.partnership))
         and (filters.groups or not _is_group(data, tie.org))
         and (not filters.types or _types_match(data, tie.org, filters))
     ]
+    if filters.partnership:
+        kept += _dealings_of_members(data, filters, kept)
     # Names, types and regions as on the view's day; with no day, as on the latest day
     # the kept evidence speaks of (a CCG is shown as a CCG, not the later sub-ICB location).
     latest: dict[str, date] = {}
