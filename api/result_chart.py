@@ -1,4 +1,5 @@
-"""A timeline for query results that have dates: how many rows fall in each year.
+"""Charts for query results: a timeline for results that have dates (how many rows
+fall in each year), and bars for results of labels with one count a row.
 
 The first column whose values are dates (``xsd:date``, ``xsd:dateTime``,
 ``xsd:gYear``, ``xsd:gYearMonth``) or four-digit years (a ``year`` column of integers)
@@ -13,9 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
-from nhskg.graph.namespaces import XSD
+from nhskg.graph.namespaces import XSD, compact
+from nhskg.graph.query.results import display
 from nhskg.graph.query.store import Term
 
 DATED = {XSD.date.value, XSD.dateTime.value, XSD.gYear.value, XSD.gYearMonth.value}
@@ -92,4 +94,64 @@ def timeline(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str,
         "baseline": CHART_HEIGHT - MARGIN,
         "dated": sum(counts.values()),
         "undated": len(rows) - sum(counts.values()),
+    }
+
+
+COUNTS = {XSD.integer.value, XSD.int.value, XSD.long.value, XSD.decimal.value}
+MAX_BARS = 40  # more rows than this make no readable bar chart: none is drawn
+ROW_HEIGHT = 22
+LABEL_WIDTH = 300
+BAR_SPACE = 420
+LABEL_CHARS = 42
+
+
+def number_of(term: Any) -> float | None:
+    if isinstance(term, Literal) and term.datatype.value in COUNTS:
+        try:
+            return float(term.value)
+        except ValueError:
+            return None
+    return None
+
+
+def bar_chart(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Any] | None:
+    """Horizontal bars for an answer of labels and one count a row (such as
+    organisations per type): at most three columns, one of them numbers, which size
+    the bars, the first of the others naming them. None for other answers (a table of
+    many columns is not a count), or more than MAX_BARS rows."""
+    if not rows or len(rows) > MAX_BARS or len(columns) > 3:
+        return None
+    numeric = [i for i in range(len(columns)) if all(number_of(r[i]) is not None for r in rows)]
+    texts = [i for i in range(len(columns)) if i not in numeric]
+    if len(numeric) != 1 or not texts:
+        return None
+    value_at, label_at = numeric[0], texts[0]
+    values = [number_of(r[value_at]) or 0.0 for r in rows]
+    most = max(values)
+    if most <= 0:
+        return None
+    bars = []
+    for n, (row, value) in enumerate(zip(rows, values, strict=True)):
+        term = row[label_at]
+        label = compact(term.value) if isinstance(term, NamedNode) else display(term)
+        width = round(BAR_SPACE * value / most)
+        bars.append(
+            {
+                "label": label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
+                "full": label,
+                "value": f"{value:g}",
+                "y": n * ROW_HEIGHT,
+                "text_y": n * ROW_HEIGHT + ROW_HEIGHT - 7,
+                "width": width,
+                "value_x": LABEL_WIDTH + width + 6,
+            }
+        )
+    return {
+        "label_column": columns[label_at],
+        "value_column": columns[value_at],
+        "bars": bars,
+        "label_width": LABEL_WIDTH,
+        "bar_height": ROW_HEIGHT - 6,
+        "width": LABEL_WIDTH + BAR_SPACE + 60,
+        "height": len(bars) * ROW_HEIGHT,
     }

@@ -15,7 +15,7 @@ from pyoxigraph import Literal
 
 from nhskg.api.app import create_app
 from nhskg.api.query_forms import grouped
-from nhskg.api.result_chart import timeline
+from nhskg.api.result_chart import bar_chart, timeline
 from nhskg.graph.namespaces import XSD
 from nhskg.graph.query.named_queries import (
     GROUPS,
@@ -135,3 +135,14 @@ def test_answer_shows_our_iris_as_short_links(client: TestClient) -> None:
 def test_answer_links_to_its_own_address_to_share(client: TestClient) -> None:
     page = client.get("/query/history", params={"code": "RC9"}, headers=HTML).text
     assert '<a class="share" href="/query/history?code=RC9">Link to this answer</a>' in page
+
+
+def test_counts_by_label_draw_bars_and_other_numbers_do_not() -> None:
+    def n(value: int) -> Literal:
+        return Literal(str(value), datatype=XSD.integer)
+
+    chart = bar_chart(["type", "n"], [[Literal("CCG"), n(191)], [Literal("NHS trust"), n(95)]])
+    assert chart is not None and [b["label"] for b in chart["bars"]] == ["CCG", "NHS trust"]
+    assert chart["bars"][0]["width"] > chart["bars"][1]["width"] > 0
+    offsets = [[Literal("q"), n(10), n(40)], [Literal("r"), n(90), n(120)]]
+    assert bar_chart(["exact", "start", "end"], offsets) is None

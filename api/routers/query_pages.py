@@ -4,8 +4,8 @@ and answer (/query/NAME), and the SPARQL editor with its examples and answer
 
 Every page is a GET whose address holds all it was asked (shareable); an answer is
 shown under the form or editor that asked it, filled in and editable; results are a
-table (cards on a phone) with a timeline when they have dates
-(:mod:`nhskg.api.result_chart`). The editor is CodeMirror 5 with its SPARQL mode, from
+table (cards on a phone) with a timeline when they have dates, or bars when they are
+counts (:mod:`nhskg.api.result_chart`). The editor is CodeMirror 5 with its SPARQL mode, from
 npm, served under /vendor/codemirror (:mod:`nhskg.api.static_files`); without it the
 editor is a plain text box that works the same.
 """
@@ -27,7 +27,7 @@ from nhskg.api.client_limits import limited
 from nhskg.api.deps import published
 from nhskg.api.errors import ApiError
 from nhskg.api.query_forms import choices, form_of, grouped
-from nhskg.api.result_chart import timeline
+from nhskg.api.result_chart import bar_chart, timeline
 from nhskg.api.routers.pages import render, term_cell
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import codemirror_available
@@ -185,6 +185,7 @@ def _result_page(request: Request, answer: Answer, context: dict[str, Any]) -> H
         columns=columns,
         rows=[[cell(t) for t in row] for row in terms],
         chart=timeline(columns, terms),
+        bars=bar_chart(columns, terms),
         truncated=answer.truncated,
         **context,
     )
@@ -223,6 +224,7 @@ def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
         columns=result.variables,
         rows=[[cell(t) for t in row] for row in result.rows],
         chart=timeline(result.variables, result.rows),
+        bars=bar_chart(result.variables, result.rows),
         truncated=result.truncated,
         downloads=[
             ("CSV", f"/api/queries/{name}.csv?{query_string}"),

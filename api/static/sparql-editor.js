@@ -15,7 +15,7 @@
     lineNumbers: true,
     matchBrackets: true,
     indentUnit: 2,
-    lineWrapping: true,
+    lineWrapping: false,
     viewportMargin: Infinity,
     screenReaderLabel: "SPARQL query",
     extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run, Tab: false, "Shift-Tab": false }
