@@ -903,10 +903,15 @@
               "ul",
               { class: "evidence" },
               quotes.slice(0, EVIDENCE_SHOWN).map(function (q) {
+                if (q.source === "reasoning") {
+                  return el("li", { class: "reasoning" }, ["Reasoning: " + q.quote]);
+                }
+                // a document's words, else a dataset's row (its source the dataset's id)
+                var page = /\.txt$/.test(q.source) ? "/documents/" : "/id/dataset/";
                 return el("li", { class: "quote" }, [
                   el("q", {}, [q.quote]),
                   " — ",
-                  link("/documents/" + encodeURIComponent(q.source), q.source),
+                  link(page + encodeURIComponent(q.source), q.title || q.source),
                 ]);
               })
             )
