@@ -17,6 +17,7 @@ from typing import Any
 
 from nhskg.api.deps import rows
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.lookup import OrganisationIndex
 from nhskg.graph.query.named_queries import GROUPS, Param, QueryFile
 
 OTHER_GROUP = "Other queries"
@@ -85,6 +86,19 @@ def grouped(library: Mapping[str, QueryFile]) -> list[tuple[str, list[dict[str, 
     ]
 
 
+def every_name(index: OrganisationIndex, iris: set[str]) -> list[tuple[str, str]]:
+    """(code, name) for each name of each organisation, sorted by name."""
+    return sorted(
+        {
+            (index.code_of[iri], name)
+            for iri in iris
+            if iri in index.code_of
+            for name in {index.labels.get(iri, ""), *index.names_of(iri)} - {""}
+        },
+        key=lambda pair: pair[1].lower(),
+    )
+
+
 def choices(graph: PublishedGraph, forms: list[dict[str, Any]]) -> dict[str, Any]:
     """The suggestion lists and options the given forms' inputs need, and only those."""
     fields = [f for form in forms for f in form["fields"]]
@@ -96,21 +110,19 @@ def choices(graph: PublishedGraph, forms: list[dict[str, Any]]) -> dict[str, Any
             ((index.code_of[iri], name) for iri, name in index.labels.items()),
             key=lambda pair: pair[1].lower(),
         )
-    if "partnerships" in needed:
-        lists["partnerships"] = sorted(
-            {
-                (index.code_of.get(str(r["partnership"]), str(r.get("code", ""))), str(r["name"]))
-                for r in rows(graph.run("partnerships"))
-            },
-            key=lambda pair: pair[1].lower(),
-        )
-    if "stps" in needed:
-        found = {
-            (str(r["code"]), str(r["name"]))
+    if "partnerships" in needed or "stps" in needed:
+        # A partnership or STP is offered under every name it has had (BCT is QK1, today
+        # an ICB's name), so typing any of them finds it; organisations under one name.
+        parts = {str(r["partnership"]) for r in rows(graph.run("partnerships"))}
+        stps = {
+            str(r["org"])
             for kind in STP_TYPES
             for r in rows(graph.run("organisations", {"type": kind}))
         }
-        lists["stps"] = sorted(found, key=lambda pair: pair[1].lower())
+        if "stps" in needed:
+            lists["stps"] = every_name(index, stps)
+        if "partnerships" in needed:
+            lists["partnerships"] = every_name(index, parts | stps)
     documents = []
     if any(f.control == "document" for f in fields):
         documents = [

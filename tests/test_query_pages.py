@@ -92,6 +92,10 @@ def test_index_groups_queries_with_suggestions_and_document_titles(client: TestC
     assert headings == list(GROUPS)
     assert 'list="list-partnerships"' in page and '<datalist id="list-organisations">' in page
     assert '<option value="RC1">Bedford Hospital NHS Trust</option>' in page
+    partnerships = re.search(r'<datalist id="list-partnerships">.*?</datalist>', page, re.S)
+    assert partnerships, "partnership inputs have suggestions of their own"
+    for name in ("Better Care Together", "BLMK"):  # offered under every name they have had
+        assert f">{name}</option>" in partnerships.group(0)
     select = re.search(r'<select id="document-quotes-document".*?</select>', page, re.S)
     assert select and f'<option value="{DOCUMENT}">' in select.group(0)
     assert '<a href="/query/sparql">' in page
