@@ -5,9 +5,10 @@ Organisations come from the organisation index (forgiving of case, punctuation a
 small typos). Everything else is read once per build from internal queries
 (``queries/internal/search-*.rq``) into a :class:`SearchIndex` kept beside the build,
 then matched here in Python: the words of the search in order, any case, any
-whitespace between them. A hit in a document's text inside a quoted passage links to
-that passage on the document's page (``/documents/ID#q-START``, the anchor the page
-gives the piece of a passage that starts there); a hit elsewhere, to the document.
+whitespace between them, the first at the start of a word. A hit in a document's text
+inside a quoted passage links to that passage on the document's page
+(``/documents/ID#q-START``, the anchor the page gives the piece of a passage that
+starts there); a hit elsewhere, to the document.
 """
 
 from __future__ import annotations
@@ -118,8 +119,10 @@ def index_of(graph: PublishedGraph) -> SearchIndex:
 
 
 def pattern(q: str) -> re.Pattern[str]:
-    """The words of ``q`` in order, any case, any whitespace between them."""
-    return re.compile(r"\s+".join(re.escape(w) for w in q.split()), re.IGNORECASE)
+    """The words of ``q`` in order, any case, any whitespace between them, the first
+    at the start of a word (``trust`` finds "Trusts", not "entrusted")."""
+    words = r"\s+".join(re.escape(w) for w in q.split())
+    return re.compile(r"(?<!\w)" + words, re.IGNORECASE)
 
 
 def context(text: str, start: int, end: int) -> tuple[str, str]:

@@ -6,6 +6,7 @@ sites. Each page passes axe-core and fits a phone's width."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -57,7 +58,7 @@ def test_docs_draws_swagger_ui_offline_from_the_servers_own_copy(
     page.wait_for_selector("#swagger-ui .opblock")
     operations = page.locator("#swagger-ui .opblock-summary-path")
     paths = {operations.nth(i).inner_text().strip() for i in range(operations.count())}
-    assert {"/api/organisations", "/sparql", "/api/network"} <= {
+    assert {"/api/organisations", "/api/search", "/sparql", "/api/network"} <= {
         p.replace("\u200b", "") for p in paths
     }, paths
     assert page.locator("#api-docs-list").is_hidden()  # Swagger UI took the listing's place
@@ -67,7 +68,7 @@ def test_docs_draws_swagger_ui_offline_from_the_servers_own_copy(
     # an operation opens to its parameters
     page.locator("#swagger-ui .opblock-summary", has_text="/api/organisations").first.click()
     page.wait_for_selector("#swagger-ui .parameters-container")
-    assert "offset" in page.locator("#swagger-ui .opblock.is-open").first.inner_text()
+    assert "open_from" in page.locator("#swagger-ui .opblock.is-open").first.inner_text()
     shot(page, "browse-docs-desktop")
     assert not breaches, "\n".join(breaches)
 
@@ -174,4 +175,76 @@ def test_organisations_page_is_accessible_and_fits_a_phone(
     assert not violations, describe(violations)
     visit(phone, url)
     shot(phone, "browse-organisations-phone")
+    assert fits_the_width(phone) == []
+
+
+FORMER = "Luton and Dunstable University Hospital NHS Foundation Trust"
+
+
+def search_from_the_header(page: Page, base: str, words: str) -> None:  # noqa: F811
+    visit(page, base + "/partnerships")
+    page.get_by_label("Search organisations, documents, people and sites").fill(words)
+    page.get_by_label("Search organisations, documents, people and sites").press("Enter")
+    page.wait_for_url("**/search?q=*")
+
+
+def test_search_finds_an_organisation_by_a_former_name(desktop: Page, base: str) -> None:  # noqa: F811
+    breaches = policy_breaches(desktop)
+    search_from_the_header(desktop, base, FORMER)
+    found = desktop.locator("#found-organisations + ul li").first
+    assert f"found by the name “{FORMER}”" in found.inner_text()
+    found.locator('a[href="/organisations/RC9"]').click()
+    desktop.wait_for_url("**/organisations/RC9")
+    assert desktop.locator("h1").inner_text() == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert not breaches, "\n".join(breaches)
+
+
+def test_search_finds_a_passage_and_opens_it_in_its_document(desktop: Page, base: str) -> None:  # noqa: F811
+    search_from_the_header(desktop, base, "Healthier Luton")
+    hit = desktop.locator("#found-passages + ul li", has_text="quoted as evidence").first
+    assert "Healthier Luton" in hit.locator("mark").inner_text()
+    link = hit.locator('a[href*="#q-"]')
+    href = link.get_attribute("href")
+    assert href is not None
+    shot(desktop, "browse-search-desktop")
+    link.click()
+    desktop.wait_for_url("**/documents/**")
+    mark = desktop.locator(f"mark#{href.split('#')[1]}")
+    assert mark.is_visible()
+    assert mark.evaluate("m => m.getBoundingClientRect().top < window.innerHeight")
+
+
+def test_search_finds_a_person_and_a_site(desktop: Page, base: str) -> None:  # noqa: F811
+    search_from_the_header(desktop, base, "Navina Evans")
+    person = desktop.locator("#found-people + ul li").first
+    assert "Chief Executive" in person.inner_text()
+    assert person.locator('a[href="/organisations/RWK"]').count() == 1
+    search_from_the_header(desktop, base, "Luton and Dunstable Hospital")
+    site = desktop.locator("#found-sites + ul li", has_text="Luton and Dunstable Hospital").first
+    assert "run by" in site.inner_text()
+    site.locator('a[href="/organisations/RC9"]').click()
+    desktop.wait_for_url("**/organisations/RC9")
+
+
+def test_search_pages_one_kind(desktop: Page, base: str) -> None:  # noqa: F811
+    visit(desktop, base + "/search?q=NHS")
+    desktop.get_by_role("link", name=re.compile(r"^In the documents \(\d+\)$")).click()
+    desktop.wait_for_url("**kind=passages**")
+    assert desktop.locator("#found-passages + ul li").count() == 50
+    desktop.get_by_role("link", name="Next ›").click()
+    desktop.wait_for_url("**offset=50**")
+    assert desktop.locator("#found-passages + ul li").count() > 0
+
+
+def test_search_page_is_accessible_and_fits_a_phone(
+    axe_page: Page,  # noqa: F811
+    phone: Page,  # noqa: F811
+    base: str,  # noqa: F811
+) -> None:
+    url = base + "/search?q=Luton"
+    visit(axe_page, url)
+    violations = axe_violations(axe_page)
+    assert not violations, describe(violations)
+    visit(phone, url)
+    shot(phone, "browse-search-phone")
     assert fits_the_width(phone) == []

@@ -89,6 +89,8 @@ def test_one_kind_pages(client: TestClient) -> None:
 def test_search_text_is_words_not_a_pattern(client: TestClient) -> None:
     body = search(client, q="(a+)+$ .* [")
     assert body["counts"]["passages"] == 0
+    for hit in search(client, q="trust", kind="passages", limit=200)["results"]["passages"]:
+        assert not hit["before"][-1:].isalpha(), hit  # "trust" at a word's start only
     assert client.get("/api/search", params={"q": "a"}).status_code in (400, 422)
 
 
