@@ -80,6 +80,8 @@ class Session:
                 footprints=args.footprints,
                 groups=not args.no_groups and getattr(args, "groups", True),
                 evidenced_only=args.evidenced_only,
+                changes=args.changes,
+                contracts=args.contracts,
             )
         except ValueError as error:
             raise NetworkUsageError(str(error)) from None
@@ -401,6 +403,16 @@ def _filters() -> argparse.ArgumentParser:
         "--no-groups",
         action="store_true",
         help="leave out stated groups ('the three NHS trusts') as nodes",
+    )
+    g.add_argument(
+        "--changes",
+        action="store_true",
+        help="add the reference data's mergers, successions and transfers as ties",
+    )
+    g.add_argument(
+        "--contracts",
+        action="store_true",
+        help="with --partnership: add the contracts its members are party to",
     )
     g.add_argument("--format", "-f", choices=TABLE_FORMATS, default="table")
     g.add_argument(
