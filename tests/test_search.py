@@ -37,7 +37,9 @@ def test_a_former_name_finds_the_organisation_and_says_so(client: TestClient) ->
     body = search(client, q=FORMER)
     first = body["results"]["organisations"][0]
     assert first["code"] == "RC9" and first["href"] == "/organisations/RC9"
-    assert first["matchedName"] == FORMER
+    assert first["matchedName"] == FORMER and first["saysTheWords"]
+    typo = search(client, q="Lutn Dunstable")["results"]["organisations"][0]
+    assert typo["code"] == "RC9" and not typo["saysTheWords"]
 
 
 def test_a_phrase_finds_its_passage_and_links_to_it_on_the_document_page(

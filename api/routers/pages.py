@@ -185,7 +185,7 @@ def organisations_page(
     active = [
         {
             "label": f"{name}: {labels.get(name, {}).get(chosen[name], chosen[name])}",
-            "remove": browse_url(chosen, **{name: None}),
+            "remove": browse_url({**chosen, name: None}),
         }
         for name in BROWSE_PARAMS
         if chosen[name]
@@ -202,7 +202,6 @@ def organisations_page(
         items=found["items"],
         total=found["total"],
         pager=pager(found["total"], limit, offset, chosen),
-        facet_url=lambda name, key: browse_url(chosen, **{name: key}),
         api_url="/api" + browse_url({**chosen, "limit": limit, "offset": offset or None}),
     )
 

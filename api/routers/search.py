@@ -45,6 +45,15 @@ def matched_name(
     return min(saying, key=len) if saying else fuzzy
 
 
+def says(graph: PublishedGraph, iri: str, q: str) -> bool:
+    """Whether one of the organisation's names or codes says the words (else it is a
+    close match: a small typo, or most of the words)."""
+    words = finder.pattern(q)
+    return any(
+        words.search(n) for n in [*graph.index.names_of(iri), graph.index.code_of.get(iri, "")]
+    )
+
+
 def found(
     graph: PublishedGraph, q: str, kind: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
@@ -64,6 +73,7 @@ def found(
             {
                 **item.model_dump(),
                 "matchedName": matched_name(graph, item.iri, item.name, q, item.matchedName),
+                "saysTheWords": says(graph, item.iri, q),
                 "href": f"/organisations/{item.code}",
             }
             for item in orgs["items"]
@@ -87,9 +97,10 @@ def search_api(
     graph: Graph, q: Text, kind: KindParam = None, limit: Limit = 10, offset: Offset = 0
 ) -> dict[str, Any]:
     """Organisations by name, former name, alias or code (forgiving of small typos, best
-    first); places in the documents' text that say the words (``passages``: the words
-    around them, and a link to the quoted passage on the document's page when a
-    statement quotes it, ``quoted``); people by name, post or organisation; sites by any
+    first; ``saysTheWords`` false for a close match that none of its names says); places
+    in the documents' text that say the words (``passages``: the words around them, and
+    a link to the quoted passage on the document's page when a statement quotes it,
+    ``quoted``); people by name, post or organisation; sites by any
     of their names. ``counts`` says how many of each kind there are; ``kind`` asks for
     one kind only, paged with ``limit`` and ``offset``."""
     return found(graph, q.strip(), kind, limit, offset)
