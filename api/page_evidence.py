@@ -95,9 +95,9 @@ def stated_groups(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
             group["memberships"].append(str(m["membership"]))
     for m in members:
-        group = groups.get(str(m.get("statedFrom", "")))
-        if group is not None and m.get("kind") == "organisation":
-            group["named"][m["code"]] = m["name"]
+        resolved_from = groups.get(str(m.get("statedFrom", "")))
+        if resolved_from is not None and m.get("kind") == "organisation":
+            resolved_from["named"][m["code"]] = m["name"]
     for group in groups.values():
         group["named"] = sorted(group["named"].items(), key=lambda item: item[1])
         count = group["count"]
