@@ -45,6 +45,7 @@
     details: "network-details",
     legend: "network-legend",
     list: "network-list",
+    links: "network-links",
     download: "network-download",
   };
   // The view's controls, by the name each has in the address.
@@ -578,6 +579,40 @@
     });
   }
 
+  // Every link drawn as a button that reads its evidence: for keyboards, readers and
+  // fingers too broad for a thin line.
+  function renderLinks() {
+    var list = $(ids.links);
+    if (!list) return;
+    clear(list);
+    cy.edges()
+      .sort(function (a, b) {
+        return (
+          b.data("weight") - a.data("weight") ||
+          a.source().data("label").localeCompare(b.source().data("label")) ||
+          a.target().data("label").localeCompare(b.target().data("label"))
+        );
+      })
+      .forEach(function (edge) {
+        var button = el("button", { type: "button", class: "link-button" }, [
+          edge.source().data("label") + " — " + edge.target().data("label"),
+        ]);
+        button.addEventListener("click", function () {
+          showLink(edge);
+          var details = $(ids.details);
+          if (details) details.scrollIntoView({ block: "start" });
+        });
+        var shared = edge.data("weight");
+        list.appendChild(
+          el("li", {}, [
+            button,
+            " " + shared + " shared bod" + (shared === 1 ? "y" : "ies") +
+              (edge.data("presumed") ? ", presumed" : ""),
+          ])
+        );
+      });
+  }
+
   // "presumed — last evidenced 2018-01-31": how a presumed tie or body is described.
   function presumedText(lastEvidenced) {
     return "presumed — last evidenced " + (lastEvidenced || "on an unknown day");
@@ -631,6 +666,7 @@
         cy.add(toElements(data, colours));
         renderLegend(colours);
         renderList();
+        renderLinks();
         showDetails([]);
         var hidden = whatIsHidden(graph.hidden || {});
         if (cy.nodes().length === 0) {
@@ -731,7 +767,10 @@
   }
 
   function edgeTapped(event) {
-    var edge = event.target;
+    showLink(event.target);
+  }
+
+  function showLink(edge) {
     var params = filterParams(viewParams());
     params.delete("focus");
     params.delete("hops");
