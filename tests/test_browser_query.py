@@ -73,6 +73,7 @@ def test_organisation_input_suggests_organisations_and_its_answer_keeps_the_form
     desktop.wait_for_url("**/query/partners?organisation=RC1*")
     assert rows_of(desktop) > 0
     assert "Bedfordshire" in desktop.locator(".results").inner_text()
+    assert desktop.locator(".scroll-cue").is_visible(), "a wide answer says it scrolls"
     shot(desktop, "query-answer-desktop")
 
     kept = desktop.locator("#partners-organisation")

@@ -1,5 +1,6 @@
-// Named query forms: leave empty inputs out of the address on submit, so an answer's
-// address holds only what was asked (/query/partners?organisation=RC1), short to share.
+// The query pages: named query forms leave empty inputs out of the address on submit,
+// so an answer's address holds only what was asked (/query/partners?organisation=RC1),
+// short to share; an answer table wider than its box says it scrolls sideways.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -13,4 +14,10 @@
       }
     });
   });
+  var cue = document.querySelector(".scroll-cue");
+  var box = document.querySelector(".results");
+  if (!cue || !box) return;
+  var show = function () { cue.hidden = box.scrollWidth <= box.clientWidth + 1; };
+  show();
+  window.addEventListener("resize", show);
 })();
