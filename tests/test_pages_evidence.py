@@ -161,3 +161,13 @@ def test_no_changed_page_links_to_w3id_for_navigation(client: TestClient) -> Non
         "/id/membership/000_ab1d5f3ab4a972f1/five-ccgs",
     ):
         assert not [h for h in HREF.findall(page(client, path)) if "w3id.org" in h], path
+
+
+def test_names_over_time_name_their_dataset_by_title_and_link_to_it(client: TestClient) -> None:
+    html = page(client, "/organisations/RC1")
+    names = section(html, "names")
+    assert (
+        '<a href="/id/dataset/ods-etr-2020">ODS NHS trusts (etr), snapshot about March 2020</a>'
+        in (names)
+    )
+    assert client.get("/id/dataset/ods-etr-2020", headers=HTML).status_code == 200

@@ -239,6 +239,7 @@ def organisation_page(
         partners=[p for p in partners if not is_body(types.get(str(p["partner"]), set()))],
         bodies=[p for p in partners if is_body(types.get(str(p["partner"]), set()))],
         partnership=_partnership_of(graph, org["code"]),
+        datasets={str(d["id"]): str(d["title"]) for d in rows(graph.run("datasets"))},
         evidence=evidence,
         quotes=[
             q | {"document": titles[str(q["source"])]}
