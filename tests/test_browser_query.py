@@ -129,6 +129,8 @@ def test_editor_highlights_and_runs_an_example_and_a_typed_query(
     assert bars.count() > 3
     assert "Timeline" in desktop.locator("figure.timeline figcaption").inner_text()
     shot(desktop, "query-editor-timeline-desktop")
+    desktop.get_by_role("link", name="Examples", exact=True).click()
+    assert desktop.locator("#examples li").first.is_visible()
 
     desktop.locator(".CodeMirror textarea").focus()
     desktop.keyboard.press("Control+A")

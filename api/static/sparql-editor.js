@@ -23,5 +23,9 @@
   document.querySelector('label[for="sparql-text"]').addEventListener("click", function () {
     editor.focus();
   });
+  // "Examples" opens the list it jumps to (closed under an answer).
+  var examples = document.getElementById("examples");
+  var jump = document.querySelector("a.to-examples");
+  if (examples && jump) jump.addEventListener("click", function () { examples.open = true; });
   window.nhskgEditor = editor;
 })();
