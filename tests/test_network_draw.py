@@ -251,7 +251,8 @@ def test_contract_and_merger_ties_are_drawn_apart_and_named_in_the_legend(
     assert "tie through a contract" in text
     assert "2 with no link left out" in text
     strokes = svg.read_text(encoding="utf-8").lower()
-    for colour, _ in MARKED_TIES.values():
-        assert f"stroke: {colour}" in strokes
+    for kind in ("merger-proposal", "contract"):
+        assert f"stroke: {MARKED_TIES[kind][0]}" in strokes
+    assert MARKED_TIES["change"][0] not in strokes
     _, plain = draw(one_mode_graph(), tmp_path / "plain")
     assert "tie through" not in svg_text(plain)

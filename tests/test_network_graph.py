@@ -193,6 +193,24 @@ def test_draw_by_default_sizes_by_weighted_degree_in_the_palette_with_contract_a
     assert "no stated groups" not in (tmp_path / "groups.svg").read_text(encoding="utf-8")
 
 
+def test_a_partnerships_picture_has_its_members_contract_and_the_trusts_succession(
+    env_settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(capsys, "draw", "--partnership", "BLMK", "--output", str(tmp_path / "b"))
+    assert code == 0
+    svg = tmp_path / "b.svg"
+    text = " ".join("".join(e.itertext()) for e in ET.parse(svg).getroot().iter(f"{SVG}text"))
+    text = " ".join(text.split())
+    assert "with mergers and successions" in text and "with its members' contracts" in text
+    assert "East London NHS Foundation Trust" in text
+    assert "tie through a contract" in text
+    assert "tie through a merger, succession or transfer (reference data)" in text
+    code, _, _ = run(
+        capsys, "draw", "--partnership", "BLMK", "--no-contracts", "-o", str(tmp_path / "n")
+    )
+    assert "East London NHS Foundation Trust" not in (tmp_path / "n.svg").read_text("utf-8")
+
+
 def test_the_contract_and_the_merger_are_marked_ties_of_the_one_mode_view(
     service: QueryService, national: Settings
 ) -> None:

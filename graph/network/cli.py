@@ -24,7 +24,12 @@ import networkx as nx
 from nhskg.graph.network import analysis
 from nhskg.graph.network.export import FORMATS as EXPORT_FORMATS
 from nhskg.graph.network.export import export
-from nhskg.graph.network.fetch import NetworkData, load_network_data, short_id
+from nhskg.graph.network.fetch import (
+    CHANGE_RELATIONSHIPS,
+    NetworkData,
+    load_network_data,
+    short_id,
+)
 from nhskg.graph.network.tables import TABLE_FORMATS, render_rows
 from nhskg.graph.network.views import NetworkFilters, add_evidence, joined, one_mode, two_mode
 from nhskg.graph.query.service import QueryService
@@ -57,6 +62,13 @@ def _day(text: str | None, name: str) -> date | None:
         raise NetworkUsageError(f"{name} must be a date YYYY-MM-DD, got {text!r}") from None
 
 
+def _on(flag: bool | None, args: argparse.Namespace) -> bool:
+    """A --changes or --contracts flag: as given, else on in a partnership's picture
+    (where they are its members' own; the whole country's mergers would swamp a
+    picture of everything)."""
+    return flag if flag is not None else (args.analysis == "draw" and bool(args.partnership))
+
+
 class Session:
     """The service, the network data and the filters of one command."""
 
@@ -80,8 +92,8 @@ class Session:
                 footprints=args.footprints,
                 groups=not args.no_groups and getattr(args, "groups", True),
                 evidenced_only=args.evidenced_only,
-                changes=args.changes,
-                contracts=args.contracts,
+                changes=_on(args.changes, args),
+                contracts=_on(args.contracts, args),
             )
         except ValueError as error:
             raise NetworkUsageError(str(error)) from None
@@ -303,20 +315,25 @@ def cmd_export(s: Session) -> None:
 
 
 def marked_ties(graph: nx.Graph, two: nx.Graph) -> dict[tuple[str, str], str]:
-    """The links of a view that go through a contract or a merger proposal, by the type
-    of that body (the first such, a merger before a contract)."""
-    kinds = ("merger-proposal", "contract")
+    """The links of a view that go through a merger proposal, a merger or succession
+    of the reference data (``change``) or a contract, by the first of those."""
+    kinds = ("merger-proposal", "change", "contract")
+
+    def kind(end: str, body: str) -> str:
+        if str(two.edges[end, body]["relationship"]) in CHANGE_RELATIONSHIPS:
+            return "change"
+        return str(two.nodes[body]["type"])
+
     marked: dict[tuple[str, str], str] = {}
     for u, v, data in graph.edges(data=True):
         if graph.graph.get("view") == "one-mode":
-            types = {two.nodes[body]["type"] for body in data.get("bodies", [])}
+            found = {kind(u, body) for body in data.get("bodies", [])}
         else:
-            types = {
-                graph.nodes[end]["type"] for end in (u, v) if graph.nodes[end]["kind"] == "body"
-            }
-        found = [kind for kind in kinds if kind in types]
-        if found:
-            marked[(u, v)] = found[0]
+            body, end = (u, v) if graph.nodes[u]["kind"] == "body" else (v, u)
+            found = {kind(end, body)} if two.has_edge(end, body) else set()
+        first = [k for k in kinds if k in found]
+        if first:
+            marked[(u, v)] = first[0]
     return marked
 
 
@@ -406,13 +423,15 @@ def _filters() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--changes",
-        action="store_true",
-        help="add the reference data's mergers, successions and transfers as ties",
+        action=argparse.BooleanOptionalAction,
+        help="mergers, successions and transfers of the reference data as ties "
+        "(default: on in a partnership's draw, off elsewhere)",
     )
     g.add_argument(
         "--contracts",
-        action="store_true",
-        help="with --partnership: add the contracts its members are party to",
+        action=argparse.BooleanOptionalAction,
+        help="in a partnership's view, its members' contracts too "
+        "(default: on in a partnership's draw, off elsewhere)",
     )
     g.add_argument("--format", "-f", choices=TABLE_FORMATS, default="table")
     g.add_argument(

@@ -8,7 +8,8 @@ legend beside the plot in the palette's order; bodies are squares and organisati
 circles in the two-mode view; node size follows a score such as weighted degree
 (else degree); edge width follows the weight, and an edge held on the view's day
 only by presumption (after its last evidence) is dashed, with a line key under the
-type legend. Ties through a contract or a merger proposal (``marked``) are drawn
+type legend. Ties through a merger proposal, a merger or succession of the
+reference data, or a contract (``marked``) are drawn
 darker and thicker in a colour of their own, named in the legend, and the
 organisations at their ends are labelled first. The
 largest nodes are labelled first, where a label covers no other. Each picture is
@@ -47,6 +48,7 @@ EDGE_COLOUR = "#7f7f7f"
 # Ties through these bodies stand out: (colour, legend label), by the body's type.
 MARKED_TIES = {
     "merger-proposal": ("#111111", "tie through a merger proposal"),
+    "change": ("#762a83", "tie through a merger, succession or transfer (reference data)"),
     "contract": ("#00796b", "tie through a contract"),
 }
 PRESUMED_DASH = (0, (4.0, 2.5))  # matplotlib's (offset, (on, off)) in points
@@ -249,7 +251,11 @@ def _draw_network(
     axes.set_xlim(min(xs) - 0.15, max(xs) + 0.15)
     axes.set_ylim(min(ys) - 0.15, max(ys) + 0.2)
     _settle_layout(figure)  # before measuring labels
-    first = {node for ends in marked for node in ends}
+    ranks = {kind: rank for rank, kind in enumerate(MARKED_TIES)}
+    first: dict[Any, int] = {}
+    for ends, kind in marked.items():
+        for node in ends:
+            first[node] = min(first.get(node, ranks[kind]), ranks[kind])
     _draw_labels(figure, axes, graph, nodes, positions, sizes, max_labels, first=first)
 
 
@@ -288,10 +294,10 @@ def _draw_labels(
     sizes: Mapping[Any, float],
     max_labels: int,
     *,
-    first: set[Any] | frozenset[Any] = frozenset(),
+    first: Mapping[Any, int] | None = None,
 ) -> None:
-    """Label up to `max_labels` nodes, those in `first` then the largest, each where it
-    covers no other label.
+    """Label up to `max_labels` nodes, those in `first` (by its rank) then the largest,
+    each where it covers no other label.
 
     When every node can have a label, a label may cover another node's marker if it
     must; otherwise nodes whose label would cover a marker go without, and the next
@@ -312,7 +318,10 @@ def _draw_labels(
     ]
     taken = [box for box in taken if box.width > 0 and box.height > 0]
     may_cover = len(nodes) <= max_labels
-    ranked = sorted(nodes, key=lambda node: (node not in first, -sizes[node], str(node)))
+    early = first or {}
+    ranked = sorted(
+        nodes, key=lambda node: (early.get(node, len(MARKED_TIES)), -sizes[node], str(node))
+    )
     placed = 0
     for node in ranked[: 3 * max(0, max_labels)]:
         if placed >= max_labels:
