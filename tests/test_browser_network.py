@@ -61,6 +61,7 @@ def test_a_partnerships_network_shows_only_its_organisations(page: Page, base: s
     assert "RWK" not in nodes and "03V" not in nodes
     assert page.get_by_label("Partnership (code or name)").input_value() == "QHG"
     assert "Bedfordshire, Luton and Milton Keynes" in page.locator("#network-status").inner_text()
+    assert page.locator('#network-view a[href="/partnerships/QHG"]').is_visible()
     # the downloads give the same view
     json_href = page.locator("#network-download a", has_text="node-link JSON").get_attribute("href")
     assert json_href is not None and "partnership=QHG" in json_href

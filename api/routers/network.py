@@ -75,38 +75,38 @@ def _two(graph: PublishedGraph, filters: NetworkFilters, *, groups: bool) -> tup
     return two, 0 if groups else without_groups(two, graph.network)
 
 
+# The parameters that choose which ties a view keeps (the rest say what to make of it)
+FILTER_KEYS = (
+    "as_of",
+    "type",
+    "partnership",
+    "stated_only",
+    "footprints",
+    "evidenced_only",
+    "changes",
+    "contracts",
+)
+
+
+def _filters_of(graph: PublishedGraph, params: dict[str, Any]) -> NetworkFilters:
+    return _filters(graph, **{key: params[key] for key in FILTER_KEYS})
+
+
 def _view(
     graph: PublishedGraph,
     *,
-    as_of: date | None,
-    type: list[str] | None,
-    partnership: str | None,
-    stated_only: bool,
-    footprints: bool,
     focus: str | None,
     hops: int,
     view: str,
     evidence: bool,
-    evidenced_only: bool,
     groups: bool = True,
     isolates: bool = True,
     positions: bool = False,
-    changes: bool = False,
-    contracts: bool = False,
+    **params: Any,
 ) -> nx.Graph:
     """The view asked for; its ``hidden`` graph attribute counts the stated groups and
     the organisations with no link that were left out."""
-    filters = _filters(
-        graph,
-        as_of=as_of,
-        type=type,
-        partnership=partnership,
-        stated_only=stated_only,
-        footprints=footprints,
-        evidenced_only=evidenced_only,
-        changes=changes,
-        contracts=contracts,
-    )
+    filters = _filters_of(graph, params)
     two, hidden_groups = _two(graph, filters, groups=groups)
     chosen = two if view == "two-mode" else one_mode(two)
     centre = short_id(resolve_org(graph, focus, "focus")) if focus else None
@@ -269,17 +269,7 @@ def network_link(
     either end to it (relationship, basis, period, ``presumed``) and that tie's
     evidence: the quote with the document's title, date and a link to the passage
     (``/documents/ID#q-START``), the reference dataset's row, or the reasoning."""
-    filters = _filters(
-        graph,
-        as_of=params["as_of"],
-        type=params["type"],
-        partnership=params["partnership"],
-        stated_only=params["stated_only"],
-        footprints=params["footprints"],
-        evidenced_only=params["evidenced_only"],
-        changes=params["changes"],
-        contracts=params["contracts"],
-    )
+    filters = _filters_of(graph, params)
     two, _ = _two(graph, filters, groups=params["groups"])
     a = short_id(resolve_org(graph, source, "source"))
     b = short_id(resolve_org(graph, target, "target"))

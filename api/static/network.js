@@ -47,6 +47,7 @@
     list: "network-list",
     links: "network-links",
     download: "network-download",
+    view: "network-view",
   };
   // The view's controls, by the name each has in the address.
   var CONTROLS = {
@@ -637,6 +638,23 @@
     });
   }
 
+  // Whose network this is, with a way back to its page.
+  function showWhose(named) {
+    var line = $(ids.view);
+    if (!line) return;
+    clear(line);
+    var partnership = (named || {}).partnership;
+    line.hidden = !partnership;
+    if (!partnership) return;
+    line.appendChild(document.createTextNode("The network of the partnership "));
+    line.appendChild(link("/partnerships/" + encodeURIComponent(partnership.id), partnership.label));
+    line.appendChild(
+      document.createTextNode(
+        ": its organisations and the bodies they share. Empty the partnership box for the whole network."
+      )
+    );
+  }
+
   function whatIsHidden(hidden) {
     var parts = [];
     if (hidden.groups) {
@@ -669,6 +687,7 @@
         renderLinks();
         showDetails([]);
         var hidden = whatIsHidden(graph.hidden || {});
+        showWhose(graph.named);
         if (cy.nodes().length === 0) {
           say("No organisations are in this view" + describe(params, graph.named) + "." + hidden);
           return cy;
