@@ -94,6 +94,8 @@ def test_search_text_is_words_not_a_pattern(client: TestClient) -> None:
     for hit in search(client, q="trust", kind="passages", limit=200)["results"]["passages"]:
         assert not hit["before"][-1:].isalpha(), hit  # "trust" at a word's start only
     assert client.get("/api/search", params={"q": "a"}).status_code in (400, 422)
+    blank = client.get("/api/search", params={"q": "   "})
+    assert blank.status_code == 400 and blank.json()["error"]["parameter"] == "q"
 
 
 def test_search_is_fast_once_the_index_is_read(client: TestClient) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from nhskg.api import search as finder
 from nhskg.api.deps import published
+from nhskg.api.errors import ApiError
 from nhskg.api.limits import TEXT_MAX
 from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers.pages import pager, render
@@ -103,7 +104,12 @@ def search_api(
     ``quoted``); people by name, post or organisation; sites by any
     of their names. ``counts`` says how many of each kind there are; ``kind`` asks for
     one kind only, paged with ``limit`` and ``offset``."""
-    return found(graph, q.strip(), kind, limit, offset)
+    words = " ".join(q.split())
+    if len(words) < 2:
+        raise ApiError(
+            400, "too short", "q needs at least 2 characters besides spaces", parameter="q"
+        )
+    return found(graph, words, kind, limit, offset)
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -115,7 +121,7 @@ def search_page(
     offset: Offset = 0,
 ) -> HTMLResponse:
     """The search page: a few of each kind with a link to all of them, or one kind paged."""
-    text = q.strip()
+    text = " ".join(q.split())
     if len(text) < 2:
         return render(request, "search.html", q=q, kind=kind, answer=None, pager=None)
     limit = SEARCH_PAGE_SIZE if kind else SEARCH_PREVIEW
