@@ -87,6 +87,9 @@ def test_stated_groups_say_how_many_are_named_and_that_the_rest_are_not(
     )
     assert "7 of the 8 are identified here" in eight
     assert "the other 1 is not named in the document" in eight
+    five = words(section(page(client, "/partnerships/healthier-together"), "stated-groups"))
+    assert "the five CCGs (of the South East Midlands): the document states 5; all 5 are" in five
+    assert "partner organisations (of Healthier Together): the document gives no number" in five
 
 
 def test_tables_have_human_headers(client: TestClient) -> None:
