@@ -148,6 +148,8 @@ def test_document_page_links_each_statement_and_its_organisations_here(
         {h for h in HREF.findall(statements) if h.startswith(("/id/", "/organisations/"))}
     )
     assert any(h.startswith("/organisations/RC1") for h in local)
+    # named as they were in January 2018, not by their names today
+    assert 'href="/organisations/RC9">Luton and Dunstable University Hospital' in statements
     assert len([h for h in local if h.startswith("/id/")]) > 50
     for href in local:
         response = client.get(href, headers=HTML)
