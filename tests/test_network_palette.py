@@ -76,3 +76,15 @@ def test_palette_json_lists_each_type_once_in_the_order_of_preference() -> None:
     assert keys.index("acute-trust") < keys.index("foundation-trust") < keys.index("nhs-trust")
     assert served["other"] == OTHER
     assert {t["key"]: t["colour"] for t in served["types"]} == COLOURS
+
+
+def test_a_trust_keeps_showing_what_it_does_after_the_source_that_said_so_ends() -> None:
+    data = fixture_data()
+    data.types[iri("C")] = [
+        Period("nhs-trust", "NHS trust", date(1992, 4, 1), None),
+        Period("acute-trust", "acute trust", date(2017, 4, 1), date(2018, 3, 31), rank=1),
+    ]
+    for day in (date(2015, 1, 1), date(2017, 6, 1), date(2020, 4, 1), None):
+        assert organisation_type(data, iri("C"), day)[0] == "acute-trust", day
+    data.types[iri("D")] = [Period("nhs-trust", "NHS trust", date(1992, 4, 1), None)]
+    assert organisation_type(data, iri("D"), date(2020, 4, 1))[0] == "nhs-trust"

@@ -62,6 +62,13 @@ COLOURS: dict[str, str] = {
 }
 OTHER = "#8c8c8c"  # a type with no colour of its own, or none recorded
 
+# What an NHS trust does, and how it is governed: a trust shown by the second is shown
+# by the first when a source ever said what it does (views.organisation_type)
+TRUST_FUNCTIONS = frozenset(
+    {"acute-trust", "mental-health-trust", "community-trust", "ambulance-trust"}
+)
+GOVERNANCE = frozenset({"foundation-trust", "nhs-trust"})
+
 # Of several types held on one day, the one shown: the first in this order.
 TYPE_PREFERENCE: tuple[str, ...] = tuple(COLOURS)
 

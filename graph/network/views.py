@@ -36,7 +36,7 @@ from nhskg.graph.network.fetch import (
     name_on,
     short_id,
 )
-from nhskg.graph.network.palette import preference
+from nhskg.graph.network.palette import GOVERNANCE, TRUST_FUNCTIONS, preference
 from nhskg.graph.network.regions import region_of
 
 FOOTPRINT_RELATIONSHIPS = frozenset({"in footprint", "headquartered in"})
@@ -152,15 +152,35 @@ def _at(periods: list[Period], day: date | None) -> list[Period]:
 def organisation_type(data: NetworkData, iri: str, day: date | None) -> tuple[str, str]:
     """The type key and label an organisation is shown as on ``day`` (or latest): of
     several held at once, the first in the palette's order of preference (an acute
-    trust before a foundation trust), else the most specific."""
-    held = _at(data.types.get(iri, []), day)
+    trust before a foundation trust), else the most specific. A trust shown by how it
+    is governed (NHS trust, foundation trust) is shown by what it does (acute, mental
+    health, ...) when a source ever said so, the nearest such period to the day: the
+    source that classes trusts by function covers a few years, the trust outlasts it,
+    and one colour per trust keeps the picture consistent."""
+    periods = data.types.get(iri, [])
+    held = _at(periods, day)
     if held:
         best = min(held, key=lambda p: (preference(p.key), -p.rank, p.key))
+        if best.key in GOVERNANCE:  # what the trust does, if a source ever said
+            does = [p for p in periods if p.key in TRUST_FUNCTIONS]
+            if does:
+                best = min(does, key=lambda p: (_distance(p, day), preference(p.key), p.key))
         return best.key, best.label
     info = data.nodes.get(iri)
     if info and info.class_key:
         return info.class_key, info.class_label
     return "", ""
+
+
+def _distance(period: Period, day: date | None) -> int:
+    """Days from ``day`` to ``period`` (0 inside it; with no day, from the latest)."""
+    if day is None:
+        return -(period.end or date.max).toordinal()
+    if day < period.start:
+        return (period.start - day).days
+    if period.end is not None and day > period.end:
+        return (day - period.end).days
+    return 0
 
 
 def presumption_of(data: NetworkData, iri: str, filters: NetworkFilters) -> tuple[bool, str]:
