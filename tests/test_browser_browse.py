@@ -183,8 +183,8 @@ FORMER = "Luton and Dunstable University Hospital NHS Foundation Trust"
 
 def search_from_the_header(page: Page, base: str, words: str) -> None:  # noqa: F811
     visit(page, base + "/partnerships")
-    page.get_by_label("Search organisations, documents, people and sites").fill(words)
-    page.get_by_label("Search organisations, documents, people and sites").press("Enter")
+    page.get_by_label("Search everything").fill(words)
+    page.get_by_label("Search everything").press("Enter")
     page.wait_for_url("**/search?q=*")
 
 
