@@ -196,7 +196,7 @@ def pairs(data: NetworkData, area: Scope, ties: list[Tie]) -> list[dict[str, Any
     for body, orgs in together.items():
         for pair in combinations(sorted(orgs, key=lambda o: _label(data, o)), 2):
             shared[pair].add(body)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (one, other), bodies in shared.items():
         if bodies <= {area.iri}:
             continue
