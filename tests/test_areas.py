@@ -190,3 +190,13 @@ def test_bodies_without_a_label_are_named_by_what_they_are_about(blmk: dict[str,
     assert "joint working" not in bodies and "submission" not in bodies
     assert any(b.startswith("joint working: to develop a shared vision") for b in bodies)
     assert any(b.startswith("submission: CCG out of hospital care strategies") for b in bodies)
+
+
+def test_a_2018_tie_names_the_organisation_as_it_was_then_and_says_its_name_now(
+    blmk: dict[str, Any],
+) -> None:
+    rc9 = [t for t in blmk["ties"] if t["organisationCode"] == "RC9" and t["from"] < "2019"]
+    assert rc9, "BLMK's 2018 document ties the L&D (RC9) to the area"
+    for tie in rc9:
+        assert "Luton and Dunstable" in tie["organisation"], tie["organisation"]
+        assert tie["organisationNow"] == "Bedfordshire Hospitals NHS Foundation Trust"

@@ -109,7 +109,8 @@ def test_the_csv_downloads_say_what_the_page_says(desktop: Page, base: str) -> N
     for i in (0, len(ties) // 2, len(ties) - 2):
         cells = shown.nth(i).locator("td").all_inner_texts()
         row = dict(zip(header, ties[i + 1], strict=True))
-        assert cells[1] == row["organisation"]
+        now = f" (now {row['organisation_now']})" if row["organisation_now"] else ""
+        assert cells[1] == row["organisation"] + now
         assert cells[2] == row["relationship"] and cells[3] == row["basis"]
         assert _words(row["evidence"])[:40] in _words(cells[5])
     link = desktop.locator('a[href="/api/areas/QHG/ties.csv"]').first

@@ -26,7 +26,7 @@ from pyoxigraph import NamedNode
 from nhskg.graph.namespaces import BASE
 from nhskg.graph.network.area_matrix import matrix
 from nhskg.graph.network.area_names import better_names, details, rename
-from nhskg.graph.network.fetch import NetworkData, Tie, short_id
+from nhskg.graph.network.fetch import NetworkData, Tie, name_on, short_id
 from nhskg.graph.network.views import organisation_type
 from nhskg.graph.query.named_queries import bind_statements, inject_values, load_query_file
 from nhskg.graph.query.statement_evidence import evidence_of
@@ -234,8 +234,11 @@ def _node(data: NetworkData, iri: str) -> dict[str, Any]:
 
 def _tie_row(data: NetworkData, tie: Tie, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     org, body = _node(data, tie.org), _node(data, tie.body)
+    # The name the organisation had when the tie is first known, beside today's.
+    then = name_on(data, tie.org, tie.start) or org["name"]
     return {
-        "organisation": org["name"],
+        "organisation": then,
+        "organisationNow": org["name"] if then != org["name"] else "",
         "organisationCode": org["code"],
         "organisationHref": org["href"],
         "relationship": tie.relationship,

@@ -9,6 +9,7 @@ from typing import Any
 TIE_COLUMNS = [
     "organisation_code",
     "organisation",
+    "organisation_now",
     "relationship",
     "body_code",
     "body",
@@ -40,6 +41,7 @@ def ties_table(view: dict[str, Any]) -> list[list[str]]:
             [
                 t["organisationCode"],
                 t["organisation"],
+                t["organisationNow"],
                 t["relationship"],
                 t["bodyCode"],
                 t["body"],
