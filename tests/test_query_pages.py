@@ -150,3 +150,12 @@ def test_counts_by_label_draw_bars_and_other_numbers_do_not() -> None:
     assert chart["bars"][0]["width"] > chart["bars"][1]["width"] > 0
     offsets = [[Literal("q"), n(10), n(40)], [Literal("r"), n(90), n(120)]]
     assert bar_chart(["exact", "start", "end"], offsets) is None
+
+
+def test_answer_headers_are_words_with_the_query_variable_on_hover(client: TestClient) -> None:
+    page = client.get("/query/partners", params={"organisation": "RC1"}, headers=HTML).text
+    assert '<th scope="col" title="?throughCurrentName in the query and the downloads">' in page
+    assert ">Its name today</th>" in page and ">throughCurrentName</th>" not in page
+    assert 'data-label="Its name today"' in page
+    editor = client.get("/query/sparql", params={"query": "SELECT ?aB { }"}, headers=HTML).text
+    assert '<th scope="col">aB</th>' in editor  # the editor shows a query's own names
