@@ -25,9 +25,11 @@ from functools import cached_property
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nhskg.api.caching import BUILD_KEY
+from nhskg.api.errors import ApiError
 from nhskg.graph.network.fetch import NetworkData, load_network_data
 from nhskg.graph.publish import Lease, current_target, lease_current
 from nhskg.graph.query.lookup import OrganisationIndex
+from nhskg.graph.query.named_queries import QueryFile
 from nhskg.graph.query.published_answers import PublishedAnswers
 from nhskg.graph.query.query_worker import TimeLimitedStore
 from nhskg.graph.query.service import QueryService, default_store
@@ -78,6 +80,17 @@ class PublishedGraph:
     def network(self) -> NetworkData:
         with self._network_lock:
             return load_network_data(self.service.store, self.settings.queries_dir)
+
+    def named_query(self, name: str) -> QueryFile:
+        """The named query ``name``; a 404 that lists the names there are if none."""
+        if name not in self.service.library:
+            raise ApiError(
+                404,
+                "unknown query",
+                f"no named query {name!r}",
+                suggestions=sorted(self.service.library),
+            )
+        return self.service.library[name]
 
     def run(self, name: str, params: Mapping[str, str | None] | None = None) -> SelectResult:
         """A named query's rows, cached for the life of this build."""

@@ -159,3 +159,11 @@ def test_answer_headers_are_words_with_the_query_variable_on_hover(client: TestC
     assert 'data-label="Its name today"' in page
     editor = client.get("/query/sparql", params={"query": "SELECT ?aB { }"}, headers=HTML).text
     assert '<th scope="col">aB</th>' in editor  # the editor shows a query's own names
+
+
+def test_an_unknown_query_is_a_404_naming_the_queries_there_are(client: TestClient) -> None:
+    for url in ("/query/no-such-query", "/api/queries/no-such-query"):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        error = answer.json()["error"]
+        assert "no-such-query" in error["detail"] and "partners" in error["suggestions"], url

@@ -61,13 +61,7 @@ def run(graph: Graph, name: Annotated[str, Path(max_length=KEY_MAX)], request: R
     fmt = request.query_params.get("format", fmt)
     if fmt not in ("json", "csv"):
         raise ApiError(400, "bad parameter", "format must be json or csv", parameter="format")
-    if name not in graph.service.library:
-        raise ApiError(
-            404,
-            "unknown query",
-            f"no named query {name!r}",
-            suggestions=sorted(graph.service.library),
-        )
+    graph.named_query(name)
     result = graph.run(name, params)
     if fmt == "csv":
         return Response(to_csv(result), media_type="text/csv; charset=utf-8")

@@ -25,7 +25,6 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse
 
 from nhskg.api.client_limits import limited
 from nhskg.api.deps import published
-from nhskg.api.errors import ApiError
 from nhskg.api.query_forms import choices, form_of, grouped
 from nhskg.api.result_chart import bar_chart, timeline
 from nhskg.api.routers.pages import render, term_cell
@@ -195,14 +194,7 @@ def _result_page(request: Request, answer: Answer, context: dict[str, Any]) -> H
 def canned_page(request: Request, graph: Graph, name: str) -> HTMLResponse:
     """A named query's form, filled in with what the address asks, and its answer under
     it; with nothing asked, a query that needs a parameter shows its form alone."""
-    if name not in graph.service.library:
-        raise ApiError(
-            404,
-            "unknown query",
-            f"no named query {name!r}",
-            suggestions=sorted(graph.service.library),
-        )
-    query = graph.service.library[name]
+    query = graph.named_query(name)
     form = form_of(query)
     params = {k: v for k, v in request.query_params.items() if v != ""}
     context: dict[str, Any] = {
