@@ -10,7 +10,9 @@ address); and a handler whose client has gone is cancelled (a real uvicorn serve
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
+import io
 import os
 import socket
 import subprocess
@@ -86,6 +88,15 @@ def _parameters(app: FastAPI) -> list[tuple[str, str, str]]:
     return sorted({found for r in routes(app.routes) for found in walk(r.path, r.dependant)})
 
 
+def _error_of(response: httpx.Response) -> dict[str, str]:
+    """The error's fields: from the JSON body, or from the one-row table a ``.csv``
+    route answers its errors with (so a spreadsheet shows them)."""
+    if response.headers["content-type"].startswith("text/csv"):
+        return next(csv.DictReader(io.StringIO(response.text)))
+    error: dict[str, str] = response.json().get("error", {})
+    return error
+
+
 def test_every_parameter_of_every_route_is_refused_over_its_length(client: TestClient) -> None:
     parameters = _parameters(client.app)  # type: ignore[arg-type]
     where = {(path, name) for path, name, _ in parameters}
@@ -107,10 +118,14 @@ def test_every_parameter_of_every_route_is_refused_over_its_length(client: TestC
         values = {n: (long if n == name else v) for n, v in PATH_VALUES.items()}
         url = path.replace("{path:path}", values["path"]).format(**values)
         params = {name: long} if kind == "query" else {}
-        started = time.process_time()
-        response = client.get(url, params=params, headers=JSON)
-        took = time.process_time() - started
-        error = response.json().get("error", {}) if response.status_code == 400 else {}
+        # The cheaper of two tries: a refusal's cost, not a garbage collection's that
+        # happened to fall in it (the process's CPU time counts every thread's).
+        took = float("inf")
+        for _ in range(2):
+            started = time.process_time()
+            response = client.get(url, params=params, headers=JSON)
+            took = min(took, time.process_time() - started)
+        error = _error_of(response) if response.status_code == 400 else {}
         if error.get("parameter") != name or "longer than" not in error.get("detail", ""):
             unbounded.append(f"{path} {name}: {response.status_code} {response.text[:120]}")
         elif took > 0.5:
