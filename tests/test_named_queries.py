@@ -39,6 +39,7 @@ SAMPLE = {
     "document": "003_f7ec335ea921a4a0.txt",
     "year": "2015",
     "evidenced_only": "false",
+    "region": "Y61",  # East of England
 }
 # Where the shared sample has no rows for a query, the value a user would try there.
 SAMPLE_FOR = {

@@ -270,10 +270,12 @@ class TimeLimitedStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         dataset: Dataset | None = None,
+        guard: bool = True,
     ) -> Answer:
-        """A user's query (guarded, as written), answered as bytes by the worker."""
+        """A query answered as bytes by the worker: a user's (guarded, as written), or
+        with ``guard=False`` the product's own."""
         return cast(
-            Answer, self._call((sparql, max_rows, True, False, formats, dataset), timeout_s)
+            Answer, self._call((sparql, max_rows, guard, False, formats, dataset), timeout_s)
         )
 
     async def answer_async(

@@ -98,6 +98,7 @@ class RemoteStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         dataset: Dataset | None = None,
+        guard: bool = True,
     ) -> Answer:
         if dataset is not None:  # which graphs the remote store holds is not known here
             raise QueryRefused(
@@ -105,7 +106,7 @@ class RemoteStore:
                 "queries a remote store: every query runs on that store's default graph",
                 status=403,
             )
-        result = self.query(sparql, max_rows=max_rows, timeout_s=timeout_s, guard=True)
+        result = self.query(sparql, max_rows=max_rows, timeout_s=timeout_s, guard=guard)
         return write_answer(result, formats, max_rows=max_rows)
 
     async def answer_async(

@@ -89,9 +89,12 @@ class GraphStore(Protocol):
         max_rows: int | None = None,
         timeout_s: float | None = None,
         dataset: Dataset | None = None,
+        guard: bool = True,
     ) -> Answer:
         """A user's query (guarded, as written) answered as the bytes of a response;
-        ``dataset``: the protocol's default-graph-uri and named-graph-uri, if given."""
+        ``dataset``: the protocol's default-graph-uri and named-graph-uri, if given;
+        ``guard=False`` for the product's own queries (``queries/internal``), which a
+        worker with no barrier to the network still answers."""
         ...
 
     async def answer_async(
@@ -228,10 +231,11 @@ class OxigraphStore:
         max_rows: int | None = None,
         timeout_s: float | None = None,
         dataset: Dataset | None = None,
+        guard: bool = True,
     ) -> Answer:
         from nhskg.graph.query.query_answer import write_answer  # it reads this module's types
 
-        results = self.results(sparql, guard=True, dataset=dataset)
+        results = self.results(sparql, guard=guard, dataset=dataset)
         return write_answer(results, formats, max_rows=max_rows)
 
     async def answer_async(

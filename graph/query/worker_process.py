@@ -76,11 +76,12 @@ def evaluate(
     ``refuse_guarded``, a user's (guarded) query is refused with it, status 503."""
     sparql, max_rows, guard, planned, formats, dataset = request
     try:
-        if refuse_guarded is not None and (guard or formats is not None):
+        if refuse_guarded is not None and guard:
             raise QueryRefused(refuse_guarded, status=503)
         if formats is None:
             return "ok", store.query(sparql, max_rows=max_rows, guard=guard, planned=planned)
-        return "answer", store.answer(sparql, formats, max_rows=max_rows, dataset=dataset)
+        answer = store.answer(sparql, formats, max_rows=max_rows, dataset=dataset, guard=guard)
+        return "answer", answer
     except QueryRefused as refused:
         return "refused", (refused.status, str(refused))
     except NotAcceptable as unacceptable:

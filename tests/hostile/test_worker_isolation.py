@@ -299,10 +299,13 @@ def test_nhskg_serve_without_a_barrier_warns_and_refuses_user_sparql(
         )
         ccgs = {"type": "ccg", "as_of": "2020-01-01"}  # evaluated, not a published answer
         lookup = httpx.get(base + "/api/organisations", params=ccgs, timeout=30)
+        # The product's own queries (queries/internal) are not a user's: still answered.
+        network = httpx.get(base + "/api/network", params={"partnership": "QHG"}, timeout=60)
     assert refused.status_code == 503
     detail = refused.json()["error"]["detail"]
     assert "could not be isolated" in detail and "NHSKG_ALLOW_UNISOLATED_SPARQL" in detail
     assert page.status_code == 503 and "could not be isolated" in page.text
     assert lookup.status_code == 200 and lookup.json()["total"] > 100
+    assert network.status_code == 200 and len(network.json()["nodes"]) > 5, network.text[:300]
     err = capfd.readouterr().err
     assert "WARNING" in err and "NOT isolated" in err and "NHSKG_ALLOW_UNISOLATED_SPARQL" in err
