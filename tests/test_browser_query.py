@@ -162,7 +162,7 @@ def test_phone_shows_each_row_as_a_card(phone: Page, base: str) -> None:  # noqa
     label = phone.evaluate(
         "() => getComputedStyle(document.querySelector('.results td'), '::before').content"
     )
-    assert label.strip('"') == "code"
+    assert label.strip('"') == "Code"  # the column's words, as the table's header
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= width + 1
 
 
