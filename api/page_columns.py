@@ -1,20 +1,14 @@
 """Words for the pages' tables: a human header for each column a named query answers with,
-and the local page of each IRI of ours, so no table shows a query's variable name and no
-link leaves for w3id.org (an IRI may still be shown as text).
+so no table shows a query's variable name (the local page of each IRI of ours, so no
+link leaves for w3id.org, is :func:`nhskg.graph.mint.local_page`).
 
 :func:`header` turns ``withinName`` into "Within", ``personName`` into "Person", and any
-other camelCase name into words ("targetDate" into "Target date"); :func:`local_href`
-gives an organisation's IRI its organisation page and any other IRI of ours the linked
-data route that serves it (``/id/...``, ``/def#...``).
+other camelCase name into words ("targetDate" into "Target date").
 """
 
 from __future__ import annotations
 
 import re
-
-from nhskg.graph.namespaces import BASE
-
-ORGANISATIONS = BASE + "id/org/"
 
 # Column names whose words would mislead or repeat the table: said plainly here.
 HEADERS = {
@@ -71,15 +65,3 @@ def header(column: str) -> str:
         return HEADERS[column]
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", column).lower()
     return words[:1].upper() + words[1:]
-
-
-def local_href(iri: str) -> str | None:
-    """Our own page for an IRI of ours (None for anyone else's): an organisation's page
-    for an organisation, else the route that serves the IRI (``/id/...``, ``/def#...``)."""
-    if iri.startswith(ORGANISATIONS) and "/" not in iri[len(ORGANISATIONS) :]:
-        return "/organisations/" + iri[len(ORGANISATIONS) :]
-    if iri.startswith(BASE + "id/"):
-        return "/" + iri[len(BASE) :]
-    if iri.startswith(BASE + "def"):
-        return "/def#" + iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return None

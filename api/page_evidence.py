@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from nhskg.api.deps import code_of, rows
-from nhskg.api.page_columns import local_href
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.mint import local_page
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
 from nhskg.graph.query.statement_evidence import BATCH, evidence_of
 from nhskg.graph.query.store import SelectResult
@@ -154,6 +154,6 @@ def statement_organisations(
         for statement, organisation, name in result.rows:
             assert statement is not None and organisation is not None and name is not None
             found[statement.value].append(
-                {"name": name.value, "href": local_href(organisation.value) or ""}
+                {"name": name.value, "href": local_page(organisation.value) or ""}
             )
     return found

@@ -13,7 +13,7 @@ import re
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.namespaces import GRAPH, ID, compact
+from nhskg.graph.namespaces import BASE, GRAPH, ID, compact
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
@@ -46,6 +46,20 @@ def org_key(iri: str) -> str | None:
     """The key an organisation IRI was minted from, or None for other IRIs."""
     prefix = ID.iri + "org/"
     return iri[len(prefix) :] if iri.startswith(prefix) else None
+
+
+def local_page(iri: str) -> str | None:
+    """The server's own page for an IRI of ours (None for anyone else's): an
+    organisation's page for an organisation, else the route that serves the IRI
+    (``/id/...``, ``/def#...``), so no link leaves for w3id.org."""
+    key = org_key(iri)
+    if key is not None and "/" not in key:
+        return "/organisations/" + key
+    if iri.startswith(BASE + "id/"):
+        return "/" + iri[len(BASE) :]
+    if iri.startswith(BASE + "def"):
+        return "/def#" + iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return None
 
 
 def thing(kind: str, key: str) -> NamedNode:

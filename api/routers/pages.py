@@ -23,7 +23,7 @@ from pyoxigraph import (
 
 from nhskg.api.deps import published, rows
 from nhskg.api.errors import ApiError
-from nhskg.api.page_columns import header, local_href
+from nhskg.api.page_columns import header
 from nhskg.api.page_evidence import (
     MEMBER_KINDS,
     is_body,
@@ -38,6 +38,7 @@ from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
 from nhskg.api.static_files import vendor_available
+from nhskg.graph.mint import local_page
 from nhskg.graph.namespaces import compact
 from nhskg.graph.network.area import areas
 from nhskg.graph.query.named_queries import bind, load_query_file
@@ -47,7 +48,7 @@ from nhskg.graph.query.store import SelectResult, Term
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.filters["header"] = header
-TEMPLATES.env.filters["local"] = local_href
+TEMPLATES.env.filters["local"] = local_page
 Graph = Annotated[PublishedGraph, Depends(published)]
 
 COUNTED = {
@@ -405,7 +406,7 @@ def document_page(request: Request, graph: Graph, identifier: str) -> HTMLRespon
     )
     for q in passages:
         for s in q["statements"]:
-            s["href"] = local_href(s["iri"])
+            s["href"] = local_page(s["iri"])
             # a statement of a kind the ontology does not label (a membership) is named
             # by the kind its IRI is minted under
             s["kind"] = s["kind"] or s["iri"].split("/id/", 1)[-1].split("/", 1)[0]
@@ -460,7 +461,7 @@ def term_cell(term: Term | Triple | None) -> dict[str, str | None]:
     value = term.value
     if not isinstance(term, NamedNode):
         return {"text": value, "href": None}
-    return {"text": compact(value), "href": local_href(value)}
+    return {"text": compact(value), "href": local_page(value)}
 
 
 @router.get("/favicon.ico")

@@ -23,7 +23,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from nhskg.graph.namespaces import BASE
+from nhskg.graph.mint import local_page
 from nhskg.graph.network.area_matrix import matrix
 from nhskg.graph.network.area_names import better_names, details, rename
 from nhskg.graph.network.fetch import NetworkData, Tie, name_on, short_id
@@ -212,15 +212,6 @@ def pairs(data: NetworkData, area: Scope, ties: list[Tie]) -> list[dict[str, Any
     return rows
 
 
-def href(iri: str) -> str | None:
-    """Our page for a node: an organisation's, else its linked-data page."""
-    if iri.startswith(BASE + "id/org/"):
-        return "/organisations/" + iri.removeprefix(BASE + "id/org/")
-    if iri.startswith(BASE + "id/"):
-        return "/" + iri.removeprefix(BASE)
-    return None
-
-
 def _node(data: NetworkData, iri: str) -> dict[str, Any]:
     _key, type_label = organisation_type(data, iri, None)
     return {
@@ -228,7 +219,7 @@ def _node(data: NetworkData, iri: str) -> dict[str, Any]:
         "name": _label(data, iri),
         "iri": iri,
         "type": type_label,
-        "href": href(iri),
+        "href": local_page(iri),
     }
 
 
@@ -309,7 +300,7 @@ def _work(
                 "label": label if label and label not in WORK.values() else "",
                 "description": description,
                 "decisionKind": kind_label,
-                "href": href(iri),
+                "href": local_page(iri),
             }
         )
     rows.sort(key=lambda r: (KIND_ORDER.index(r["kind"]), r["from"], r["label"]))
