@@ -44,9 +44,11 @@ ALLOWED: dict[str, set[str]] = {
     "query": {"shared"},
     "network": {"query", "shared"},
     "validation": {"query", "shared"},
-    "building": {"validation", "query", "curated", "reference", "shared"},
-    "entry": {"building", "validation", "query", "network", "synth", "curated", "reference"}
+    "building": {"validation", "query", "ingest", "curated", "reference", "shared"},
+    "entry": {"building", "validation", "query", "network", "synth", "ingest", "curated"}
+    | {"reference"}
     | {"shared"},
+    "ingest": {"curated", "reference", "shared"},
     "api": {"network", "query", "shared"},
 }
 # The one import of api/ from graph/: `nhskg serve` builds the API app and runs it.
