@@ -31,6 +31,9 @@ DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 BASES = ("stated", "resolved")
 SECTIONS = ("document", "entities", "aliases", "statements", "excluded")
+# Files beside the curated ones that hold machine proposals (``nhskg ingest``) and the
+# proposals a person rejected: never loaded, so nothing proposed is built until accepted.
+PROPOSAL_SUFFIXES = (".candidates.yaml", ".rejected.yaml")
 
 
 @dataclass
@@ -454,10 +457,15 @@ def _check_refs(curated: Curated, ctx: Context) -> None:
                     )
 
 
+def curated_files(curated_dir: Path) -> list[Path]:
+    """The curated files of a folder, sorted: its *.yaml files but the proposal files."""
+    return sorted(p for p in curated_dir.glob("*.yaml") if not p.name.endswith(PROPOSAL_SUFFIXES))
+
+
 def load_curated(sources_dir: Path, curated_dir: Path, ctx: Context) -> Curated:
     docs = load_sources(sources_dir)
     curated = Curated(docs)
-    for path in sorted(curated_dir.glob("*.yaml")):
+    for path in curated_files(curated_dir):
         _load_file(path, docs, ctx, curated)
     _check_refs(curated, ctx)
     for doc in docs.values():
