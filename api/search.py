@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from nhskg.api.deps import code_of
 from nhskg.api.state import PublishedGraph
-from nhskg.graph.namespaces import BASE
+from nhskg.graph.mint import local_page
 from nhskg.graph.network.fetch import internal_rows
 
 KINDS = ("organisations", "passages", "people", "sites")
@@ -51,12 +50,8 @@ _lock = threading.Lock()
 
 
 def local(iri: str) -> str:
-    """Our page for an IRI of ours (``/id/...``)."""
-    return "/" + iri[len(BASE) :] if iri.startswith(BASE) else iri
-
-
-def org_href(graph: PublishedGraph, iri: str) -> str:
-    return f"/organisations/{code_of(graph, iri)}"
+    """Our page for an IRI of ours (mint.local_page), else the IRI itself."""
+    return local_page(iri) or iri
 
 
 def index_of(graph: PublishedGraph) -> SearchIndex:
@@ -93,7 +88,7 @@ def index_of(graph: PublishedGraph) -> SearchIndex:
             post = {
                 "post": row["post"],
                 "organisation": row["orgName"],
-                "href": org_href(graph, str(row["org"])),
+                "href": local(str(row["org"])),
             }
             if post not in person["posts"]:
                 person["posts"].append(post)
@@ -107,7 +102,7 @@ def index_of(graph: PublishedGraph) -> SearchIndex:
                 "href": local(str(row["site"])),
                 "aliases": [],
                 "organisation": row["orgName"],
-                "organisationHref": org_href(graph, str(row["org"])),
+                "organisationHref": local(str(row["org"])),
             },
         )
         if row["alias"] and row["alias"] not in site["aliases"]:
