@@ -1,4 +1,5 @@
-"""Errors about the project's own RDF files (ontology/, shapes/), naming the file."""
+"""The project's own error classes: RDF files (ontology/, shapes/) that break a rule,
+and documents that `nhskg ingest` cannot read, each message naming the file."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ class RdfFileError(ValueError):
     def __init__(self, path: Path, problem: object) -> None:
         super().__init__(f"{path}: {problem}")
         self.path = path
+
+
+class IngestError(ValueError):
+    """A document given to `nhskg ingest` that cannot be read, stored or described; the
+    message names the file (or the option to give) and what is wrong."""
