@@ -6,6 +6,7 @@
     nhskg query NAME --param k=v     run a named query
     nhskg sparql FILE|-              run any read-only SPARQL query
     nhskg stats                      instances per class in the published graph
+    nhskg review FILE                accept, edit or reject the candidates of nhskg ingest
 
 Exit codes: 0 ok, 1 the data does not conform, 2 usage or runtime error. Errors
 are one line on stderr, never a traceback.
@@ -30,6 +31,7 @@ from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
 from nhskg.graph.curated.yamlio import CuratedFileError
 from nhskg.graph.errors import RdfFileError
+from nhskg.graph.ingest.review_terminal import add_review_parser
 from nhskg.graph.network.analysis import NetworkError
 from nhskg.graph.network.cli import add_network_parser
 from nhskg.graph.publish import NoPublishedGraph
@@ -346,6 +348,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default=None, help="default: NHSKG_HOST (127.0.0.1)")
     sv.add_argument("--port", type=int, default=None, help="default: NHSKG_PORT (8000)")
     sv.set_defaults(func=cmd_serve)
+
+    add_review_parser(sub)
 
     r = sub.add_parser("resolve", help="find the organisation a code, name or alias names")
     r.add_argument("text")
