@@ -1,0 +1,923 @@
+"""Candidate statements: rule-based cues over a document's sentences and the mentions in them.
+
+``propose_statements(text, mentions, when)`` cuts the text into sentences (the same cut
+that ``nhskg coverage`` uses), looks in each for cue words, and proposes curated
+statements whose organisations are the mentions inside the sentence (named by
+``mention_ref``): memberships and partners (counted groups as stated groups, resolved
+into members only when the document itself names exactly that many organisations of
+the group's type), leadership, hosting, coordination, joint working, provision,
+consultations, merger proposals, contracts, funding and funding gaps, events with their
+dates, and posts (a person named in a post is proposed as an entity too). Each quote is
+a whole sentence of the text (a list of sentences where a fact spans two), unique or
+with ``occurrence``; dates and money are typed by :mod:`statement_values`. Nothing is
+added that the sentence does not say: no status without a status word, no date without
+date words, no member the text does not name. The output is sorted by offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nhskg.graph.curated.coverage import Sentence, sentences
+from nhskg.graph.ingest.model import (
+    Candidate,
+    DocumentDay,
+    Mention,
+    candidate_key,
+    mention_ref,
+    slug,
+)
+from nhskg.graph.ingest.statement_values import amounts_in, dates_in
+
+# The statement types this module proposes (the evaluation restricts the gold to them).
+PROPOSED_KINDS = frozenset(
+    {
+        "membership",
+        "leadership",
+        "hosting",
+        "coordination",
+        "joint-working",
+        "provision",
+        "consultation",
+        "merger-proposal",
+        "contract",
+        "funding",
+        "funding-gap",
+        "event",
+        "post",
+    }
+)
+
+# Words that make a mention a body others belong to, lead or report to (a "hub").
+_HUB_WORDS = re.compile(
+    r"\b(partnership|programme|program|board|stp|sustainability and transformation|forum|"
+    r"group|network|collaborative|alliance|senate|committee|office|pmo|workstream|"
+    r"work-stream|together)\b",
+    re.I,
+)
+_CCG = re.compile(r"\bCCGs?\b|clinical commissioning groups?", re.I)
+_TRUST = re.compile(r"\btrusts?\b|\bhospitals?\b|\bproviders?\b", re.I)
+_TYPE_NAME: dict[str, re.Pattern[str]] = {
+    "ccg": _CCG,
+    "nhs-trust": _TRUST,
+    "foundation-trust": _TRUST,
+    "acute-trust": _TRUST,
+    "mental-health-trust": _TRUST,
+    "community-trust": _TRUST,
+}
+_SUBJECT_HUB = re.compile(
+    r"^(?:\d+\.\s*)?(?:The|This|Our) (programme|partnership|STP|system)\b(?! of\b)", re.I
+)
+_PRONOUN = re.compile(r"^(?:\d+\.\s*)?(It|Its|They|This)\b")
+
+PERSON = (
+    r"(?:(?:Dr|Professor|Prof|Sir|Dame|Mr|Mrs|Ms|Miss|Cllr|Councillor)\.?\s+)?"
+    r"[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?){1,2}"
+)
+_HONORIFIC = re.compile(r"^(?:Dr|Professor|Prof|Sir|Dame|Mr|Mrs|Ms|Miss|Cllr|Councillor)\.?\s+")
+_TITLE_HEAD = (
+    r"(?:chief executive|chair(?:man|woman|person)?|director|lead|officer|manager|head|"
+    r"professor|trustee|advis[eo]r|consultant|president|secretary|commissioner|governor|"
+    r"sro|senior responsible officer)"
+)
+_TITLE_WORD = re.compile(rf"\b{_TITLE_HEAD}s?\b", re.I)
+_ROLE = [
+    (re.compile(r"chief executive", re.I), "chief-executive"),
+    (re.compile(r"clinical chair", re.I), "clinical-chair"),
+    (re.compile(r"accountable officer", re.I), "accountable-officer"),
+    (re.compile(r"\bSROs?\b|senior responsible officer", re.I), "senior-responsible-officer"),
+    (re.compile(r"clinical lead", re.I), "clinical-lead"),
+    (re.compile(r"\bchair", re.I), "chair"),
+    (re.compile(r"\bdirector", re.I), "director"),
+    (re.compile(r"\bhead\b", re.I), "head"),
+    (re.compile(r"\btrustee", re.I), "trustee"),
+    (re.compile(r"\bprofessor", re.I), "professor"),
+    (re.compile(r"\blead\b", re.I), "lead"),
+]
+
+
+@dataclass
+class _Doc:
+    text: str
+    when: DocumentDay
+    sentences: list[Sentence]
+    inside: list[list[Mention]]  # the mentions with a ref in each sentence, by offset
+    hub: Mention | None  # the partnership the document is about, if its mentions say
+    all_mentions: list[Mention] = field(default_factory=list)
+
+
+def _has_ref(m: Mention) -> bool:
+    return mention_ref(m) is not None
+
+
+def is_hub(m: Mention) -> bool:
+    """A body others belong to (a partnership, board, programme...), not a counted group."""
+    if m.pattern == "counted-group" or m.count is not None:
+        return False
+    ref = mention_ref(m) or ""
+    if re.fullmatch(r"Q[A-Z0-9]{2}", ref):  # STP, ICB and region codes
+        return True
+    names = [m.text, *(link.name for link in m.links[:1])]
+    return any(_HUB_WORDS.search(n) for n in names)
+
+
+def _is_group(m: Mention) -> bool:
+    return m.pattern == "counted-group" or m.count is not None or m.kind == "stated-group"
+
+
+def _of_type(m: Mention, member_type: str | None) -> bool:
+    pattern = _TYPE_NAME.get(member_type or "")
+    if pattern is None or _is_group(m) or not m.links:
+        return False
+    return bool(pattern.search(m.text) or pattern.search(m.links[0].name))
+
+
+def _document_hub(mentions: list[Mention]) -> Mention | None:
+    counts = Counter(mention_ref(m) for m in mentions if is_hub(m) and _has_ref(m))
+    if not counts:
+        return None
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))[0][0]
+    return next(m for m in mentions if mention_ref(m) == best)
+
+
+def _synthetic(hub: Mention, at: int, words: str) -> Mention:
+    return Mention(at, at + len(words), words, hub.pattern, hub.links, hub.kind, why="subject")
+
+
+# --- quotes and candidates ------------------------------------------------------------------
+
+
+def _quote_item(text: str, start: int, end: int) -> Any:
+    exact = text[start:end]
+    if text.count(exact) == 1:
+        return exact
+    n, i = 0, text.find(exact)
+    while i >= 0 and i <= start:
+        n += 1
+        if i == start:
+            break
+        i = text.find(exact, i + 1)
+    return {"text": exact, "occurrence": n}
+
+
+def _candidate(
+    doc: _Doc,
+    record: dict[str, Any],
+    spans: list[tuple[int, int]],
+    confidence: float,
+    why: str,
+    section: str = "statements",
+) -> Candidate:
+    spans = sorted(set(spans))
+    items = [_quote_item(doc.text, s, e) for s, e in spans]
+    full = dict(record)
+    if len(items) == 1 and isinstance(items[0], dict):
+        full["quote"] = items[0]["text"]
+        full["occurrence"] = items[0]["occurrence"]
+    else:
+        full["quote"] = items[0] if len(items) == 1 else items
+    start, end = spans[0]
+    return Candidate(
+        section,
+        full,
+        start,
+        end,
+        round(confidence, 2),
+        why,
+        candidate_key(section, full),
+    )
+
+
+def _refs(mentions: Iterable[Mention]) -> list[str]:
+    out: list[str] = []
+    for m in mentions:
+        ref = mention_ref(m)
+        if ref and ref not in out:
+            out.append(ref)
+    return out
+
+
+def _one_or_list(refs: list[str]) -> str | list[str]:
+    return refs[0] if len(refs) == 1 else refs
+
+
+def _names(mentions: Iterable[Mention]) -> str:
+    return ", ".join(f"'{m.text}' ({mention_ref(m)})" for m in mentions)
+
+
+def _span(s: Sentence) -> tuple[int, int]:
+    return (s.start, s.end)
+
+
+def _before(s: Sentence, m: Mention) -> str:
+    return s.text[: m.start - s.start]
+
+
+def _after(s: Sentence, m: Mention) -> str:
+    return s.text[m.end - s.start :]
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+Rule = Callable[[_Doc, int], list[Candidate]]
+
+_MEMBER_CUE = re.compile(
+    r"\b(partners?|partnership (?:of|between|comprising)|compris(?:es|ing|e)|made up of|"
+    r"membership|members? of|"
+    r"is one of|established a (?:\w+ )?partnership|draws membership)\b",
+    re.I,
+)
+
+
+def _membership(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    out: list[Candidate] = []
+    spans = [_span(s)]
+    cue = _MEMBER_CUE.search(s.text)
+    they = _PRONOUN.match(s.text)
+    if not cue:
+        # "They do this through Better Care Together": the groups of the sentence before
+        through = re.search(r"\bthrough\b", s.text)
+        hubs = [m for m in inside if is_hub(m) and through and m.start - s.start > through.start()]
+        if they and they[1] == "They" and hubs and i > 0:
+            members = [m for m in doc.inside[i - 1] if _is_group(m) or not is_hub(m)]
+            if members:
+                return _memberships(
+                    doc,
+                    hubs[0],
+                    members,
+                    [_span(doc.sentences[i - 1]), *spans],
+                    "'They ... through'",
+                )
+        return out
+    groups = [m for m in inside if _is_group(m)]
+    hubs = [m for m in inside if is_hub(m)]
+    hub = None
+    if hubs:
+        hub = hubs[0]
+    elif they and i > 0:
+        before = [m for m in doc.inside[i - 1] if is_hub(m)]
+        if before:
+            hub = before[-1]
+            spans = [_span(doc.sentences[i - 1]), *spans]
+    if hub is None and doc.hub is not None and re.search(r"partner|partnership", cue[0], re.I):
+        hub = doc.hub
+    if hub is None:
+        return out
+    hub_ref = mention_ref(hub)
+    members = [
+        m
+        for m in inside
+        if mention_ref(m) != hub_ref and (_is_group(m) or not is_hub(m) or m in groups)
+    ]
+    if not members:
+        return out
+    return _memberships(doc, hub, members, spans, f"cue '{cue[0]}'")
+
+
+def _memberships(
+    doc: _Doc, hub: Mention, members: list[Mention], spans: list[tuple[int, int]], cue: str
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    hub_ref = mention_ref(hub)
+    seen: set[str] = set()
+    for m in members:
+        ref = mention_ref(m)
+        if not ref or ref in seen or ref == hub_ref:
+            continue
+        seen.add(ref)
+        record: dict[str, Any] = {"type": "membership"}
+        if _is_group(m):
+            record["id"] = f"members-{ref}"
+        record |= {"member": ref, "organization": hub_ref}
+        why = f"{cue}; member {_names([m])}; body {_names([hub])}"
+        out.append(_candidate(doc, record, spans, 0.6, why))
+        if _is_group(m) and m.count:
+            out += _resolved(doc, m, record, spans)
+    return out
+
+
+def _resolved(
+    doc: _Doc, group: Mention, stated: dict[str, Any], spans: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Members of a counted group, only when the document names exactly that many
+    organisations whose names mark them as the group's type."""
+    named: dict[str, Mention] = {}
+    for m in doc.all_mentions:
+        ref = mention_ref(m)
+        if ref and ref != stated["organization"] and _of_type(m, group.member_type):
+            named.setdefault(ref, m)
+    if len(named) != group.count:
+        return []
+    out = []
+    for ref, m in sorted(named.items()):
+        where = next(s for s in doc.sentences if s.start <= m.start < s.end)
+        record = {
+            "type": "membership",
+            "member": ref,
+            "organization": stated["organization"],
+            "basis": "resolved",
+            "resolved_from": stated["id"],
+            "reasoning": f"The document counts {group.count} ('{group.text}') and names exactly "
+            f"{group.count} organisations of that type; '{m.text}' is one of them.",
+        }
+        why = (
+            f"'{group.text}' counts {group.count} {group.member_type}; the document names exactly "
+            f"{group.count} such organisations; this one as '{m.text}'"
+        )
+        out.append(_candidate(doc, record, [*spans, _span(where)], 0.5, why))
+    return out
+
+
+_LEAD_ACTIVE = re.compile(
+    r"\b(?:is|are|will be)?\s*(leading(?: on)?|leads|chairing|chairs|oversees?|overseeing)\b", re.I
+)
+_LEAD_PASSIVE = re.compile(r"\b(led by|chaired by|overseen by)\b", re.I)
+
+
+def _leadership(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    orgs = [m for m in inside if not _is_group(m) or True]
+    for cue_re, passive in ((_LEAD_PASSIVE, True), (_LEAD_ACTIVE, False)):
+        cue = cue_re.search(s.text)
+        if not cue:
+            continue
+        at = s.start + cue.start()
+        before = [m for m in orgs if m.end <= at]
+        after = [m for m in orgs if m.start >= s.start + cue.end()]
+        if not before or not after:
+            continue
+        first, second = before[-1], after[0]
+        leader, led = (second, first) if passive else (first, second)
+        if mention_ref(leader) == mention_ref(led):
+            continue
+        record = {"type": "leadership", "leader": mention_ref(leader), "led": mention_ref(led)}
+        why = f"cue '{cue[1]}'; leader {_names([leader])}; led {_names([led])}"
+        return [_candidate(doc, record, [_span(s)], 0.55, why)]
+    return []
+
+
+_HOST_CUE = re.compile(r"\b(based (?:in|at|within)|hosted by|hosts?)\b", re.I)
+
+
+def _hosting(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _HOST_CUE.search(s.text)
+    if not cue:
+        return []
+    at = s.start + cue.start()
+    before = [m for m in inside if m.end <= at]
+    after = [m for m in inside if m.start >= s.start + cue.end()]
+    if not before or not after:
+        return []
+    if cue[1].casefold().startswith("hosts"):
+        host, hosted = before[-1], after[0]
+    else:
+        host, hosted = after[0], before[-1]
+    if mention_ref(host) == mention_ref(hosted):
+        return []
+    record = {"type": "hosting", "host": mention_ref(host), "hosted": mention_ref(hosted)}
+    why = f"cue '{cue[1]}'; host {_names([host])}; hosted {_names([hosted])}"
+    return [_candidate(doc, record, [_span(s)], 0.55, why)]
+
+
+_COORD_CUE = re.compile(r"\bco-?ordinated (?:through|by)\b|\bco-?ordinates\b", re.I)
+
+
+def _coordination(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _COORD_CUE.search(s.text)
+    if not cue:
+        return []
+    at = s.start + cue.start()
+    after = [m for m in inside if m.start >= s.start + cue.end()]
+    before = [m for m in inside if m.end <= at]
+    if not after:
+        return []
+    coordinator = after[0]
+    if cue[0].casefold().startswith("co") and "ordinates" in cue[0]:
+        coordinator, after = (before[-1], after) if before else (None, after)  # type: ignore[assignment]
+        if coordinator is None:
+            return []
+        coordinated = after[0]
+    elif before:
+        coordinated = before[-1]
+    elif doc.hub is not None:
+        coordinated = doc.hub
+    else:
+        return []
+    if mention_ref(coordinator) == mention_ref(coordinated):
+        return []
+    record = {
+        "type": "coordination",
+        "coordinator": mention_ref(coordinator),
+        "coordinated": mention_ref(coordinated),
+    }
+    whence = "the sentence" if coordinated in inside else "the document's partnership"
+    why = (
+        f"cue '{cue[0]}'; coordinator {_names([coordinator])}; "
+        f"coordinated {_names([coordinated])} (from {whence})"
+    )
+    return [_candidate(doc, record, [_span(s)], 0.5, why)]
+
+
+_JOINT_CUE = re.compile(
+    r"\b(work(?:ing)? (?:closely )?together|joint working|work(?:ing)? (?:closely )?with|"
+    r"in partnership with|working alongside|work(?:ing)? closely)\b",
+    re.I,
+)
+
+
+def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _JOINT_CUE.search(s.text)
+    if not cue:
+        return []
+    parties = _refs(inside)
+    if len(parties) < 2:
+        return []
+    record = {"type": "joint-working", "parties": parties}
+    why = f"cue '{cue[1]}'; parties {_names(inside)}"
+    return [_candidate(doc, record, [_span(s)], 0.5, why)]
+
+
+_PROVIDED_BY = re.compile(r"\bprovided by\b", re.I)
+_SERVICE = re.compile(
+    r"((?:(?:a|an|the|some)\s+)?(?:range of\s+)?[\w ,&'’-]{0,60}?services?)\s*$", re.I
+)
+
+
+def _provision(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _PROVIDED_BY.search(s.text)
+    if not cue:
+        return []
+    after = [m for m in inside if m.start >= s.start + cue.end()]
+    if not after:
+        return []
+    service = _SERVICE.search(s.text[: cue.start()])
+    if not service:
+        return []
+    words = service[1].strip()
+    words = re.sub(r"^.*\b(?:about|improving|for|on|to)\s+", "", words, flags=re.I) or words
+    provider = after[0]
+    record = {"type": "provision", "provider": [mention_ref(provider)], "service": words}
+    why = f"cue 'provided by'; provider {_names([provider])}; service '{words}'"
+    return [_candidate(doc, record, [_span(s)], 0.55, why)]
+
+
+_CONSULT = re.compile(r"(?<![-\w])consultation\b(?! (?:narrative|business case))", re.I)
+_CONSULT_STATUS = [
+    (re.compile(r"\b(launched)\b", re.I), "launched"),
+    (
+        re.compile(
+            r"\b(once (?:capital )?funding|subject to (?:\w+ )?funding|awaiting funding)\b", re.I
+        ),
+        "awaiting-funding",
+    ),
+    (re.compile(r"\b(under ?way|ongoing|in progress)\b", re.I), "under-way"),
+    (re.compile(r"\b(completed|closed|concluded)\b", re.I), "completed"),
+    (
+        re.compile(
+            r"\b(will|planned|plans? to|intended|targeted|proposals for consultation|from \d)", re.I
+        ),
+        "planned",
+    ),
+]
+
+
+def _consultation(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _CONSULT.search(s.text)
+    if not cue:
+        return []
+    status = next(((key, m[1]) for pat, key in _CONSULT_STATUS if (m := pat.search(s.text))), None)
+    hope = re.search(r"\bhope (?:to \w+ )?(?:in|by)\s+((?:19|20)\d{2})\b", s.text)
+    if status is None and not hope:
+        return []
+    consulting = [
+        m
+        for m in inside
+        if _CCG.search(m.text) or (m.links and _CCG.search(m.links[0].name)) or is_hub(m)
+    ]
+    topic = re.search(r"consultation on ([^,.;]+)", s.text, re.I)
+    label = f"Consultation on {topic[1]}" if topic else s.text[: min(len(s.text), 80)].strip()
+    record: dict[str, Any] = {"type": "consultation", "label": label}
+    if consulting:
+        record["consulting"] = _refs(consulting)
+    dates = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
+    why = [f"cue '{cue[0]}'"]
+    if hope:
+        record["hoped_for"] = hope[1]
+        record["date_text"] = hope[0]
+        why.append(f"hoped-for date '{hope[0]}'")
+    elif dates and status and status[0] == "planned":
+        record["planned_start"] = dates[0].value
+        record["date_text"] = dates[0].text
+        why.append(f"date '{dates[0].text}' {dates[0].note}".rstrip())
+    record["status"] = status[0] if status else "planned"
+    if status:
+        why.append(f"status word '{status[1]}'")
+    if consulting:
+        why.append(f"consulting {_names(consulting)}")
+    return [_candidate(doc, record, [_span(s)], 0.45, "; ".join(why))]
+
+
+_MERGE = re.compile(r"\bmerg(?:e|er|ing)\b", re.I)
+
+
+def _merger(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _MERGE.search(s.text)
+    if not cue:
+        return []
+    proposers = [m for m in inside if not _is_group(m) and not is_hub(m)]
+    refs = _refs(proposers)
+    if len(refs) < 2:
+        return []
+    first = {r: next(m for m in proposers if mention_ref(m) == r) for r in refs}
+    label = "Proposed merger of " + " and ".join(first[r].text for r in refs)
+    record: dict[str, Any] = {"type": "merger-proposal", "label": label, "proposers": refs}
+    why = [f"cue '{cue[0]}'; proposers {_names(first.values())}"]
+    if re.search(r"\bpropos(?:al|ed|e)\b", s.text, re.I):
+        record["status"] = "proposed"
+        why.append("status word 'proposal'")
+    dates = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
+    if dates:
+        record["date"] = dates[0].value
+        record["date_text"] = dates[0].text
+        why.append(f"date '{dates[0].text}' {dates[0].note}".rstrip())
+    return [_candidate(doc, record, [_span(s)], 0.6, "; ".join(why))]
+
+
+_CONTRACT = re.compile(
+    r"\b(preferred (?:bidder|provider)|new provider|awarded the contract|contract)\b", re.I
+)
+_TERM = re.compile(r"\bfor (?:the next |a )?(\w+) years?\b", re.I)
+_COMMENCE = re.compile(r"\b(?:commence|start|begin)s?\b", re.I)
+
+
+def _contract(doc: _Doc, i: int) -> list[Candidate]:
+    from nhskg.graph.ingest.statement_values import number_word
+
+    s, inside = doc.sentences[i], doc.inside[i]
+    cue = _CONTRACT.search(s.text)
+    if not cue:
+        return []
+    providers = [
+        m
+        for m in inside
+        if not _is_group(m) and _TRUST.search(m.text + " " + (m.links[0].name if m.links else ""))
+    ]
+    if not providers:
+        providers = [m for m in inside if not _is_group(m) and not is_hub(m)]
+    if not providers:
+        return []
+    provider = providers[0]
+    spans = [_span(s)]
+    record: dict[str, Any] = {"type": "contract"}
+    service = re.search(r"\bto provide ([^.,;]+?)(?: for the next| from|$|[.,;])", s.text)
+    label = service[1] if service else f"Contract with {provider.text}"
+    record["label"] = label
+    record["provider"] = [mention_ref(provider)]
+    why = [f"cue '{cue[1]}'; provider {_names([provider])}"]
+    if service:
+        record["service"] = service[1]
+    term = _TERM.search(s.text)
+    if term and (n := number_word(term[1])):
+        record["term"] = f"P{n}Y"
+        why.append(f"term '{term[0]}'")
+    if re.search(r"preferred (bidder|provider)", s.text, re.I):
+        record["status"] = "preferred-bidder"
+        why.append("status words 'preferred bidder'")
+    # the next sentences of the paragraph that speak of "the contract"
+    j = i + 1
+    while j < len(doc.sentences) and j <= i + 2:
+        nxt = doc.sentences[j]
+        if doc.text.count("\n\n", s.end, nxt.start) > 1 or not re.search(
+            r"\bthe contract\b", nxt.text, re.I
+        ):
+            break
+        if doc.inside[j] and any(not _is_group(m) for m in doc.inside[j]):
+            break
+        money = amounts_in(nxt.text, nxt.start)
+        if money and re.search(r"annual value|per (?:year|annum)|a year", nxt.text, re.I):
+            record["annual_value"] = money[0].value
+            record["currency"] = "GBP"
+            why.append(f"annual value '{money[0].text}' in the next sentence")
+        start = [d for d in dates_in(nxt.text, nxt.start, doc.when) if d.value]
+        if start and _COMMENCE.search(nxt.text):
+            record["start"] = start[0].value
+            why.append(f"start '{start[0].text}'")
+        spans.append(_span(nxt))
+        j += 1
+    return [_candidate(doc, record, spans, 0.55, "; ".join(why))]
+
+
+_FUND_STATUS = [
+    (re.compile(r"\b(secured|securing)\b", re.I), "secured"),
+    (re.compile(r"\b(allocated)\b", re.I), "allocated"),
+    (re.compile(r"\b(commitment|committed)\b", re.I), "committed"),
+    (re.compile(r"\b(applied for|applying for|bid(?:ding)? for)\b", re.I), "applied-for"),
+    (re.compile(r"\b(approved)\b", re.I), "approved"),
+]
+_FUND_CUE = re.compile(
+    r"\b(fund(?:s|ing|ed)?|secured|allocated|commitment|committed|invest(?:ment)?|totalling|grant)\b",
+    re.I,
+)
+_GAP = re.compile(r"\b(gap|shortfall|deficit)\b", re.I)
+
+
+def _nearest_status(text: str, begin: int, end: int, at: int) -> tuple[str, str] | None:
+    """The funding status word between ``begin`` and ``end`` nearest to the amount at ``at``."""
+    found = [
+        (abs(begin + m.start() - at), begin + m.start(), key, m[1])
+        for pat, key in _FUND_STATUS
+        for m in pat.finditer(text[begin:end])
+    ]
+    return (min(found)[2], min(found)[3]) if found else None
+
+
+def _funding(doc: _Doc, i: int) -> list[Candidate]:
+    s = doc.sentences[i]
+    if _CONTRACT.search(s.text) and re.search(r"\bcontract\b", s.text, re.I):
+        return []
+    amounts = amounts_in(s.text, s.start)
+    out: list[Candidate] = []
+    record: dict[str, Any]
+    gap = _GAP.search(s.text)
+    if gap:
+        for a in amounts:
+            record = {
+                "type": "funding-gap",
+                "label": s.text[max(0, a.start - s.start - 60) : a.end - s.start + 30].strip(),
+                "amount": a.value,
+                "currency": "GBP",
+            }
+            why = f"cue '{gap[1]}'; amount '{a.text}'"
+            out.append(_candidate(doc, record, [_span(s)], 0.5, why))
+        return out
+    cue = _FUND_CUE.search(s.text)
+    if not cue:
+        return out
+    if not amounts:
+        if not re.search(r"\bfunding\b", s.text, re.I):
+            return out
+        status = next(((key, m[1]) for pat, key in _FUND_STATUS if (m := pat.search(s.text))), None)
+        if status is None and not re.search(r"\breceived\b", s.text, re.I):
+            return out
+        record = {"type": "funding"}
+        purpose = re.search(r"funding (?:to |for )([^.;]+)", s.text)
+        if purpose:
+            record["purpose"] = purpose[1].strip()
+        if status:
+            record["status"] = status[0]
+        why = f"cue 'funding'{'; status word ' + repr(status[1]) if status else ''}"
+        return [_candidate(doc, record, [_span(s)], 0.45, why)]
+    for k, a in enumerate(amounts):
+        # the clause of this amount: up to the next amount
+        end = amounts[k + 1].start if k + 1 < len(amounts) else s.end
+        begin = amounts[k - 1].end if k else s.start
+        status = _nearest_status(doc.text, begin, end, a.start)
+        record = {"type": "funding"}
+        if a.per:
+            record["rate"] = a.value
+            record["currency"] = "GBP"
+            record["per"] = a.per
+            if re.search(r"head|person|capita|patient", a.per, re.I):
+                record["per_unit_code"] = "IE"
+        else:
+            record["amount"] = a.value
+            record["currency"] = "GBP"
+        purpose = re.search(
+            r"\b(?:for|to)\s+([^£;]+?)(?:\s+as well as|\s+and\s+£|[.;]|$)", doc.text[a.end : end]
+        )
+        if purpose:
+            record["purpose"] = purpose[1].strip().rstrip(",")
+        if status:
+            record["status"] = status[0]
+        dates = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
+        last_year = re.search(r"\blast year\b", s.text, re.I)
+        notes = [f"cue '{cue[1]}'; amount '{a.text}'"]
+        if status:
+            notes.append(f"status word '{status[1]}'")
+        if dates:
+            record["date"] = dates[0].value
+            record["date_text"] = dates[0].text
+            notes.append(f"date '{dates[0].text}'")
+        elif last_year and doc.when.first.year == doc.when.last.year:
+            record["date"] = str(doc.when.last.year - 1)
+            record["date_text"] = last_year[0]
+            notes.append(f"'{last_year[0]}': the year before the document's ({doc.when.last.year})")
+        out.append(_candidate(doc, record, [_span(s)], 0.6, "; ".join(notes)))
+    return out
+
+
+_EVENT = re.compile(
+    r"\b(events?|conferences?|summits?|sessions?|meetings?|workshops?|evening|roadshows?|"
+    r"drop-ins?)\b",
+    re.I,
+)
+_HAPPEN = re.compile(
+    r"\b(held|took place|take place|taking place|attended|provided|hosted|organised|"
+    r"chaired by|will be|kicked off|launched)\b",
+    re.I,
+)
+_HEADING_EVENT = re.compile(
+    r"^(?P<label>[^–\n]{3,90}?)\s+[–-]\s+(?P<date>[^–\n]+?)\s+[–-]\s+(?P<place>[^–\n]+)$"
+)
+
+
+def _events(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    heading = _HEADING_EVENT.match(s.text)
+    dates = [d for d in dates_in(s.text, s.start, doc.when)]
+    if heading and dates:
+        d = dates[0]
+        record: dict[str, Any] = {"type": "event", "label": heading["label"].strip()}
+        if d.value:
+            record["date"] = d.value
+        record["place"] = heading["place"].strip()
+        why = f"a line 'name – date – place'; date '{d.text}' {d.note}".rstrip()
+        return [_candidate(doc, record, [_span(s)], 0.6, why)]
+    cue = _EVENT.search(s.text)
+    if not cue:
+        return []
+    happen = _HAPPEN.search(s.text)
+    typed = [d for d in dates if d.value]
+    if not typed and not happen:
+        return []
+    words = s.text[: cue.end()]
+    label_words = re.findall(r"[\w'’&-]+", words)[-6:]
+    label = " ".join(label_words)
+    label = re.sub(r"^(?:.*?\b(?:of|a|an|the|two|further)\s+)", "", label, flags=re.I) or label
+    orgs = [m for m in inside if not is_hub(m) or m.why == "subject"]
+    hubs = [m for m in inside if is_hub(m) and m.why != "subject"]
+    base: dict[str, Any] = {"type": "event", "label": label}
+    subject = [m for m in orgs if m.why == "subject"]
+    others = [m for m in orgs if m.why != "subject"]
+    if subject:
+        base["organisers"] = _refs(subject)
+    if others:
+        base["participants"] = _refs(others)
+    if hubs:
+        base["part_of"] = mention_ref(hubs[0])
+    if re.search(r"\b(will|planned|intended|is due|save the date)\b", s.text, re.I):
+        base["status"] = "planned"
+    why = f"cue '{cue[1]}'" + (f"; '{happen[1]}'" if happen else "")
+    if not typed:
+        return [_candidate(doc, base, [_span(s)], 0.4, why)]
+    out = []
+    for d in typed:
+        record = dict(base)
+        record["date"] = d.value
+        if d.note or not re.search(r"\d{4}", d.text):
+            record["date_text"] = d.text
+        note = f"; date '{d.text}'" + (f" ({d.note})" if d.note else "")
+        out.append(_candidate(doc, record, [_span(s)], 0.5, why + note))
+    return out
+
+
+_PERSON_TITLE = re.compile(
+    rf"({PERSON}),\s+([A-Za-z][A-Za-z &'’-]{{1,80}}?)(?:,\s*|\s+(?:of|at|for)\s+(?:the\s+)?)$"
+)
+_TITLE_PERSON = re.compile(rf"^\s*\(\s*([A-Z][A-Za-z ]{{1,40}}?)\s+({PERSON})\s*\)")
+_ORG_TITLE = re.compile(rf"^\s+({_TITLE_HEAD})\b", re.I)
+_TITLE_FOR = re.compile(
+    rf"(?:^|\b(?:the|a|an)\s+)((?:[A-Z][\w&-]*\s+){{0,4}}{_TITLE_HEAD}s?)\s+(?:for|of|at)\s+(?:the\s+)?$",
+    re.I,
+)
+_A_TITLE = rf"(?:[A-Z][\w-]*\s+){{0,3}}{_TITLE_HEAD}"
+_LED_BY_TITLES = re.compile(
+    rf"\bled by (?:a |an |the )?({_A_TITLE}(?:\s+and\s+(?:a |an |the )?{_A_TITLE})?)\b"
+)
+
+
+def _role(title: str) -> str | None:
+    return next((key for pat, key in _ROLE if pat.search(title)), None)
+
+
+def _person_entity(doc: _Doc, name: str, start: int, end: int) -> Candidate:
+    plain = _HONORIFIC.sub("", name)
+    record = {"key": slug(plain), "kind": "person", "name": name}
+    return _candidate(
+        doc,
+        record,
+        [(start, end)],
+        0.6,
+        f"a person named with a post: '{name}'",
+        section="entities",
+    )
+
+
+def _posts(doc: _Doc, i: int) -> list[Candidate]:
+    s, inside = doc.sentences[i], doc.inside[i]
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+
+    def post(org: Mention, title: str, person: tuple[str, int, int] | None, cue: str) -> None:
+        title = title.strip()
+        ref = mention_ref(org)
+        if not ref or (ref, title.casefold()) in seen or not _TITLE_WORD.search(title):
+            return
+        seen.add((ref, title.casefold()))
+        record: dict[str, Any] = {"type": "post", "organization": ref, "title": title}
+        why = f"{cue}; title '{title}'; in {_names([org])}"
+        if person:
+            name = person[0]
+            record["person"] = slug(_HONORIFIC.sub("", name))
+            out.append(_person_entity(doc, name, person[1], person[2]))
+            why += f"; held by '{name}'"
+        role = _role(title)
+        if role:
+            record["role"] = role
+        out.append(_candidate(doc, record, [_span(s)], 0.6 if person else 0.45, why))
+
+    for m in inside:
+        if _is_group(m):
+            continue
+        before, after = _before(s, m), _after(s, m)
+        pt = _PERSON_TITLE.search(before)
+        if pt:
+            at = s.start + pt.start(1)
+            post(m, pt[2], (pt[1], at, at + len(pt[1])), "'Name, title, organisation'")
+            # "Chair of X and Y trustee": a second title after the organisation
+            more = re.match(r"^\s+and\s+", after)
+            if more:
+                for n in inside:
+                    if n.start == m.end + more.end():
+                        tail = _ORG_TITLE.match(_after(s, n))
+                        if tail:
+                            post(
+                                n,
+                                tail[1],
+                                (pt[1], at, at + len(pt[1])),
+                                "'..., title of X and Y title'",
+                            )
+            continue
+        tp = _TITLE_PERSON.match(after)
+        if tp:
+            at = m.end + tp.start(2)
+            post(m, tp[1], (tp[2], at, at + len(tp[2])), "'organisation (title Name)'")
+            continue
+        tf = _TITLE_FOR.search(before)
+        if tf:
+            post(m, tf[1], None, "'title for/of organisation'")
+    led = _LED_BY_TITLES.search(s.text)
+    if led:
+        at = s.start + led.start()
+        before_m = [m for m in inside if m.end <= at]
+        body = before_m[-1] if before_m else None
+        if body is None and _PRONOUN.match(s.text) and i > 0:
+            hubs = [m for m in doc.inside[i - 1] if is_hub(m)]
+            body = hubs[-1] if hubs else None
+        if body is not None:
+            for title in re.split(r"\s+and\s+(?:a |an |the )?", led[1]):
+                post(body, title, None, "'led by a title'")
+    return out
+
+
+RULES: tuple[Rule, ...] = (
+    _membership,
+    _leadership,
+    _hosting,
+    _coordination,
+    _joint_working,
+    _provision,
+    _consultation,
+    _merger,
+    _contract,
+    _funding,
+    _events,
+    _posts,
+)
+
+
+def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) -> list[Candidate]:
+    """Candidate statements (and the people they name, as entities) for one document,
+    sorted by offset; the same input gives the same output."""
+    cut = sentences(text)
+    linked = sorted((m for m in mentions if _has_ref(m)), key=lambda m: (m.start, -m.end, m.text))
+    hub = _document_hub(linked)
+    inside: list[list[Mention]] = []
+    for s in cut:
+        found = [m for m in linked if s.start <= m.start and m.end <= s.end]
+        subject = _SUBJECT_HUB.match(s.text)
+        if (
+            subject
+            and hub is not None
+            and not any(m.start - s.start < subject.end() for m in found)
+        ):
+            found = [_synthetic(hub, s.start + subject.start(1), subject[1]), *found]
+        inside.append(found)
+    doc = _Doc(text, when, cut, inside, hub, linked)
+    out: dict[tuple[str, str], Candidate] = {}
+    for i in range(len(cut)):
+        for rule in RULES:
+            for c in rule(doc, i):
+                out.setdefault((c.section, c.key), c)
+    return sorted(out.values(), key=lambda c: (c.start, c.end, c.section, c.key))

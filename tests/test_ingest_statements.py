@@ -1,0 +1,320 @@
+"""Candidate statements from small texts: one per kind, quotes verbatim at exact offsets,
+dates and amounts typed, nothing for a sentence without a cue, the same output twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from nhskg.graph.ingest.model import Candidate, DocumentDay, Link, Mention
+from nhskg.graph.ingest.statements import propose_statements
+
+DAY = DocumentDay(dt.date(2018, 1, 1), dt.date(2018, 1, 31))
+
+
+def at(
+    text: str, words: str, ref: str | None = None, n: int = 1, name: str = "", **kw: Any
+) -> Mention:
+    """A mention of ``words`` (its n-th occurrence) linked to ``ref`` (named ``name``)."""
+    start = -1
+    for _ in range(n):
+        start = text.index(words, start + 1)
+    links = (Link(ref, name or words, 1.0, "test"),) if ref else ()
+    return Mention(start, start + len(words), words, kw.pop("pattern", "name"), links, **kw)
+
+
+def statements(text: str, mentions: list[Mention], when: DocumentDay = DAY) -> list[Candidate]:
+    out = propose_statements(text, mentions, when)
+    for c in out:
+        quote = c.record["quote"]
+        first = quote[0] if isinstance(quote, list) else quote
+        first = first["text"] if isinstance(first, dict) else first
+        assert c.record.get("quote") and c.key
+        assert text[c.start : c.end] == first, (c.record, text[c.start : c.end])
+        if isinstance(quote, str) and "occurrence" not in c.record:
+            assert text.count(quote) == 1
+        assert 0 < c.confidence <= 1 and c.why
+    return [c for c in out if c.section == "statements"]
+
+
+def of_type(cands: list[Candidate], kind: str) -> list[dict[str, Any]]:
+    return [c.record for c in cands if c.record["type"] == kind]
+
+
+def test_membership_names_the_member_and_the_partnership_it_belongs_to() -> None:
+    text = "Intro line.\n\nThe Acme Partnership comprises Northtown CCG and Southtown CCG.\n"
+    got = statements(
+        text,
+        [
+            at(text, "Acme Partnership", "QAA"),
+            at(text, "Northtown CCG", "01A"),
+            at(text, "Southtown CCG", "02B"),
+        ],
+    )
+    members = sorted(of_type(got, "membership"), key=lambda r: r["member"])
+    assert [(r["member"], r["organization"]) for r in members] == [("01A", "QAA"), ("02B", "QAA")]
+    assert members[0]["quote"] == "The Acme Partnership comprises Northtown CCG and Southtown CCG."
+    c = next(c for c in got if c.record["type"] == "membership")
+    assert (c.start, c.end) == (13, 13 + len(members[0]["quote"]))
+
+
+def test_a_counted_group_is_a_member_as_a_stated_group_and_resolves_only_when_the_text_names_them_all() -> (
+    None
+):
+    text = (
+        "The five CCGs are partners of the Acme Partnership.\n"
+        "Alpha, Beta and Gamma CCGs met. Delta CCG and Epsilon CCG agreed.\n"
+    )
+    group = at(text, "five CCGs", pattern="counted-group", count=5, member_type="ccg")
+    hub = at(text, "Acme Partnership", "QAA")
+    named = [
+        at(text, "Alpha", "01A", name="Alpha CCG"),
+        at(text, "Beta", "02B", name="Beta CCG"),
+        at(text, "Gamma CCGs", "03C", name="Gamma CCG"),
+        at(text, "Delta CCG", "04D"),
+        at(text, "Epsilon CCG", "05E"),
+    ]
+    got = of_type(statements(text, [group, hub, *named]), "membership")
+    stated = [r for r in got if r.get("basis") != "resolved"]
+    assert stated == [
+        {
+            "type": "membership",
+            "id": "members-five-ccgs",
+            "member": "five-ccgs",
+            "organization": "QAA",
+            "quote": "The five CCGs are partners of the Acme Partnership.",
+        }
+    ]
+    resolved = [r for r in got if r.get("basis") == "resolved"]
+    assert sorted(r["member"] for r in resolved) == ["01A", "02B", "03C", "04D", "05E"]
+    assert all(r["resolved_from"] == "members-five-ccgs" for r in resolved)
+    # with one of the five not named, only the stated group
+    fewer = of_type(statements(text, [group, hub, *named[:4]]), "membership")
+    assert [r["member"] for r in fewer] == ["five-ccgs"]
+
+
+def test_leading_and_chairing_make_a_leadership_from_leader_to_led() -> None:
+    text = "The Workforce Board is leading on the People Programme this year.\n"
+    got = of_type(
+        statements(
+            text,
+            [
+                at(text, "Workforce Board", "workforce-board"),
+                at(text, "People Programme", "people-programme"),
+            ],
+        ),
+        "leadership",
+    )
+    assert got == [
+        {
+            "type": "leadership",
+            "leader": "workforce-board",
+            "led": "people-programme",
+            "quote": "The Workforce Board is leading on the People Programme this year.",
+        }
+    ]
+    passive = "The Stroke Network is chaired by Northtown CCG.\n"
+    got = of_type(
+        statements(
+            passive,
+            [at(passive, "Stroke Network", "stroke-network"), at(passive, "Northtown CCG", "01A")],
+        ),
+        "leadership",
+    )
+    assert [(r["leader"], r["led"]) for r in got] == [("01A", "stroke-network")]
+
+
+def test_based_in_makes_a_hosting() -> None:
+    text = "The work is run by the Central PMO, based in Northtown CCG.\n"
+    got = of_type(
+        statements(
+            text, [at(text, "Central PMO", "central-pmo"), at(text, "Northtown CCG", "01A")]
+        ),
+        "hosting",
+    )
+    assert [(r["host"], r["hosted"]) for r in got] == [("01A", "central-pmo")]
+
+
+def test_provided_by_makes_a_provision_with_the_service_words() -> None:
+    text = "We talk about a range of adult community health services provided by Shire Partnership NHS Trust.\n"
+    got = of_type(statements(text, [at(text, "Shire Partnership NHS Trust", "RT5")]), "provision")
+    assert got == [
+        {
+            "type": "provision",
+            "provider": ["RT5"],
+            "service": "a range of adult community health services",
+            "quote": text.strip(),
+        }
+    ]
+
+
+def test_a_consultation_takes_its_status_and_date_from_its_words_and_nothing_without_them() -> None:
+    text = (
+        "Northtown CCG will hold a public consultation on stroke services from 30th November 2015.\n"
+        "A consultation on planned care has recently been launched.\n"
+        "The consultation was mentioned.\n"
+        "Formal consultation is committed to, which we hope to announce in 2019.\n"
+    )
+    got = of_type(statements(text, [at(text, "Northtown CCG", "01A")]), "consultation")
+    assert got[0]["consulting"] == ["01A"]
+    assert got[0]["status"] == "planned"
+    assert got[0]["planned_start"] == "2015-11-30"
+    assert got[0]["label"] == "Consultation on stroke services from 30th November 2015"
+    assert got[1]["status"] == "launched" and "consulting" not in got[1]
+    assert got[2]["hoped_for"] == "2019" and got[2]["date_text"] == "hope to announce in 2019"
+    assert len(got) == 3  # "The consultation was mentioned." says no status
+
+
+def test_a_proposal_to_merge_two_trusts_is_a_merger_proposal_dated_by_its_month() -> None:
+    text = "Following the announcement in September of their proposal to merge, Alpha Hospital and Beta Hospital work together.\n"
+    got = of_type(
+        statements(text, [at(text, "Alpha Hospital", "RA1"), at(text, "Beta Hospital", "RB2")]),
+        "merger-proposal",
+    )
+    assert got == [
+        {
+            "type": "merger-proposal",
+            "label": "Proposed merger of Alpha Hospital and Beta Hospital",
+            "proposers": ["RA1", "RB2"],
+            "status": "proposed",
+            "date": "2017-09",
+            "date_text": "September",
+            "quote": text.strip(),
+        }
+    ]
+    c = next(
+        c
+        for c in propose_statements(
+            text, [at(text, "Alpha Hospital", "RA1"), at(text, "Beta Hospital", "RB2")], DAY
+        )
+        if c.record["type"] == "merger-proposal"
+    )
+    assert "2017" in c.why and "past" in c.why  # says how the year was decided
+
+
+def test_a_contract_takes_its_provider_term_start_and_annual_value_from_the_paragraph() -> None:
+    text = (
+        "Shire NHS Foundation Trust has been announced as the preferred bidder to provide Community "
+        "Health Services in Northshire for the next five years. The annual value of the contract, "
+        "which is due to commence 1 April 2018, is £39m and covers many services.\n"
+    )
+    got = of_type(statements(text, [at(text, "Shire NHS Foundation Trust", "RWK")]), "contract")
+    assert len(got) == 1
+    r = got[0]
+    assert r["provider"] == ["RWK"]
+    assert r["annual_value"] == 39000000 and r["currency"] == "GBP"
+    assert r["term"] == "P5Y" and r["start"] == "2018-04-01" and r["status"] == "preferred-bidder"
+    assert r["quote"] == [
+        text[: text.index("years.") + 6],
+        text[text.index("The annual") :].strip(),
+    ]
+
+
+def test_funding_amounts_are_plain_numbers_each_with_its_own_status() -> None:
+    text = (
+        "£48 million has been secured for the new A&E department as well as a commitment to "
+        "fund around £2 million of improvements at general practice premises.\n"
+        "£1 per head of population has been allocated to provide incentives.\n"
+        "A further £200K has been allocated for primary care initiatives.\n"
+        "National funding to support the reconfiguration is being applied for.\n"
+    )
+    got = of_type(statements(text, []), "funding")
+    assert sorted(
+        (str(r["quote"])[:6], r.get("amount") or 0, r.get("rate") or 0, r["status"]) for r in got
+    ) == [
+        ("A furt", 200000, 0, "allocated"),
+        ("Nation", 0, 0, "applied-for"),
+        ("£1 per", 0, 1, "allocated"),
+        ("£48 mi", 2000000, 0, "committed"),
+        ("£48 mi", 48000000, 0, "secured"),
+    ]
+    rate = next(r for r in got if "rate" in r)
+    assert rate["per"] == "per head of population" and rate["per_unit_code"] == "IE"
+    assert (
+        next(r for r in got if r.get("amount") == 48000000)["purpose"] == "the new A&E department"
+    )
+
+
+def test_an_event_with_two_days_is_two_events_with_typed_dates() -> None:
+    when = DocumentDay(dt.date(2015, 10, 1), dt.date(2015, 10, 1))
+    text = "The priority has been the completion of two 'lock in' sessions with officers (7th and 14th September).\n"
+    got = of_type(statements(text, [], when), "event")
+    assert [(r["date"], r["date_text"]) for r in got] == [
+        ("2015-09-07", "7th and 14th September"),
+        ("2015-09-14", "7th and 14th September"),
+    ]
+    heading = "Workforce in Focus – 25 January 2017 – Luton\n"
+    got = of_type(statements(heading, []), "event")
+    assert got == [
+        {
+            "type": "event",
+            "label": "Workforce in Focus",
+            "date": "2017-01-25",
+            "place": "Luton",
+            "quote": heading.strip(),
+        }
+    ]
+
+
+def test_a_person_in_a_named_post_is_a_post_and_a_person_entity() -> None:
+    text = "Dr Navina Evans, Chief Executive of ELFT, said: “We are delighted.”\n"
+    out = propose_statements(text, [at(text, "ELFT", "RWK")], DAY)
+    posts = [c.record for c in out if c.record.get("type") == "post"]
+    assert posts == [
+        {
+            "type": "post",
+            "organization": "RWK",
+            "title": "Chief Executive",
+            "person": "navina-evans",
+            "role": "chief-executive",
+            "quote": "Dr Navina Evans, Chief Executive of ELFT, said: “We are delighted.”",
+        }
+    ]
+    people = [c for c in out if c.section == "entities"]
+    assert [c.record for c in people] == [
+        {
+            "key": "navina-evans",
+            "kind": "person",
+            "name": "Dr Navina Evans",
+            "quote": "Dr Navina Evans",
+        }
+    ]
+    assert text[people[0].start : people[0].end] == "Dr Navina Evans"
+
+
+def test_a_sentence_with_no_cue_proposes_nothing() -> None:
+    text = "Northtown CCG and Southtown CCG published a newsletter.\n"
+    assert (
+        propose_statements(
+            text, [at(text, "Northtown CCG", "01A"), at(text, "Southtown CCG", "02B")], DAY
+        )
+        == []
+    )
+
+
+def test_a_repeated_sentence_is_quoted_with_its_occurrence() -> None:
+    text = "£5m has been secured for a ward.\nOther words.\n£5m has been secured for a ward.\n"
+    got = statements(text, [])
+    assert [(c.record["occurrence"], c.start) for c in got] == [(1, 0), (2, text.rindex("£5m"))]
+
+
+def test_the_same_input_gives_the_same_candidates_in_offset_order() -> None:
+    text = (
+        "The Acme Partnership comprises Northtown CCG.\n"
+        "£3m has been secured for a ward. Dr Ann Lee, Director of Northtown CCG, spoke.\n"
+    )
+    mentions = [
+        at(text, "Acme Partnership", "QAA"),
+        at(text, "Northtown CCG", "01A"),
+        at(text, "Northtown CCG", "01A", n=2),
+    ]
+    first = propose_statements(text, mentions, DAY)
+    second = propose_statements(text, list(reversed(mentions)), DAY)
+    assert [(c.key, c.start) for c in first] == [(c.key, c.start) for c in second]
+    assert [c.start for c in first] == sorted(c.start for c in first)
+    assert {c.record.get("type", c.section) for c in first} >= {
+        "membership",
+        "funding",
+        "post",
+        "entities",
+    }
