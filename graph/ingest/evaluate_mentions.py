@@ -1,0 +1,289 @@
+"""How well the mention finder does on a curated document: the gold set and the scores.
+
+**The gold set of a document** is read from its own curated file and the reference
+landscape, never from the finder:
+
+- *Organisation names.* The name forms the document's records tie to an organisation:
+  each alias record (``alias`` -> ``org``); each name and alias of an entity whose kind
+  is an organisation type (not a person, site, paper, business case or stated group),
+  a trailing parenthesis of the curated name left out ("Clinical Senate (Healthier
+  Together)" is written "Clinical Senate"); and every recorded reference name of each
+  organisation the records cite (any field value that is a code of the landscape).
+  Every occurrence of a form in the text is a gold mention of its ref: on word
+  boundaries, any whitespace where the form has a space, ' and ’ alike, case-insensitive
+  for a form of two words or more and as written for one word. Where occurrences
+  overlap, the longest is kept (refs of equal spans are pooled).
+- *List items.* An alias record "Nene CCG" whose form is not in its quote, where the
+  quote holds "Nene" before the plural of the type ("Nene and Corby CCGs"): the item's
+  words in the quote are a gold mention.
+- *Counted groups.* Each stated-group entity with a ``count`` is one gold group,
+  located by its quotes.
+
+Persons, sites, papers and business cases are not organisation mentions; uncounted
+stated groups ("local councils") describe, rather than name, and are left out. No
+occurrence is left out because it is hard to find.
+
+**Scores.** A found mention (other than a counted group) is right when its span is
+exactly a gold mention's span. A found counted group is right when it overlaps a quote
+of a gold group with the same count (each gold group matched once). Precision, recall
+and F1 are over both together. Linking accuracy is the share of right mentions whose
+best link is one of the gold refs; where none of the gold refs is known to the pipeline
+(a body only the document's own records introduce, taken away by leave-one-document-out),
+proposing a new body is the right answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nhskg.graph.ingest.gazetteer import NOT_ORGANISATION_KINDS, Gazetteer
+from nhskg.graph.ingest.model import Mention
+from nhskg.graph.reference.model import Landscape
+from nhskg.graph.reference.names import title_case
+from nhskg.graph.settings import Settings
+
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+LIST_TYPES = {"CCG": "CCGs", "Trust": "Trusts", "NHS Trust": "NHS Trusts", "Council": "Councils"}
+
+
+@dataclass(frozen=True)
+class GoldMention:
+    """A stretch of the text the curated records say names an organisation (or, for a
+    group, a counted group: ``count`` set, the span one of its quotes)."""
+
+    start: int
+    end: int
+    text: str
+    refs: frozenset[str]
+    count: int | None = None
+    known: frozenset[str] | None = None  # the refs the pipeline could link to (None: all)
+
+
+@dataclass
+class MentionScores:
+    """Counts of one or more documents, and the figures they give."""
+
+    gold: int = 0
+    found: int = 0
+    right: int = 0  # found mentions matching a gold one
+    linked_right: int = 0  # right mentions whose best link is right
+    gold_groups: int = 0
+    found_groups: int = 0
+    right_groups: int = 0
+    missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    mislinked: list[str] = field(default_factory=list)
+
+    def __add__(self, other: MentionScores) -> MentionScores:
+        out = MentionScores()
+        for f in fields(self):
+            setattr(out, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return out
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def linking_accuracy(self) -> float:
+        names = self.right - self.right_groups
+        return self.linked_right / names if names else 1.0
+
+
+def _form_pattern(form: str) -> re.Pattern[str]:
+    parts = [re.escape(p).replace("'", "['’]").replace("’", "['’]") for p in form.split()]
+    flags = re.IGNORECASE if len(parts) > 1 else 0
+    return re.compile(r"(?<![\w&])" + r"\s+".join(parts) + r"(?![\w&])", flags)
+
+
+def _find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    parts = [re.escape(p) for p in quote.split()]
+    if not parts:
+        return None
+    matches = list(re.finditer(r"\s+".join(parts), text))
+    if len(matches) < occurrence:
+        return None
+    return matches[occurrence - 1].span()
+
+
+def _quotes(record: dict[str, Any]) -> list[str]:
+    quote = record.get("quote")
+    if isinstance(quote, str):
+        return [quote]
+    return [q for q in quote or [] if isinstance(q, str)]
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def gold_from_records(
+    text: str,
+    records: dict[str, Any],
+    reference_names: Callable[[str], list[str]],
+) -> list[GoldMention]:
+    """The gold mentions of ``text`` from its curated ``records`` (see the module docstring).
+    ``reference_names(code)`` gives an organisation's recorded names ([] for no such code)."""
+    forms: dict[str, set[str]] = {}  # form -> refs
+    for alias in records.get("aliases") or []:
+        forms.setdefault(str(alias["alias"]), set()).add(str(alias["org"]))
+    groups: list[GoldMention] = []
+    for entity in records.get("entities") or []:
+        key, kind = str(entity["key"]), str(entity["kind"])
+        if kind == "stated-group":
+            if isinstance(entity.get("count"), int):
+                for quote in _quotes(entity):
+                    span = _find_quote(text, quote, int(entity.get("occurrence") or 1))
+                    if span is not None:
+                        groups.append(
+                            GoldMention(
+                                *span, text[span[0] : span[1]], frozenset({key}), entity["count"]
+                            )
+                        )
+                        break
+            continue
+        if kind in NOT_ORGANISATION_KINDS:
+            continue
+        for name in [entity.get("name"), *(entity.get("aliases") or [])]:
+            if isinstance(name, str) and _PARENTHESIS.sub("", name).strip():
+                forms.setdefault(_PARENTHESIS.sub("", name).strip(), set()).add(key)
+    cited = sorted({s for s in _strings(records) if reference_names(s)})
+    for code in cited:
+        for name in reference_names(code):
+            forms.setdefault(name, set()).add(code)
+    spans: dict[tuple[int, int], set[str]] = {}
+    for form in sorted(forms):
+        for match in _form_pattern(form).finditer(text):
+            spans.setdefault(match.span(), set()).update(forms[form])
+    for alias in records.get("aliases") or []:  # list items: "Nene" of "Nene and Corby CCGs"
+        form, org = str(alias["alias"]), str(alias["org"])
+        for singular, plural in LIST_TYPES.items():
+            if not form.endswith(" " + singular):
+                continue
+            core = form[: -len(singular) - 1]
+            for quote in _quotes(alias):
+                where = _find_quote(text, quote)
+                if where is None or _form_pattern(form).search(text, *where):
+                    continue
+                item = _form_pattern(core).search(text, *where)
+                if item and re.search(rf"\b{plural}\b", text[item.end() : where[1]]):
+                    spans.setdefault(item.span(), set()).add(org)
+    kept: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if not any(span[0] < e and s < span[1] for s, e in kept):
+            kept.append(span)
+    names = [GoldMention(s, e, text[s:e], frozenset(spans[(s, e)])) for s, e in sorted(kept)]
+    return names + groups
+
+
+def reference_names(land: Landscape) -> Callable[[str], list[str]]:
+    def names(code: str) -> list[str]:
+        org = land.organisations.get(code)
+        if org is None:
+            return []
+        return sorted({title_case(n.text) for n in org.names} | {org.pref_label})
+
+    return names
+
+
+def gold_mentions(
+    settings: Settings, document: str, gazetteer: Gazetteer | None = None
+) -> list[GoldMention]:
+    """The gold mentions of one curated document (e.g. "003_f7ec335ea921a4a0.txt"): its
+    text in data/sources, its records in data/curated. With ``gazetteer`` (the one the
+    pipeline ran with), each gold mention says which of its refs the pipeline knew."""
+    from nhskg.graph.ingest.gazetteer import _landscape
+
+    stem = Path(document).stem
+    text_path = settings.data / "sources" / document
+    records_path = settings.data / "curated" / f"{stem}.yaml"
+    for path in (text_path, records_path):
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file for document {document}")
+    text = text_path.read_text(encoding="utf-8")
+    records = yaml.safe_load(records_path.read_text(encoding="utf-8")) or {}
+    land = _landscape(settings.reference_dir.resolve())
+    gold = gold_from_records(text, records, reference_names(land))
+    if gazetteer is None:
+        return gold
+    known = {f.ref for f in gazetteer.forms} | set(gazetteer.bodies)
+    return [
+        GoldMention(g.start, g.end, g.text, g.refs, g.count, frozenset(g.refs & known))
+        for g in gold
+    ]
+
+
+def proposes_new_body(mention: Mention) -> bool:
+    """A new body, or the abbreviation of one."""
+    return mention.pattern == "new-body" or (
+        mention.pattern == "abbreviation" and mention.kind is not None
+    )
+
+
+def score_mentions(gold: Iterable[GoldMention], found: Iterable[Mention]) -> MentionScores:
+    """Precision, recall, F1 and linking accuracy of ``found`` against ``gold``."""
+    gold = list(gold)
+    names = {(g.start, g.end): g for g in gold if g.count is None}
+    groups = [g for g in gold if g.count is not None]
+    scores = MentionScores(gold=len(names) + len(groups), gold_groups=len(groups))
+    matched_groups: set[int] = set()
+    matched_names: set[tuple[int, int]] = set()
+    for m in sorted(found, key=lambda m: (m.start, m.end, m.pattern)):
+        scores.found += 1
+        if m.pattern == "counted-group":
+            scores.found_groups += 1
+            for i, g in enumerate(groups):
+                if (
+                    i not in matched_groups
+                    and g.count == m.count
+                    and m.start < g.end
+                    and g.start < m.end
+                ):
+                    matched_groups.add(i)
+                    scores.right += 1
+                    scores.right_groups += 1
+                    break
+            else:
+                scores.wrong.append(f"{m.start}:{m.text!r} (counted group)")
+            continue
+        gold_name = names.get((m.start, m.end))
+        if gold_name is None or (m.start, m.end) in matched_names:
+            scores.wrong.append(f"{m.start}:{m.text!r} ({m.pattern} {m.ref})")
+            continue
+        matched_names.add((m.start, m.end))
+        scores.right += 1
+        refs = gold_name.refs
+        known = refs if gold_name.known is None else gold_name.known
+        if m.ref in refs or (not known and proposes_new_body(m)):
+            scores.linked_right += 1
+        else:
+            scores.mislinked.append(f"{m.start}:{m.text!r} {m.ref} not {sorted(refs)}")
+    for span, g in sorted(names.items()):
+        if span not in matched_names:
+            scores.missed.append(f"{g.start}:{g.text!r} {sorted(g.refs)}")
+    for i, g in enumerate(groups):
+        if i not in matched_groups:
+            scores.missed.append(f"{g.start}: group of {g.count} {sorted(g.refs)}")
+    return scores

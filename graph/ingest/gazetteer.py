@@ -1,0 +1,454 @@
+"""The names the mention finder looks for, and who bore each one when.
+
+A :class:`Gazetteer` is built from two sources. The reference landscape gives every
+organisation with its recorded names over time (:mod:`name_periods`), its open and
+close dates, its organisation types and the change events that succeeded it; each
+recorded name also yields the forms writers use for it ("NHS Luton CCG" is also "Luton
+CCG" and "Luton Clinical Commissioning Group"; "East London NHS Foundation Trust" is
+also "East London Foundation Trust"), each form carrying the period of the name it
+comes from, and the initials of the name's distinctive words ("BLMK"). The curated
+records (data/curated/*.yaml) give the aliases curators tied to organisations and the
+bodies they introduced (boards, programme offices, forums...), except the records of
+the documents named in ``exclude``: the leave-one-document-out evaluation takes each
+document's own records away from what the pipeline may use.
+
+Names of people, sites and papers are kept apart (:attr:`Gazetteer.other_names`): they
+are not organisations, and the finder must not take them for one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nhskg.graph.reference.landscape import load_landscape
+from nhskg.graph.reference.model import Landscape, Organisation
+from nhskg.graph.reference.name_periods import name_periods
+from nhskg.graph.settings import Settings
+
+# Entity kinds of the curated format that are not organisations (see curated/schema.py).
+NOT_ORGANISATION_KINDS = frozenset({"person", "site", "stated-group", "business-case", "paper"})
+
+# Words that carry no letter of an organisation's initials.
+JOINING_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "at", "&", "upon", "with"})
+
+# Initials too common as ordinary abbreviations to stand for one organisation.
+COMMON_ABBREVIATIONS = frozenset(
+    {
+        "NHS",
+        "CCG",
+        "CCGS",
+        "STP",
+        "STPS",
+        "ICB",
+        "ICS",
+        "PCT",
+        "GP",
+        "GPS",
+        "FT",
+        "CEO",
+        "A&E",
+        "UK",
+        "PMO",
+        "SRO",
+        "SROS",
+        "CQC",
+        "PCN",
+        "PCNS",
+        "LMC",
+        "HWB",
+        "ICT",
+        "IT",
+    }
+)
+
+# Words that make a trust's name without "NHS Trust" an organisation's name ("Bedford
+# Hospital"), not a place's ("East London").
+ORGANISATION_WORDS = frozenset(
+    {
+        "hospital",
+        "hospitals",
+        "healthcare",
+        "health",
+        "partnership",
+        "care",
+        "university",
+        "community",
+        "services",
+        "ambulance",
+        "teaching",
+        "infirmary",
+        "clinic",
+    }
+)
+
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+_SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*|&")
+
+
+@dataclass(frozen=True)
+class Form:
+    """Words that name ``ref``: where they come from and when the name was borne.
+
+    ``source`` is ``name`` (a recorded reference name or a form of it), ``initials`` (the
+    initials of a recorded name), ``alias`` (a curated alias record) or ``entity`` (the
+    name or an alias of a curated body). ``start``/``end`` bound the period the name was
+    the organisation's (None: open); curated forms have no period.
+    """
+
+    text: str
+    ref: str
+    source: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    note: str = ""  # how the form was made ("the recorded name", "without 'NHS'", ...)
+    documents: tuple[str, ...] = ()  # the curated documents that give it
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Body:
+    """An organisation of the reference landscape, or a body a curated record introduced."""
+
+    ref: str
+    kinds: tuple[tuple[str, dt.date | None, dt.date | None], ...]  # (type key, start, end)
+    names: tuple[NameSpan, ...]
+    opened: dt.date | None = None
+    closed: dt.date | None = None
+    successors: tuple[tuple[dt.date, str], ...] = ()  # (change date, resulting ref)
+    areas: tuple[str, ...] = ()  # refs it lies within (footprints, regions, parents)
+    curated: bool = False
+    documents: tuple[str, ...] = ()
+
+    def open_on(self, day: dt.date) -> bool:
+        return (self.opened is None or self.opened <= day) and (
+            self.closed is None or day <= self.closed
+        )
+
+    def name_on(self, day: dt.date) -> str:
+        for span in self.names:
+            if (span.start is None or span.start <= day) and (span.end is None or day <= span.end):
+                return span.name
+        return self.names[-1].name if self.names else self.ref
+
+    def kind_on(self, day: dt.date) -> str | None:
+        best = None
+        for kind, start, end in self.kinds:
+            if (start is None or start <= day) and (end is None or day <= end):
+                return kind
+            best = best or kind
+        return best
+
+
+@dataclass
+class Gazetteer:
+    """Forms to look for, the bodies they name, and names that are not organisations."""
+
+    forms: tuple[Form, ...]
+    bodies: dict[str, Body]
+    other_names: dict[str, str]  # casefolded name of a person, site, paper... -> its kind
+    excluded: frozenset[str]
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def body(self, ref: str) -> Body | None:
+        return self.bodies.get(ref)
+
+
+def clean(text: str) -> str:
+    """Whitespace runs as one space, typographic apostrophes as plain ones."""
+    return _SPACE.sub(" ", text.replace("’", "'")).strip()
+
+
+def initials(words: list[str]) -> str:
+    """The capital initials of the distinctive words ("Bedfordshire, Luton and Milton Keynes"
+    gives BLMK); a word in capitals keeps all its letters ("NHS Improvement" gives NHSI)."""
+    out = []
+    for word in words:
+        bare = word.strip(",.'’")
+        if not bare or bare.casefold() in JOINING_WORDS:
+            continue
+        out.append(bare if bare.isupper() and len(bare) <= 4 else bare[0].upper())
+    return "".join(out)
+
+
+# --- forms of a recorded reference name -------------------------------------------------
+
+_TRUST = re.compile(r"^(?P<core>.+?)\s+NHS\s+(?P<ft>Foundation\s+)?Trust$", re.IGNORECASE)
+_CCG = re.compile(r"^(?:NHS\s+)?(?P<core>.+?)\s+(?:CCG|Clinical Commissioning Group)$", re.I)
+_ICB = re.compile(r"^(?:NHS\s+)?(?P<core>.+?)\s+(?:ICB|Integrated Care Board)$", re.IGNORECASE)
+
+
+def _title(text: str) -> str:
+    from nhskg.graph.reference.names import title_case
+
+    return title_case(text)
+
+
+def name_forms(name: str, classes: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """The forms writers use for a recorded name: (text, note, is_initials)."""
+    name = clean(_title(name))
+    out: list[tuple[str, str, bool]] = []
+    words = _WORDS.findall(name)
+    if " - " in name:  # "NHS X ICB - M1J4Y": a sub-ICB location's code-suffixed name
+        return out
+    if match := _TRUST.match(name):
+        core = match["core"]
+        out.append((name, "the recorded name", False))
+        out.append((f"{core} NHS Trust", "the name as an NHS trust", False))
+        out.append((f"{core} NHS Foundation Trust", "the name as a foundation trust", False))
+        out.append((f"{core} Foundation Trust", "the name without 'NHS'", False))
+        out.append((f"{core} Trust", "the name without 'NHS'", False))
+        if len(_WORDS.findall(core)) >= 2 and ORGANISATION_WORDS & set(core.casefold().split()):
+            out.append((core, "the name without 'NHS Trust'", False))
+        core_words = _WORDS.findall(core)
+        out.append((initials(core_words), "the initials of the name", True))
+        tail = ["F", "T"] if match["ft"] else ["T"]
+        out.append((initials(core_words) + "".join(tail), "the initials of the name", True))
+        return out
+    if match := _CCG.match(name):
+        core = match["core"]
+        for text in (
+            f"NHS {core} CCG",
+            f"{core} CCG",
+            f"NHS {core} Clinical Commissioning Group",
+            f"{core} Clinical Commissioning Group",
+        ):
+            out.append((text, "a form of the recorded CCG name", False))
+        return out
+    if match := _ICB.match(name):
+        core = match["core"]
+        for text in (
+            name,
+            f"NHS {core} ICB",
+            f"{core} ICB",
+            f"{core} Integrated Care Board",
+            f"{core} Integrated Care System",
+            f"{core} ICS",
+        ):
+            out.append((text, "a form of the recorded ICB name", False))
+        out.append((initials(_WORDS.findall(core)), "the initials of the name", True))
+        return out
+    if "SustainabilityAndTransformationPartnership" in classes:
+        if len(words) >= 3:  # "Kent and Medway"; not a bare place name ("Devon", "East London")
+            out.append((name, "the recorded name", False))
+        for suffix in (
+            "STP",
+            "Sustainability and Transformation Partnership",
+            "Sustainability and Transformation Plan",
+            "ICS",
+            "Health and Care Partnership",
+        ):
+            out.append((f"{name} {suffix}", f"the recorded name with '{suffix}'", False))
+        if len(words) >= 3:
+            out.append((initials(words), "the initials of the name", True))
+        return out
+    if "NHSEnglandRegion" in classes:
+        if len(words) >= 3:
+            out.append((name, "the recorded name", False))
+        out.append((f"NHS England {name}", "the region's name after 'NHS England'", False))
+        return out
+    out.append((name, "the recorded name", False))
+    return out
+
+
+def _and_variants(text: str) -> list[str]:
+    """The text with '&' for 'and' and 'and' for '&' (both spellings are written)."""
+    out = [text]
+    if " and " in text:
+        out.append(text.replace(" and ", " & "))
+    if " & " in text:
+        out.append(text.replace(" & ", " and "))
+    return out
+
+
+def _reference_forms(land: Landscape) -> list[Form]:
+    forms: list[Form] = []
+    for key in sorted(land.organisations):
+        org = land.organisations[key]
+        for period in name_periods(org):
+            for text, note, is_initials in name_forms(period.name, org.classes):
+                if is_initials:
+                    if len(text) < 3 or text.upper() in COMMON_ABBREVIATIONS:
+                        continue
+                    forms.append(Form(text, key, "initials", period.start, period.end, note))
+                    continue
+                for variant in _and_variants(text):
+                    forms.append(Form(variant, key, "name", period.start, period.end, note))
+    return forms
+
+
+def _successors(land: Landscape) -> dict[str, list[tuple[dt.date, str]]]:
+    out: dict[str, list[tuple[dt.date, str]]] = {}
+    for change in land.changes:
+        for original in change.originals:
+            if original != change.resulting:
+                out.setdefault(original, []).append((change.date, change.resulting))
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def _body(org: Organisation, successors: list[tuple[dt.date, str]], areas: list[str]) -> Body:
+    kinds = tuple((c.concept, c.start, c.end) for c in org.classifications)
+    names = tuple(NameSpan(clean(p.name), p.start, p.end) for p in name_periods(org))
+    if not names:
+        names = (NameSpan(org.pref_label, None, None),)
+    return Body(
+        ref=org.key,
+        kinds=kinds,
+        names=names,
+        opened=org.opened,
+        closed=org.closed,
+        successors=tuple(successors),
+        areas=tuple(sorted(set(areas))),
+    )
+
+
+# --- curated records ------------------------------------------------------------------
+
+
+@dataclass
+class _Curated:
+    forms: list[Form] = field(default_factory=list)
+    bodies: dict[str, Body] = field(default_factory=dict)
+    other_names: dict[str, str] = field(default_factory=dict)
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _read_curated(folder: Path, exclude: frozenset[str], out: _Curated) -> None:
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name.endswith((".candidates.yaml", ".rejected.yaml")):
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not readable YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: a curated file must be a mapping")
+        document = str(data.get("document") or path.stem)
+        if document in exclude or path.stem in exclude or path.name in exclude:
+            continue
+        for i, entity in enumerate(data.get("entities") or []):
+            key, kind = entity.get("key"), entity.get("kind")
+            if not isinstance(key, str) or not isinstance(kind, str):
+                raise ValueError(f"{path}: entity {i + 1} needs a key and a kind")
+            names = [entity.get("name"), *_texts(entity.get("aliases"))]
+            texts = [clean(_PARENTHESIS.sub("", n)) for n in names if isinstance(n, str)]
+            if kind in NOT_ORGANISATION_KINDS:
+                for text in texts:
+                    out.other_names.setdefault(text.casefold(), kind)
+                continue
+            for text in texts:
+                if text:
+                    out.forms.append(
+                        Form(
+                            text, key, "entity", note=f"a body in {document}", documents=(document,)
+                        )
+                    )
+            known = out.bodies.get(key)
+            docs = tuple(sorted({*(known.documents if known else ()), document}))
+            parent = entity.get("part_of")
+            areas = (parent,) if isinstance(parent, str) else ()
+            out.bodies[key] = Body(
+                ref=key,
+                kinds=((kind, None, None),),
+                names=(NameSpan(clean(str(entity.get("name"))), None, None),),
+                areas=tuple(sorted({*(known.areas if known else ()), *areas})),
+                curated=True,
+                documents=docs,
+            )
+        for i, alias in enumerate(data.get("aliases") or []):
+            org, text = alias.get("org"), alias.get("alias")
+            if not isinstance(org, str) or not isinstance(text, str):
+                raise ValueError(f"{path}: alias {i + 1} needs an org and an alias")
+            out.forms.append(
+                Form(
+                    clean(text), org, "alias", note=f"an alias in {document}", documents=(document,)
+                )
+            )
+
+
+def _merge_documents(forms: list[Form]) -> tuple[Form, ...]:
+    """One form per (text, ref, source, period), its documents joined; sorted."""
+    merged: dict[tuple[Any, ...], Form] = {}
+    for form in forms:
+        key = (form.text, form.ref, form.source, form.start, form.end)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = form
+        else:
+            docs = tuple(sorted({*known.documents, *form.documents}))
+            merged[key] = Form(
+                known.text, known.ref, known.source, known.start, known.end, known.note, docs
+            )
+    return tuple(
+        sorted(merged.values(), key=lambda f: (f.text, f.ref, f.source, str(f.start), str(f.end)))
+    )
+
+
+_LANDSCAPES: dict[Path, Landscape] = {}
+_GAZETTEERS: dict[tuple[Path, Path, frozenset[str]], Gazetteer] = {}
+_LOCK = threading.Lock()
+
+
+def _landscape(reference_dir: Path) -> Landscape:
+    if reference_dir not in _LANDSCAPES:
+        _LANDSCAPES[reference_dir] = load_landscape(reference_dir)[1]
+    return _LANDSCAPES[reference_dir]
+
+
+def _areas(land: Landscape) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for placement in land.placements:
+        within = land.ons_index.get(placement.within, placement.within)
+        out.setdefault(placement.placed, []).append(within)
+    return out
+
+
+def load_gazetteer(settings: Settings, *, exclude: frozenset[str] = frozenset()) -> Gazetteer:
+    """The gazetteer of the reference landscape and the curated records, leaving out the
+    records of the documents in ``exclude`` (identifiers such as "003_f7ec335ea921a4a0.txt").
+    Built once per process for each exclude set."""
+    reference_dir = settings.reference_dir.resolve()
+    curated_dir = (settings.data / "curated").resolve()
+    key = (reference_dir, curated_dir, frozenset(exclude))
+    with _LOCK:
+        if key in _GAZETTEERS:
+            return _GAZETTEERS[key]
+        land = _landscape(reference_dir)
+        successors = _successors(land)
+        areas = _areas(land)
+        bodies = {
+            k: _body(org, successors.get(k, []), areas.get(k, []))
+            for k, org in sorted(land.organisations.items())
+        }
+        curated = _Curated()
+        if curated_dir.is_dir():
+            _read_curated(curated_dir, frozenset(exclude), curated)
+        for k, body in curated.bodies.items():
+            bodies.setdefault(k, body)
+        forms = _merge_documents(_reference_forms(land) + curated.forms)
+        gazetteer = Gazetteer(forms, bodies, curated.other_names, frozenset(exclude))
+        _GAZETTEERS[key] = gazetteer
+        return gazetteer

@@ -1,0 +1,469 @@
+"""Mentions a gazetteer alone misses, found by rules on the words of the text.
+
+Each rule adds mentions only where no mention found before covers the words, except a
+new body, whose longer name replaces the shorter names inside it ("LLR BCT Clinical
+Leadership Group" is one body, not the partnership BCT):
+
+- **new bodies**: a run of capitalised words ending in a body's head noun (Board,
+  Committee, Group, Forum, Office, Team, Workstream, Programme, Partnership...), the
+  kind of body read from the head noun;
+- **abbreviations defined in the text**: "Long Form (ABBR)", the letters of ABBR in
+  order among the capitals of the long form; the long form is the mention just before
+  the bracket, or the shortest run of capitalised words that spells it. Every other
+  ABBR, written as defined, is then a mention of the same organisation;
+- **lists**: "Bedfordshire, Milton Keynes and Luton CCGs": each item that, with the
+  singular of the head ("Luton CCG"), is a known name becomes a mention of it;
+- **counted groups**: "the three CCGs", "all five Trusts", "16 BLMK partners", "two
+  acute hospitals": a number, up to three other words, and a plural organisation type;
+- **near matches**: a run of capitalised words ending in an organisation's head noun
+  ("Luton and Dunstable Hospital") whose distinctive words are, in order of first
+  word, most of a recorded name's ("Luton and Dunstable University Hospital"); scored by
+  rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import cast
+
+from rapidfuzz import fuzz, process
+
+from nhskg.graph.ingest.gazetteer import JOINING_WORDS, Form, Gazetteer, clean
+
+
+@dataclass
+class Found:
+    """A stretch of the text and what may be there, before linking."""
+
+    start: int
+    end: int
+    pattern: str
+    why: str = ""
+    forms: list[Form] = field(default_factory=list)
+    kind: str | None = None
+    count: int | None = None
+    member_type: str | None = None
+    confidence: float = 1.0
+    links_from: tuple[int, int] | None = None  # an abbreviation: the span of its long form
+
+
+# --- words ---------------------------------------------------------------------------
+
+_CAP = r"(?:[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*|[A-Z]{2,}|[A-Z]&[A-Z]|IM&T)"
+_JOIN = r"(?:and|of|for|the|&|in|on|upon)"
+CAPITALISED_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_JOIN}[ \t]+)*{_CAP})*")
+
+# Head nouns of bodies the reference data lacks, and the entity kind each makes.
+BODY_HEADS: dict[str, str] = {
+    "board": "board",
+    "boards": "board",
+    "committee": "board",
+    "group": "working-group",
+    "forum": "forum",
+    "office": "programme-office",
+    "pmo": "programme-office",
+    "association": "national-body",
+    "workstream": "workstream",
+    "work-stream": "workstream",
+    "programme": "partnership",
+    "partnership": "partnership",
+    "senate": "clinical-senate",
+    "network": "clinical-network",
+    "collaborative": "partnership",
+    "alliance": "partnership",
+    "panel": "working-group",
+}
+GROUP_KINDS = {
+    "reference": "reference-group",
+    "leadership": "leadership-group",
+    "assurance": "assurance-group",
+    "working": "working-group",
+}
+# Heads that, after a known organisation's name, only repeat that organisation's name.
+SAME_BODY_HEADS = frozenset({"programme", "partnership", "network", "alliance", "collaborative"})
+# Generic names of organisation types: not a body of their own.
+TYPE_NAMES = frozenset(
+    {
+        "sustainability and transformation partnership",
+        "sustainability and transformation partnerships",
+        "clinical commissioning group",
+        "clinical commissioning groups",
+        "integrated care board",
+        "integrated care system",
+        "foundation trust",
+        "nhs trust",
+        "nhs foundation trust",
+        "trust board",
+        "trust boards",
+        "programme board",
+        "partnership board",
+        "working group",
+        "working groups",
+    }
+)
+
+NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "both": 2,
+}  # fmt: skip
+
+# Plural organisation types and the organisation type key of their members (None: any).
+GROUP_TYPES: list[tuple[str, str | None]] = [
+    (r"clinical commissioning groups?|CCGs", "ccg"),
+    (r"acute (?:hospital )?(?:trusts|providers|hospitals)|acute hospitals", "acute-trust"),
+    (r"(?:NHS )?foundation trusts", "foundation-trust"),
+    (r"mental health trusts", "mental-health-trust"),
+    (r"community (?:services )?trusts", "community-trust"),
+    (r"ambulance trusts", "ambulance-trust"),
+    (r"(?:NHS )?trusts", "nhs-trust"),
+    (r"sustainability and transformation (?:partnerships|plans)|STPs", "stp"),
+    (r"integrated care boards|ICBs", "icb"),
+    (r"(?:local )?councils|local authorities", "council"),
+    (r"working groups?|clinical working groups", "working-group"),
+    (r"work[- ]?streams|priorities", "workstream"),
+    (r"boards", "board"),
+    (r"(?:GP )?practices|primary care networks|PCNs", "primary-care"),
+    (r"partners|partner organisations|organisations|commissioners|providers", None),
+]  # fmt: skip
+_NUMBER = r"(?:\d{1,3}|" + "|".join(k for k in NUMBERS if k != "both") + r")"
+COUNTED = re.compile(
+    rf"\b(?:(?P<det>the|all(?: of)?(?: the)?|these|those)\s+)?(?P<n>{_NUMBER})\s+"
+    rf"(?P<words>(?:(?!and\b|or\b|of\b|to\b|in\b)[A-Za-z][\w'’-]*\s+){{0,3}}?)"
+    rf"(?P<head>{'|'.join(f'(?:{p})' for p, _ in GROUP_TYPES)})\b",
+    re.IGNORECASE,
+)
+
+LIST_HEADS: dict[str, str] = {
+    "ccgs": "CCG",
+    "clinical commissioning groups": "Clinical Commissioning Group",
+    "trusts": "Trust",
+    "nhs trusts": "NHS Trust",
+    "foundation trusts": "Foundation Trust",
+    "nhs foundation trusts": "NHS Foundation Trust",
+    "councils": "Council",
+    "stps": "STP",
+    "icbs": "ICB",
+}
+_ITEM = r"[A-Z][A-Za-z'’-]*(?:[ \t]+(?:upon[ \t]+|on[ \t]+)?[A-Z][A-Za-z'’-]*){0,4}"
+LIST = re.compile(
+    rf"(?P<items>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})\s+"
+    rf"(?P<head>{'|'.join(sorted(LIST_HEADS, key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
+
+ABBREVIATION = re.compile(r"\(\s*(?P<abbr>[A-Z][A-Za-z&]{0,8}[A-Z0-9])\s*\)")
+# Heads of a run of capitalised words that may be an organisation a writer misspelt.
+FUZZY_HEADS = frozenset(
+    {
+        "hospital",
+        "hospitals",
+        "trust",
+        "ccg",
+        "healthcare",
+        "health",
+        "partnership",
+        "services",
+        "group",
+        "care",
+        "board",
+        "authority",
+    }
+)
+FUZZY_CUTOFF = 88.0
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9&][A-Za-z0-9'’&-]*", text)
+
+
+def _distinctive(text: str) -> list[str]:
+    return [w.casefold() for w in _words(text) if w.casefold() not in JOINING_WORDS]
+
+
+def _overlaps(start: int, end: int, found: list[Found]) -> bool:
+    return any(start < f.end and f.start < end for f in found)
+
+
+def _forms_by_text(gazetteer: Gazetteer) -> dict[str, list[Form]]:
+    cached = gazetteer.cache.get("forms_by_text")
+    if cached is None:
+        cached = {}
+        for form in gazetteer.forms:
+            if form.source != "initials":
+                cached.setdefault(clean(form.text).casefold(), []).append(form)
+        gazetteer.cache["forms_by_text"] = cached
+    return cast(dict[str, list[Form]], cached)
+
+
+def spells(abbr: str, long_form: str) -> bool:
+    """Whether ABBR's letters are, in order, capitals of ``long_form`` starting with its first."""
+    letters = [c for c in abbr if c.isalnum()]
+    capitals = [c for c in long_form if c.isupper() or c.isdigit()]
+    if not letters or not capitals or capitals[0] != letters[0].upper():
+        return False
+    i = 0
+    for c in capitals:
+        if i < len(letters) and c == letters[i].upper():
+            i += 1
+    return i == len(letters)
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def body_kind(words: list[str]) -> str | None:
+    """The entity kind a run of words names, from its head noun (None: not a body)."""
+    if len(words) < 2:
+        return None
+    head = words[-1].casefold()
+    if head == "group" and words[-2].casefold() in GROUP_KINDS:
+        return GROUP_KINDS[words[-2].casefold()]
+    if head == "stream" and words[-2].casefold() == "work":
+        return "workstream"
+    return BODY_HEADS.get(head)
+
+
+def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """Runs of capitalised words ending in a body's head noun, not already known."""
+    out: list[Found] = []
+    for match in CAPITALISED_RUN.finditer(text):
+        words = match.group().split()
+        start = match.start()
+        while words and words[0].casefold() in ("the", "a", "an", "our", "this", "their"):
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else start
+            words = words[1:]
+        kind = body_kind(words)
+        if kind is None:
+            continue
+        end = match.end()
+        phrase = clean(text[start:end])
+        if phrase.casefold() in TYPE_NAMES or phrase.casefold() in gazetteer.other_names:
+            continue
+        inside = [f for f in found if start <= f.start and f.end <= end]
+        if any(f.start < end and start < f.end and f not in inside for f in found):
+            continue
+        if any(f.start == start and f.end == end for f in inside):
+            continue  # a known name already
+        if words[-1].casefold() in SAME_BODY_HEADS and any(
+            f.start == start and f.forms and clean(text[f.end : end]).count(" ") == 0
+            for f in inside
+        ):
+            continue  # "Better Care Together Programme": the organisation itself
+        out.append(
+            Found(
+                start,
+                end,
+                "new-body",
+                f"capitalised words ending in '{words[-1]}'",
+                kind=kind,
+                confidence=0.6,
+            )
+        )
+    return out
+
+
+def abbreviations(text: str, found: list[Found]) -> list[Found]:
+    """ "Long Form (ABBR)": the long form's mention, then ABBR wherever else it is written."""
+    out: list[Found] = []
+    defined: dict[str, Found] = {}
+    for match in ABBREVIATION.finditer(text):
+        abbr = match["abbr"]
+        if abbr in defined or abbr.upper() in ("NHS", "CCG", "STP", "GP"):
+            continue
+        before = text[: match.start()].rstrip()
+        long: Found | None = None
+        for f in found:
+            if f.end == len(before) and spells(abbr, text[f.start : f.end]):
+                long = f
+        if long is None:
+            run = None
+            for candidate in CAPITALISED_RUN.finditer(before[-200:]):
+                if candidate.end() == len(before[-200:]):
+                    run = candidate
+            if run is None:
+                continue
+            offset = len(before) - len(before[-200:])
+            words = list(re.finditer(r"\S+", run.group()))
+            for w in reversed(words):
+                phrase = run.group()[w.start() :]
+                if spells(abbr, phrase):
+                    start, end = offset + run.start() + w.start(), offset + run.end()
+                    ws = phrase.split()
+                    kind = body_kind(ws)
+                    if kind is None and not (ws[0] == "NHS" and len(ws) == 2):
+                        break
+                    if _overlaps(start, end, found):
+                        break
+                    long = Found(
+                        start,
+                        end,
+                        "new-body",
+                        f"defined as {abbr} in the text",
+                        kind=kind or "national-body",
+                        confidence=0.6,
+                    )
+                    out.append(long)
+                    break
+        if long is None:
+            continue
+        defined[abbr] = long
+    taken = found + out
+    for abbr, long in sorted(defined.items()):
+        for match in re.finditer(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text):
+            start, end = match.start(), match.end()
+            if _overlaps(start, end, taken) or (start >= long.start and end <= long.end):
+                continue
+            long_text = clean(text[long.start : long.end])
+            item = Found(
+                start,
+                end,
+                "abbreviation",
+                f"defined in the text as {long_text}",
+                forms=list(long.forms),
+                kind=long.kind if long.pattern == "new-body" else None,
+                confidence=0.95,
+                links_from=(long.start, long.end),
+            )
+            out.append(item)
+            taken.append(item)
+    return out
+
+
+def lists(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """Items of "X, Y and Z CCGs" that name a known organisation with the head's singular."""
+    forms = _forms_by_text(gazetteer)
+    out: list[Found] = []
+    for match in LIST.finditer(text):
+        singular = LIST_HEADS[clean(match["head"]).casefold()]
+        items_start = match.start("items")
+        for item in re.finditer(rf"{_ITEM}", match["items"]):
+            words = list(re.finditer(r"\S+", item.group()))
+            if item.group().casefold() in ("and",):
+                continue
+            for w in words:  # the longest tail of the item that is a known name
+                core = item.group()[w.start() :]
+                known = forms.get(clean(f"{core} {singular}").casefold())
+                if not known:
+                    continue
+                start = items_start + item.start() + w.start()
+                end = items_start + item.end()
+                if not _overlaps(start, end, found + out):
+                    out.append(
+                        Found(
+                            start,
+                            end,
+                            "list",
+                            f"an item of a list of {match['head']}: {clean(core)} {singular}",
+                            forms=known,
+                            confidence=0.9,
+                        )
+                    )
+                break
+    return out
+
+
+def counted_groups(text: str, found: list[Found]) -> list[Found]:
+    """ "the three CCGs", "16 BLMK partners": a number and a plural organisation type."""
+    out: list[Found] = []
+    for match in COUNTED.finditer(text):
+        number = match["n"].casefold()
+        count = int(number) if number.isdigit() else NUMBERS[number]
+        if count < 2:
+            continue
+        head = clean(match["head"])
+        member_type = None
+        for pattern, key in GROUP_TYPES:
+            if re.fullmatch(pattern, head, re.IGNORECASE):
+                member_type = key
+                break
+        start = match.start("det") if match["det"] else match.start("n")
+        end = match.end()
+        if _overlaps(start, end, [f for f in found + out if f.pattern == "counted-group"]):
+            continue
+        out.append(
+            Found(
+                start,
+                end,
+                "counted-group",
+                f"a count ({count}) of {head}",
+                count=count,
+                member_type=member_type,
+                confidence=0.8,
+            )
+        )
+    return out
+
+
+def _fuzzy_choices(gazetteer: Gazetteer) -> tuple[list[str], list[list[Form]]]:
+    cached = gazetteer.cache.get("fuzzy_choices")
+    if cached is None:
+        by_text: dict[str, list[Form]] = {}
+        for form in gazetteer.forms:
+            if form.source == "name" and len(_distinctive(form.text)) >= 2:
+                by_text.setdefault(" ".join(_distinctive(form.text)), []).append(form)
+        keys = sorted(by_text)
+        cached = (keys, [by_text[k] for k in keys])
+        gazetteer.cache["fuzzy_choices"] = cached
+    return cast(tuple[list[str], list[list[Form]]], cached)
+
+
+def near_matches(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """Capitalised runs ending in an organisation head noun that nearly match a name."""
+    keys, forms = _fuzzy_choices(gazetteer)
+    out: list[Found] = []
+    for match in CAPITALISED_RUN.finditer(text):
+        words = _distinctive(match.group())
+        if len(words) < 2 or words[-1] not in FUZZY_HEADS:
+            continue
+        if _overlaps(match.start(), match.end(), found + out):
+            continue
+        if clean(match.group()).casefold() in gazetteer.other_names:
+            continue
+        query = " ".join(words)
+        best = process.extract(
+            query, keys, scorer=fuzz.token_set_ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+        )
+        chosen: list[Form] = []
+        top = 0.0
+        for key, score, i in best:
+            target = key.split()
+            if target[0] != words[0] or len(set(words) & set(target)) / len(set(target)) < 0.7:
+                continue
+            if not set(words) <= set(target):
+                score = min(score, fuzz.ratio(query, key))
+                if score < FUZZY_CUTOFF:
+                    continue
+            if score > top:
+                chosen, top = list(forms[i]), score
+            elif score == top:
+                chosen.extend(forms[i])
+        if chosen:
+            names = sorted({f.text for f in chosen})
+            out.append(
+                Found(
+                    match.start(),
+                    match.end(),
+                    "fuzzy",
+                    f"near {names[0]} ({top:.0f}/100)",
+                    forms=chosen,
+                    confidence=round(top / 100 * 0.9, 3),
+                )
+            )
+    return out
+
+
+def add_rule_mentions(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """``found`` with the mentions of every rule added; sorted by (start, end)."""
+    bodies = new_bodies(text, found, gazetteer)
+    covered = {id(f) for b in bodies for f in found if b.start <= f.start and f.end <= b.end}
+    found = [f for f in found if id(f) not in covered] + bodies
+    found = found + abbreviations(text, found)
+    found = found + lists(text, found, gazetteer)
+    found = found + counted_groups(text, found)
+    found = found + near_matches(text, found, gazetteer)
+    return sorted(found, key=lambda f: (f.start, f.end, f.pattern))
