@@ -110,6 +110,9 @@ def test_an_entity_key_the_pipeline_cannot_know_is_compared_by_its_words() -> No
     assert same_organisation("programme-board", "acme-programme-board", names)  # an alias
     assert not same_organisation("five-trusts", "acme-five-ccgs", names)
     assert not same_organisation("01B", "01A", names)  # codes only when equal
+    # a key from another document matches by the words of the mention it came from
+    assert not same_organisation("other-senate", "acme-programme-board", names)
+    assert same_organisation("other-board", "acme-programme-board", names, ["Programme Board"])
 
 
 def test_scores_on_a_hand_worked_fixture() -> None:

@@ -206,14 +206,23 @@ def _words(value: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def same_organisation(candidate_ref: str, gold_ref: str, names: Mapping[str, list[str]]) -> bool:
-    """Whether a candidate's ref names the gold's organisation (see the module docstring)."""
+def same_organisation(
+    candidate_ref: str,
+    gold_ref: str,
+    names: Mapping[str, list[str]],
+    mention_words: Iterable[str] = (),
+) -> bool:
+    """Whether a candidate's ref names the gold's organisation (see the module docstring);
+    ``mention_words`` are the words of the mentions the candidate's ref came from."""
     if candidate_ref == gold_ref:
         return True
     forms = names.get(gold_ref)
     if not forms:
         return False  # a code: only the same code
-    mine = _words(candidate_ref)
+    return any(_same_words(_words(w), forms) for w in [candidate_ref, *mention_words])
+
+
+def _same_words(mine: frozenset[str], forms: list[str]) -> bool:
     if not mine:
         return False
     for form in forms:
@@ -229,10 +238,18 @@ def same_organisation(candidate_ref: str, gold_ref: str, names: Mapping[str, lis
 
 
 def _sets_match(
-    mine: frozenset[str], theirs: frozenset[str], names: Mapping[str, list[str]]
+    mine: frozenset[str],
+    theirs: frozenset[str],
+    names: Mapping[str, list[str]],
+    words: Mapping[str, list[str]] | None = None,
 ) -> bool:
-    return all(any(same_organisation(c, g, names) for g in theirs) for c in mine) and all(
-        any(same_organisation(c, g, names) for c in mine) for g in theirs
+    known = words or {}
+
+    def same(c: str, g: str) -> bool:
+        return same_organisation(c, g, names, known.get(c, ()))
+
+    return all(any(same(c, g) for g in theirs) for c in mine) and all(
+        any(same(c, g) for c in mine) for g in theirs
     )
 
 
@@ -254,16 +271,17 @@ def score_statements(
             str(c.record.get("type")),
             _organisations(c.record, people),
             _sentence_ids(_quote_spans(c.record, text, f"candidate {c.key}"), cut),
+            c.extra.get("mention_words") or {},
         )
         for c in statements
     ]
     matched_c, matched_g, loose_g = set(), set(), set()
-    for ci, (kind, orgs, sents) in enumerate(mine):
+    for ci, (kind, orgs, sents, words) in enumerate(mine):
         for gi, g in enumerate(gold.statements):
             if kind != g.type or not sents & g.sentences:
                 continue
             loose_g.add(gi)
-            if _sets_match(orgs, g.organisations, gold.names):
+            if _sets_match(orgs, g.organisations, gold.names, words):
                 matched_c.add(ci)
                 matched_g.add(gi)
     by_kind: dict[str, tuple[int, int]] = {}

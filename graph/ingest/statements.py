@@ -108,6 +108,22 @@ class _Doc:
     inside: list[list[Mention]]  # the mentions with a ref in each sentence, by offset
     hub: Mention | None  # the partnership the document is about, if its mentions say
     all_mentions: list[Mention] = field(default_factory=list)
+    words_of: dict[str, list[str]] = field(default_factory=dict)  # ref -> the words naming it
+
+
+def _outer(mentions: list[Mention]) -> list[Mention]:
+    """The mentions not inside a longer one ("BCT" inside "BCT workstreams" is left out)."""
+    return [
+        m
+        for m in mentions
+        if not any(
+            n is not m
+            and n.start <= m.start
+            and m.end <= n.end
+            and (n.end - n.start) > (m.end - m.start)
+            for n in mentions
+        )
+    ]
 
 
 def _has_ref(m: Mention) -> bool:
@@ -121,8 +137,12 @@ def is_hub(m: Mention) -> bool:
     ref = mention_ref(m) or ""
     if re.fullmatch(r"Q[A-Z0-9]{2}", ref):  # STP, ICB and region codes
         return True
-    names = [m.text, *(link.name for link in m.links[:1])]
-    return any(_HUB_WORDS.search(n) for n in names)
+    return any(_HUB_WORDS.search(n) for n in _name_forms(m))
+
+
+def _name_forms(m: Mention) -> list[str]:
+    """The mention's words and its best link's name, less a "(...)" note at the end."""
+    return [m.text, *(re.sub(r"\s*\([^)]*\)\s*$", "", link.name) for link in m.links[:1])]
 
 
 def _is_group(m: Mention) -> bool:
@@ -136,12 +156,33 @@ def _of_type(m: Mention, member_type: str | None) -> bool:
     return bool(pattern.search(m.text) or pattern.search(m.links[0].name))
 
 
+_PARTNERSHIP_WORDS = re.compile(
+    r"\b(partnership|programme|stp|sustainability and transformation|collaborative|alliance|"
+    r"together)\b",
+    re.I,
+)
+
+
 def _document_hub(mentions: list[Mention]) -> Mention | None:
-    counts = Counter(mention_ref(m) for m in mentions if is_hub(m) and _has_ref(m))
-    if not counts:
-        return None
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))[0][0]
-    return next(m for m in mentions if mention_ref(m) == best)
+    """The partnership the document is about: the most often named hub whose words or code
+    make it a partnership (an STP code, "partnership", "programme"...), else any hub;
+    ties go to the one named first."""
+    hubs = [m for m in mentions if is_hub(m)]
+    for tier in (
+        [
+            m
+            for m in hubs
+            if re.fullmatch(r"Q[A-Z0-9]{2}", mention_ref(m) or "")
+            or _PARTNERSHIP_WORDS.search(" ".join(_name_forms(m)))
+        ],
+        hubs,
+    ):
+        if tier:
+            counts = Counter(mention_ref(m) for m in tier)
+            first = {mention_ref(m): m for m in reversed(tier)}
+            best = min(counts, key=lambda r: (-counts[r], first[r].start))
+            return first[best]
+    return None
 
 
 def _synthetic(hub: Mention, at: int, words: str) -> Mention:
@@ -181,6 +222,13 @@ def _candidate(
     else:
         full["quote"] = items[0] if len(items) == 1 else items
     start, end = spans[0]
+    named = {
+        ref: doc.words_of[ref]
+        for value in record.values()
+        for ref in (value if isinstance(value, list) else [value])
+        if isinstance(ref, str) and ref in doc.words_of
+    }
+    extra = {"mention_words": dict(sorted(named.items()))} if named else {}
     return Candidate(
         section,
         full,
@@ -189,6 +237,7 @@ def _candidate(
         round(confidence, 2),
         why,
         candidate_key(section, full),
+        extra,
     )
 
 
@@ -340,7 +389,7 @@ _LEAD_PASSIVE = re.compile(r"\b(led by|chaired by|overseen by)\b", re.I)
 
 
 def _leadership(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     orgs = [m for m in inside if not _is_group(m) or True]
     for cue_re, passive in ((_LEAD_PASSIVE, True), (_LEAD_ACTIVE, False)):
         cue = cue_re.search(s.text)
@@ -365,7 +414,7 @@ _HOST_CUE = re.compile(r"\b(based (?:in|at|within)|hosted by|hosts?)\b", re.I)
 
 
 def _hosting(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     cue = _HOST_CUE.search(s.text)
     if not cue:
         return []
@@ -389,7 +438,7 @@ _COORD_CUE = re.compile(r"\bco-?ordinated (?:through|by)\b|\bco-?ordinates\b", r
 
 
 def _coordination(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     cue = _COORD_CUE.search(s.text)
     if not cue:
         return []
@@ -433,7 +482,7 @@ _JOINT_CUE = re.compile(
 
 
 def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     cue = _JOINT_CUE.search(s.text)
     if not cue:
         return []
@@ -452,7 +501,7 @@ _SERVICE = re.compile(
 
 
 def _provision(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     cue = _PROVIDED_BY.search(s.text)
     if not cue:
         return []
@@ -531,7 +580,7 @@ _MERGE = re.compile(r"\bmerg(?:e|er|ing)\b", re.I)
 
 
 def _merger(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s, inside = doc.sentences[i], _outer(doc.inside[i])
     cue = _MERGE.search(s.text)
     if not cue:
         return []
@@ -755,8 +804,10 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     label_words = re.findall(r"[\w'’&-]+", words)[-6:]
     label = " ".join(label_words)
     label = re.sub(r"^(?:.*?\b(?:of|a|an|the|two|further)\s+)", "", label, flags=re.I) or label
-    orgs = [m for m in inside if not is_hub(m) or m.why == "subject"]
-    hubs = [m for m in inside if is_hub(m) and m.why != "subject"]
+    inside = _outer(inside)
+    doc_ref = mention_ref(doc.hub) if doc.hub else None
+    orgs = [m for m in inside if mention_ref(m) != doc_ref or m.why == "subject"]
+    hubs = [m for m in inside if mention_ref(m) == doc_ref and m.why != "subject"]
     base: dict[str, Any] = {"type": "event", "label": label}
     subject = [m for m in orgs if m.why == "subject"]
     others = [m for m in orgs if m.why != "subject"]
@@ -786,12 +837,13 @@ _PERSON_TITLE = re.compile(
     rf"({PERSON}),\s+([A-Za-z][A-Za-z &'’-]{{1,80}}?)(?:,\s*|\s+(?:of|at|for)\s+(?:the\s+)?)$"
 )
 _TITLE_PERSON = re.compile(rf"^\s*\(\s*([A-Z][A-Za-z ]{{1,40}}?)\s+({PERSON})\s*\)")
-_ORG_TITLE = re.compile(rf"^\s+({_TITLE_HEAD})\b", re.I)
+_ORG_TITLE = re.compile(rf"^\s+((?:[A-Z][\w-]*\s+){{0,2}}(?i:{_TITLE_HEAD})s?)\b")
 _TITLE_FOR = re.compile(
-    rf"(?:^|\b(?:the|a|an)\s+)((?:[A-Z][\w&-]*\s+){{0,4}}{_TITLE_HEAD}s?)\s+(?:for|of|at)\s+(?:the\s+)?$",
+    rf"(?:^|\b(?:the|a|an)\s+)((?:[\w&-]+\s+){{0,3}}{_TITLE_HEAD}s?"
+    rf"(?:\s+for\s+(?:[A-Z][\w&-]*\s+){{1,4}}?)?)\s*(?:for|of|at)\s+(?:the\s+)?$",
     re.I,
 )
-_A_TITLE = rf"(?:[A-Z][\w-]*\s+){{0,3}}{_TITLE_HEAD}"
+_A_TITLE = rf"(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_TITLE_HEAD})"
 _LED_BY_TITLES = re.compile(
     rf"\bled by (?:a |an |the )?({_A_TITLE}(?:\s+and\s+(?:a |an |the )?{_A_TITLE})?)\b"
 )
@@ -837,6 +889,7 @@ def _posts(doc: _Doc, i: int) -> list[Candidate]:
             record["role"] = role
         out.append(_candidate(doc, record, [_span(s)], 0.6 if person else 0.45, why))
 
+    inside = _outer(inside)
     for m in inside:
         if _is_group(m):
             continue
@@ -867,6 +920,10 @@ def _posts(doc: _Doc, i: int) -> list[Candidate]:
         tf = _TITLE_FOR.search(before)
         if tf:
             post(m, tf[1], None, "'title for/of organisation'")
+            continue
+        ot = _ORG_TITLE.match(after)
+        if ot:
+            post(m, ot[1], None, "'organisation title'")
     led = _LED_BY_TITLES.search(s.text)
     if led:
         at = s.start + led.start()
@@ -914,7 +971,10 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
         ):
             found = [_synthetic(hub, s.start + subject.start(1), subject[1]), *found]
         inside.append(found)
-    doc = _Doc(text, when, cut, inside, hub, linked)
+    words_of: dict[str, set[str]] = {}
+    for m in linked:
+        words_of.setdefault(mention_ref(m) or "", set()).add(m.text)
+    doc = _Doc(text, when, cut, inside, hub, linked, {r: sorted(w) for r, w in words_of.items()})
     out: dict[tuple[str, str], Candidate] = {}
     for i in range(len(cut)):
         for rule in RULES:
