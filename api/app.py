@@ -31,6 +31,7 @@ from nhskg.api.http_semantics import HeadAsGetMiddleware, VaryAcceptMiddleware
 from nhskg.api.limits import BOUNDED
 from nhskg.api.routers import (
     areas,
+    candidates,
     linked_data,
     network,
     organisations,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         linked_data,
         query_pages,
         search,
+        candidates,
         pages,
     ):
         app.include_router(module.router)

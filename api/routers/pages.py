@@ -34,6 +34,7 @@ from nhskg.api.page_evidence import (
     stated_groups,
     statement_organisations,
 )
+from nhskg.api.published_candidates import candidate_counts
 from nhskg.api.routers import organisations as org_api
 from nhskg.api.routers import partnerships as partnership_api
 from nhskg.api.state import PublishedGraph
@@ -417,6 +418,7 @@ def document_page(request: Request, graph: Graph, identifier: str) -> HTMLRespon
         doc=docs[identifier],
         parts=_parts(text, passages),
         passages=passages,
+        candidates=candidate_counts(graph).get(identifier, 0),
     )
 
 

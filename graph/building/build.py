@@ -26,6 +26,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from nhskg.graph.building.dump import append_batch, write_dump
+from nhskg.graph.building.published_candidates import publish_candidates
 from nhskg.graph.building.remote_publish import publish_remote
 from nhskg.graph.building.statistics import STATISTICS_BATCH, STATISTICS_GRAPH, statistics
 from nhskg.graph.building.streaming_load import StreamingLoad
@@ -232,6 +233,8 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
     report = validation.report
     if report.conforms and not settings.store_url:
         timings["answers"] = _publish_answers(settings, folder, summary.quads, progress)
+    data = settings.data
+    publish_candidates(data / "curated", data / "sources", folder.path, progress)
     _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
     if not report.conforms:
         where = reject(settings.build, folder, report.as_table())

@@ -98,6 +98,13 @@ def record_key(section: str, record: dict[str, Any]) -> str:
     return candidate_key(section, as_text(record))
 
 
+def kind_of(candidate: Candidate) -> str:
+    """What a candidate proposes: a statement's type, an entity's kind, or ``alias``."""
+    record = candidate.record
+    one = {"entities": "entity", "aliases": "alias", "statements": "statement"}
+    return str(record.get("type") or record.get("kind") or one.get(candidate.section, ""))
+
+
 def key_of(candidate: Candidate) -> str:
     """The candidate's own key, or the key of its record when it has none."""
     return candidate.key or record_key(candidate.section, candidate.record)

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from nhskg.graph.curated.loader import Context
 from nhskg.graph.curated.yamlio import CuratedFileError
-from nhskg.graph.ingest.candidates_file import read_candidates_file
+from nhskg.graph.ingest.candidates_file import kind_of, read_candidates_file
 from nhskg.graph.ingest.model import Candidate
 from nhskg.graph.ingest.review import (
     RecordRefused,
@@ -87,13 +87,6 @@ def _alternatives(candidate: Candidate) -> list[str]:
         else:
             out.append(str(alt))
     return out
-
-
-def kind_of(candidate: Candidate) -> str:
-    """What the candidate proposes: a statement's type, an entity's kind, or alias."""
-    record = candidate.record
-    one = {"entities": "entity", "aliases": "alias", "statements": "statement"}
-    return str(record.get("type") or record.get("kind") or one.get(candidate.section, ""))
 
 
 def describe(candidate: Candidate, text: str | None, n: int, total: int, *, tty: bool) -> str:
