@@ -13,9 +13,10 @@ landscape, never from the finder:
   boundaries, any whitespace where the form has a space, ' and ’ alike, case-insensitive
   for a form of two words or more and as written for one word. Where occurrences
   overlap, the longest is kept (refs of equal spans are pooled).
-- *List items.* An alias record "Nene CCG" whose form is not in its quote, where the
-  quote holds "Nene" before the plural of the type ("Nene and Corby CCGs"): the item's
-  words in the quote are a gold mention.
+- *List items.* For an alias record "Nene CCG", each "Nene" that is an item of a list
+  ending in the plural of the type ("Nene and Corby CCGs": other capitalised items,
+  commas, "and" or "&" between it and the plural) is a gold mention; the plural itself
+  is not part of any item.
 - *Counted groups.* Each stated-group entity with a ``count`` is one gold group,
   located by its quotes.
 
@@ -25,8 +26,9 @@ occurrence is left out because it is hard to find.
 
 **Scores.** A found mention (other than a counted group) is right when its span is
 exactly a gold mention's span. A found counted group is right when it overlaps a quote
-of a gold group with the same count (each gold group matched once). Precision, recall
-and F1 are over both together. Linking accuracy is the share of right mentions whose
+of a gold group with the same count; a gold group is matched when some found group is
+right for it. Precision (right / found), recall (matched / gold) and F1 are over names
+and groups together. Linking accuracy is the share of right mentions whose
 best link is one of the gold refs; where none of the gold refs is known to the pipeline
 (a body only the document's own records introduce, taken away by leave-one-document-out),
 proposing a new body is the right answer.
@@ -50,6 +52,10 @@ from nhskg.graph.settings import Settings
 
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 LIST_TYPES = {"CCG": "CCGs", "Trust": "Trusts", "NHS Trust": "NHS Trusts", "Council": "Councils"}
+_ITEM = r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*"
+_LIST = re.compile(
+    rf"{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM}\s+(?:{'|'.join(LIST_TYPES.values())})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -67,12 +73,19 @@ class GoldMention:
 
 @dataclass
 class MentionScores:
-    """Counts of one or more documents, and the figures they give."""
+    """Counts of one or more documents, and the figures they give.
 
-    gold: int = 0
-    found: int = 0
-    right: int = 0  # found mentions matching a gold one
-    linked_right: int = 0  # right mentions whose best link is right
+    A gold group is counted once however many of its quotes a found group overlaps, and
+    a found group is right when it overlaps one; so precision is ``right / found`` and
+    recall ``matched / gold``, which differ only by groups.
+    """
+
+    gold: int = 0  # gold names and gold groups
+    found: int = 0  # found mentions, counted groups included
+    right: int = 0  # found mentions that match a gold one
+    matched: int = 0  # gold names and groups that some found mention matches
+    names_right: int = 0  # found mentions (not groups) matching a gold name
+    linked_right: int = 0  # of those, the ones whose best link is right
     gold_groups: int = 0
     found_groups: int = 0
     right_groups: int = 0
@@ -92,7 +105,7 @@ class MentionScores:
 
     @property
     def recall(self) -> float:
-        return self.right / self.gold if self.gold else 1.0
+        return self.matched / self.gold if self.gold else 1.0
 
     @property
     def f1(self) -> float:
@@ -101,14 +114,24 @@ class MentionScores:
 
     @property
     def linking_accuracy(self) -> float:
-        names = self.right - self.right_groups
-        return self.linked_right / names if names else 1.0
+        return self.linked_right / self.names_right if self.names_right else 1.0
 
 
 def _form_pattern(form: str) -> re.Pattern[str]:
-    parts = [re.escape(p).replace("'", "['’]").replace("’", "['’]") for p in form.split()]
-    flags = re.IGNORECASE if len(parts) > 1 else 0
-    return re.compile(r"(?<![\w&])" + r"\s+".join(parts) + r"(?![\w&])", flags)
+    """Where ``form`` is written: on word boundaries, any whitespace for a space, ' and ’ alike,
+    '&' and 'and' alike; any case for two words or more, but a form that begins with a
+    capital only where the text does too."""
+    parts = []
+    for word in form.split():
+        if word in ("&", "and"):
+            parts.append("(?:&|and)")
+        else:
+            parts.append("".join("['’]" if c in "'’" else re.escape(c) for c in word))
+    if len(parts) > 1:
+        parts = ["(?i:" + p + ")" for p in parts]
+        if form[:1].isupper():
+            parts[0] = "(?=[A-Z])" + parts[0]
+    return re.compile(r"(?<![\w&])" + r"\s+".join(parts) + r"(?![\w&])")
 
 
 def _find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
@@ -157,12 +180,10 @@ def gold_from_records(
                 for quote in _quotes(entity):
                     span = _find_quote(text, quote, int(entity.get("occurrence") or 1))
                     if span is not None:
-                        groups.append(
-                            GoldMention(
-                                *span, text[span[0] : span[1]], frozenset({key}), entity["count"]
-                            )
+                        group = GoldMention(
+                            *span, text[span[0] : span[1]], frozenset({key}), entity["count"]
                         )
-                        break
+                        groups.append(group)
             continue
         if kind in NOT_ORGANISATION_KINDS:
             continue
@@ -177,19 +198,19 @@ def gold_from_records(
     for form in sorted(forms):
         for match in _form_pattern(form).finditer(text):
             spans.setdefault(match.span(), set()).update(forms[form])
+    lists = [m.span() for m in _LIST.finditer(text)]
     for alias in records.get("aliases") or []:  # list items: "Nene" of "Nene and Corby CCGs"
         form, org = str(alias["alias"]), str(alias["org"])
         for singular, plural in LIST_TYPES.items():
-            if not form.endswith(" " + singular):
-                continue
-            core = form[: -len(singular) - 1]
-            for quote in _quotes(alias):
-                where = _find_quote(text, quote)
-                if where is None or _form_pattern(form).search(text, *where):
-                    continue
-                item = _form_pattern(core).search(text, *where)
-                if item and re.search(rf"\b{plural}\b", text[item.end() : where[1]]):
-                    spans.setdefault(item.span(), set()).add(org)
+            if form.endswith(" " + singular):
+                for item in _form_pattern(form[: -len(singular) - 1]).finditer(text):
+                    if any(
+                        s <= item.start()
+                        and text[item.end() : e].rstrip().endswith(plural)
+                        and item.end() < e - len(plural)
+                        for s, e in lists
+                    ):
+                        spans.setdefault(item.span(), set()).add(org)
     kept: list[tuple[int, int]] = []
     for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
         if not any(span[0] < e and s < span[1] for s, e in kept):
@@ -247,26 +268,26 @@ def score_mentions(gold: Iterable[GoldMention], found: Iterable[Mention]) -> Men
     gold = list(gold)
     names = {(g.start, g.end): g for g in gold if g.count is None}
     groups = [g for g in gold if g.count is not None]
-    scores = MentionScores(gold=len(names) + len(groups), gold_groups=len(groups))
-    matched_groups: set[int] = set()
+    group_keys = sorted({k for g in groups for k in g.refs})
+    scores = MentionScores(gold=len(names) + len(group_keys), gold_groups=len(group_keys))
+    matched_groups: set[str] = set()
     matched_names: set[tuple[int, int]] = set()
     for m in sorted(found, key=lambda m: (m.start, m.end, m.pattern)):
         scores.found += 1
         if m.pattern == "counted-group":
             scores.found_groups += 1
-            for i, g in enumerate(groups):
-                if (
-                    i not in matched_groups
-                    and g.count == m.count
-                    and m.start < g.end
-                    and g.start < m.end
-                ):
-                    matched_groups.add(i)
-                    scores.right += 1
-                    scores.right_groups += 1
-                    break
+            hits = {
+                k
+                for g in groups
+                if g.count == m.count and m.start < g.end and g.start < m.end
+                for k in g.refs
+            }
+            if hits:
+                scores.right += 1
+                scores.right_groups += 1
+                matched_groups |= hits
             else:
-                scores.wrong.append(f"{m.start}:{m.text!r} (counted group)")
+                scores.wrong.append(f"{m.start}:{m.text!r} (counted group of {m.count})")
             continue
         gold_name = names.get((m.start, m.end))
         if gold_name is None or (m.start, m.end) in matched_names:
@@ -274,16 +295,18 @@ def score_mentions(gold: Iterable[GoldMention], found: Iterable[Mention]) -> Men
             continue
         matched_names.add((m.start, m.end))
         scores.right += 1
+        scores.names_right += 1
         refs = gold_name.refs
         known = refs if gold_name.known is None else gold_name.known
         if m.ref in refs or (not known and proposes_new_body(m)):
             scores.linked_right += 1
         else:
             scores.mislinked.append(f"{m.start}:{m.text!r} {m.ref} not {sorted(refs)}")
+    scores.matched = len(matched_names) + len(matched_groups)
     for span, g in sorted(names.items()):
         if span not in matched_names:
             scores.missed.append(f"{g.start}:{g.text!r} {sorted(g.refs)}")
-    for i, g in enumerate(groups):
-        if i not in matched_groups:
-            scores.missed.append(f"{g.start}: group of {g.count} {sorted(g.refs)}")
+    for key in group_keys:
+        if key not in matched_groups:
+            scores.missed.append(f"group {key}")
     return scores

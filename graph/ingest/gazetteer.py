@@ -35,6 +35,10 @@ from nhskg.graph.settings import Settings
 # Entity kinds of the curated format that are not organisations (see curated/schema.py).
 NOT_ORGANISATION_KINDS = frozenset({"person", "site", "stated-group", "business-case", "paper"})
 
+# Kinds of curated bodies that are national: a name of one is its name anywhere. Other
+# bodies (boards, forums, senates, Healthwatch...) are local to the area they serve.
+NATIONAL_KINDS = frozenset({"nhs-england", "regulator", "national-body"})
+
 # Words that carry no letter of an organisation's initials.
 JOINING_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "at", "&", "upon", "with"})
 
@@ -147,6 +151,11 @@ class Body:
                 return span.name
         return self.names[-1].name if self.names else self.ref
 
+    @property
+    def local(self) -> bool:
+        """A curated body that serves one area (not a national body)."""
+        return self.curated and not {k for k, _, _ in self.kinds} & NATIONAL_KINDS
+
     def kind_on(self, day: dt.date) -> str | None:
         best = None
         for kind, start, end in self.kinds:
@@ -247,16 +256,20 @@ def name_forms(name: str, classes: tuple[str, ...]) -> list[tuple[str, str, bool
     if "SustainabilityAndTransformationPartnership" in classes:
         if len(words) >= 3:  # "Kent and Medway"; not a bare place name ("Devon", "East London")
             out.append((name, "the recorded name", False))
-        for suffix in (
+        kinds = (
             "STP",
             "Sustainability and Transformation Partnership",
             "Sustainability and Transformation Plan",
             "ICS",
             "Health and Care Partnership",
-        ):
-            out.append((f"{name} {suffix}", f"the recorded name with '{suffix}'", False))
+        )
+        for kind in kinds:
+            out.append((f"{name} {kind}", f"the recorded name with '{kind}'", False))
+            out.append((f"{kind} for {name}", f"the recorded name after '{kind} for'", False))
         if len(words) >= 3:
             out.append((initials(words), "the initials of the name", True))
+            for kind in ("STP", "ICS"):
+                out.append((f"{initials(words)} {kind}", f"the initials with '{kind}'", False))
         return out
     if "NHSEnglandRegion" in classes:
         if len(words) >= 3:
@@ -349,6 +362,10 @@ def _read_curated(folder: Path, exclude: frozenset[str], out: _Curated) -> None:
         document = str(data.get("document") or path.stem)
         if document in exclude or path.stem in exclude or path.name in exclude:
             continue
+        # The organisations the document's aliases name: where its local bodies are.
+        cited = {a.get("org") for a in data.get("aliases") or [] if isinstance(a, dict)}
+        cited |= {e.get("part_of") for e in data.get("entities") or [] if isinstance(e, dict)}
+        place = {c for c in cited if isinstance(c, str)}
         for i, entity in enumerate(data.get("entities") or []):
             key, kind = entity.get("key"), entity.get("kind")
             if not isinstance(key, str) or not isinstance(kind, str):
@@ -368,8 +385,7 @@ def _read_curated(folder: Path, exclude: frozenset[str], out: _Curated) -> None:
                     )
             known = out.bodies.get(key)
             docs = tuple(sorted({*(known.documents if known else ()), document}))
-            parent = entity.get("part_of")
-            areas = (parent,) if isinstance(parent, str) else ()
+            areas = place - {key}
             out.bodies[key] = Body(
                 ref=key,
                 kinds=((kind, None, None),),

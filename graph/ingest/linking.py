@@ -94,7 +94,7 @@ def _score_ref(
     return [Link(ref, name, round(base * 0.2, 3), f"{how}; {ref} opened only on {opened}")]
 
 
-def _near(body: Body | None, context: frozenset[str], gazetteer: Gazetteer) -> bool:
+def near(body: Body | None, context: frozenset[str], gazetteer: Gazetteer) -> bool:
     """Whether ``body`` is one of, within, or beside the organisations in ``context``."""
     if body is None or not context:
         return False
@@ -105,6 +105,16 @@ def _near(body: Body | None, context: frozenset[str], gazetteer: Gazetteer) -> b
         if other is not None and (body.ref in other.areas or set(body.areas) & set(other.areas)):
             return True
     return False
+
+
+def elsewhere(links: tuple[Link, ...], context: frozenset[str], gazetteer: Gazetteer) -> bool:
+    """Whether every link is a local body other documents introduced for another area
+    than this document's: the name is then a body of this document's own (a "Clinical
+    Senate" of another programme is not this programme's)."""
+    bodies = [gazetteer.body(link.ref) for link in links]
+    return bool(bodies) and all(
+        b is not None and b.local and not near(b, context, gazetteer) for b in bodies
+    )
 
 
 def link_forms(
@@ -120,7 +130,7 @@ def link_forms(
     best: dict[str, Link] = {}
     for ref in sorted(by_ref):
         for link in _score_ref(ref, by_ref[ref], when, gazetteer):
-            if len(by_ref) > 1 and _near(gazetteer.body(link.ref), context, gazetteer):
+            if len(by_ref) > 1 and near(gazetteer.body(link.ref), context, gazetteer):
                 link = Link(
                     link.ref,
                     link.name,
@@ -134,8 +144,15 @@ def link_forms(
     return tuple(ranked[:MAX_LINKS])
 
 
-def context_refs(linked: Iterable[tuple[Link, ...]], threshold: float = 0.8) -> frozenset[str]:
-    """The refs the document names without doubt: a mention's only link, scored well."""
-    return frozenset(
-        links[0].ref for links in linked if len(links) == 1 and links[0].score >= threshold
-    )
+def context_refs(
+    linked: Iterable[tuple[Link, ...]], gazetteer: Gazetteer, threshold: float = 0.8
+) -> frozenset[str]:
+    """The organisations of the reference landscape the document names without doubt: a
+    mention's only link, scored well."""
+    out = set()
+    for links in linked:
+        if len(links) == 1 and links[0].score >= threshold:
+            body = gazetteer.body(links[0].ref)
+            if body is not None and not body.curated:
+                out.add(links[0].ref)
+    return frozenset(out)

@@ -29,7 +29,13 @@ from typing import cast
 
 from rapidfuzz import fuzz, process
 
-from nhskg.graph.ingest.gazetteer import JOINING_WORDS, Form, Gazetteer, clean
+from nhskg.graph.ingest.gazetteer import (
+    COMMON_ABBREVIATIONS,
+    JOINING_WORDS,
+    Form,
+    Gazetteer,
+    clean,
+)
 
 
 @dataclass
@@ -50,14 +56,34 @@ class Found:
 
 # --- words ---------------------------------------------------------------------------
 
-_CAP = r"(?:[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*|[A-Z]{2,}|[A-Z]&[A-Z]|IM&T)"
+_OPEN, _CLOSE = "[‘'“\"]?", "[’'”\"]?"
+_CAP = rf"{_OPEN}(?:[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*|[A-Z]{{2,}}|[A-Z]+&[A-Z]+){_CLOSE}"
 _JOIN = r"(?:and|of|for|the|&|in|on|upon)"
 CAPITALISED_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_JOIN}[ \t]+)*{_CAP})*")
+# A capitalised start, a few lower-case words and a body's head ("LLR BCT partnership board").
+_LOWER_WORD = r"(?!the\b|a\b|an\b|of\b|to\b)[a-z][a-z-]*"
+LOWER_TAIL = re.compile(
+    rf"(?P<lead>{_CAP}(?:[ \t]+{_CAP}){{0,3}})(?:[ \t]+{_LOWER_WORD}){{1,4}}?[ \t]+"
+    rf"(?:board|group|forum|committee|workstream|work-stream|office)\b"
+)
+# Words that begin a sentence or a phrase but never a body's name.
+LEADING_NOISE = frozenset(
+    {"the", "a", "an", "our", "this", "that", "these", "those", "their", "its", "his", "her",
+     "each", "every", "all", "both", "any", "some", "does", "do", "did", "is", "are", "was",
+     "were", "will", "can", "should", "would", "could", "may", "must", "how", "what", "why",
+     "when", "where", "which", "who", "whilst", "while", "if", "as", "at", "by", "from", "to",
+     "with", "within", "update", "brief", "briefing", "report", "following", "dear", "next",
+     "new", "january", "february", "march", "april", "june", "july", "august",
+     "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+     "thursday", "friday", "saturday", "sunday", "and", "of", "for", "in", "on", "upon", "&"}
+)  # fmt: skip
+PLURAL_HEADS = frozenset(
+    {"boards", "groups", "forums", "committees", "networks", "senates", "offices", "teams"}
+)
 
 # Head nouns of bodies the reference data lacks, and the entity kind each makes.
 BODY_HEADS: dict[str, str] = {
     "board": "board",
-    "boards": "board",
     "committee": "board",
     "group": "working-group",
     "forum": "forum",
@@ -94,10 +120,6 @@ TYPE_NAMES = frozenset(
         "foundation trust",
         "nhs trust",
         "nhs foundation trust",
-        "trust board",
-        "trust boards",
-        "programme board",
-        "partnership board",
         "working group",
         "working groups",
     }
@@ -228,30 +250,68 @@ def body_kind(words: list[str]) -> str | None:
     return BODY_HEADS.get(head)
 
 
-def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
-    """Runs of capitalised words ending in a body's head noun, not already known."""
-    out: list[Found] = []
+def _bare(word: str) -> str:
+    return word.strip("‘'“\"’”").casefold()
+
+
+def _phrases(text: str) -> list[tuple[int, int]]:
+    """Candidate names of bodies: capitalised runs (split where "and" joins two names) and
+    capitalised starts with a lower-case tail ending in a head noun; leading noise dropped."""
+    spans: list[tuple[int, int]] = []
     for match in CAPITALISED_RUN.finditer(text):
-        words = match.group().split()
-        start = match.start()
-        while words and words[0].casefold() in ("the", "a", "an", "our", "this", "their"):
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else start
+        pieces = [(match.start(), match.end())]
+        for joint in re.finditer(r"[ \t]+(?:and|&)[ \t]+", match.group()):
+            left = match.group()[: joint.start()].split()
+            if left and (
+                left[-1].isupper()
+                or _bare(left[-1]) in BODY_HEADS
+                or _bare(left[-1]) in PLURAL_HEADS
+            ):
+                cut = match.start() + joint.start()
+                start, end = pieces.pop()
+                pieces += [(start, cut), (match.start() + joint.end(), end)]
+        spans.extend(pieces)
+    for match in LOWER_TAIL.finditer(text):
+        lead = match.group("lead").split()
+        first = lead[0]
+        if not first.isupper() and _sentence_start(text, match.start()) and len(lead) == 1:
+            continue
+        spans.append((match.start(), match.end()))
+    out = []
+    for start, end in spans:
+        words = list(re.finditer(r"\S+", text[start:end]))
+        while words and _bare(words[0].group()) in LEADING_NOISE:
             words = words[1:]
+        if words:
+            out.append((start + words[0].start(), end))
+    return sorted(set(out))
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \t")
+    return not before or before[-1] in ".:;!?\n*#-•>"
+
+
+def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """Names of bodies (see :func:`_phrases`) ending in a body's head noun, not already known."""
+    out: list[Found] = []
+    for start, end in _phrases(text):
+        words = [w.strip("‘'“\"’”") for w in text[start:end].split()]
         kind = body_kind(words)
         if kind is None:
             continue
-        end = match.end()
         phrase = clean(text[start:end])
         if phrase.casefold() in TYPE_NAMES or phrase.casefold() in gazetteer.other_names:
             continue
+        if len(words) == 2 and words[0].isupper() and words[0] in COMMON_ABBREVIATIONS:
+            continue  # "CCG Board": a type, not a name
         inside = [f for f in found if start <= f.start and f.end <= end]
-        if any(f.start < end and start < f.end and f not in inside for f in found):
+        if any(f.start < end and start < f.end and f not in inside for f in found + out):
             continue
         if any(f.start == start and f.end == end for f in inside):
             continue  # a known name already
         if words[-1].casefold() in SAME_BODY_HEADS and any(
-            f.start == start and f.forms and clean(text[f.end : end]).count(" ") == 0
-            for f in inside
+            f.start == start and f.forms and " " not in clean(text[f.end : end]) for f in inside
         ):
             continue  # "Better Care Together Programme": the organisation itself
         out.append(
@@ -259,7 +319,7 @@ def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Foun
                 start,
                 end,
                 "new-body",
-                f"capitalised words ending in '{words[-1]}'",
+                f"a name ending in '{words[-1]}'",
                 kind=kind,
                 confidence=0.6,
             )

@@ -28,7 +28,7 @@ from spacy.util import compile_suffix_regex
 
 from nhskg.graph.ingest import mention_rules
 from nhskg.graph.ingest.gazetteer import Form, Gazetteer, clean
-from nhskg.graph.ingest.linking import context_refs, link_forms
+from nhskg.graph.ingest.linking import context_refs, elsewhere, link_forms
 from nhskg.graph.ingest.mention_rules import Found
 from nhskg.graph.ingest.model import DocumentDay, Link, Mention, slug
 
@@ -187,7 +187,7 @@ def find_mentions(
 def _link(text: str, found: list[Found], when: DocumentDay, gazetteer: Gazetteer) -> list[Mention]:
     by_span = {(f.start, f.end): f for f in found}
     first = [link_forms(f.forms, when, gazetteer) for f in found if f.forms]
-    context = context_refs(first)
+    context = context_refs(first, gazetteer)
     links = {(f.start, f.end): link_forms(f.forms, when, gazetteer, context) for f in found}
     out: list[Mention] = []
     for item in found:
@@ -199,6 +199,12 @@ def _link(text: str, found: list[Found], when: DocumentDay, gazetteer: Gazetteer
                 name = clean(text[long.start : long.end])
                 why = f"the abbreviation of {name}, a body the reference data lacks"
                 linked = (Link(slug(name), name, long.confidence, why),)
+        if item.pattern in ("name", "alias") and elsewhere(linked, context, gazetteer):
+            body = gazetteer.body(linked[0].ref)
+            others = ", ".join(link.ref for link in linked)
+            item.pattern, item.kind = "new-body", body.kind_on(when.day) if body else None
+            item.why = f"other documents name local bodies so ({others}), not of this area"
+            item.confidence = 0.5
         if item.pattern in ("new-body", "counted-group"):
             linked = ()
         elif not linked:
