@@ -10,18 +10,21 @@ comments and layout stay as they are, and the file is read back as the build rea
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nhskg.graph.curated.sources import load_sources
 from nhskg.graph.curated.yamlio import CuratedFileError, load_with_lines
+from nhskg.graph.dates import VagueDate
 from nhskg.graph.errors import IngestError
 from nhskg.graph.ingest.metadata import Metadata
+from nhskg.graph.ingest.yaml_text import list_item
 
 DOCUMENTS = "documents.yaml"
 _NUMBERED = re.compile(r"^(\d+)_[^/]*\.txt$")
@@ -80,40 +83,39 @@ def described(documents: Path, identifier: str) -> bool:
     return any(isinstance(e, dict) and e.get("identifier") == identifier for e in entries)
 
 
-def _scalar(value: str) -> str:
-    """A YAML scalar for any text: plain when that reads back the same, else double-quoted
-    (JSON's string syntax, which YAML's double-quoted style reads)."""
-    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ._/()-]*", value) and value == value.strip()
-    if plain and not re.fullmatch(r"(?i)(true|false|yes|no|on|off|null|y|n)", value):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+def _date(value: VagueDate) -> dt.date | str:
+    """A date as documents.yaml writes it: a day as a date, a month or year as its text."""
+    return value.first if value.precision == "day" else value.text
 
 
-def entry_text(identifier: str, meta: Metadata, indent: str = "  ") -> str:
-    """The documents.yaml entry of a document, as YAML text (list item at ``indent``)."""
-    inner = indent + "  "
-    lines = [f"{indent}- identifier: {_scalar(identifier)}", f"{inner}title: {_scalar(meta.title)}"]
+def entry(identifier: str, meta: Metadata) -> dict[str, Any]:
+    """The documents.yaml entry of a document, its fields in the file's order."""
+    fields: dict[str, Any] = {"identifier": identifier, "title": meta.title}
     if meta.date is not None:
-        lines.append(f"{inner}date: {meta.date.text}")
+        fields["date"] = _date(meta.date)
     else:
         assert meta.date_from is not None and meta.date_until is not None
-        lines.append(f"{inner}date_from: {meta.date_from.text}")
-        lines.append(f"{inner}date_until: {meta.date_until.text}")
+        fields["date_from"] = _date(meta.date_from)
+        fields["date_until"] = _date(meta.date_until)
     if meta.date_text:
-        lines.append(f"{inner}date_text: {_scalar(meta.date_text)}")
+        fields["date_text"] = meta.date_text
     if meta.publisher:
-        lines.append(f"{inner}publisher: {_scalar(meta.publisher)}")
+        fields["publisher"] = meta.publisher
     if meta.concerns:
-        lines.append(f"{inner}concerns: [{', '.join(_scalar(c) for c in meta.concerns)}]")
+        fields["concerns"] = list(meta.concerns)
     if meta.quotes:
-        lines.append(f"{inner}quote:")
-        lines.extend(f"{inner}  - {_scalar(q)}" for q in meta.quotes)
-    return "\n".join(lines) + "\n"
+        fields["quote"] = list(meta.quotes)
+    return fields
 
 
-def _item_indent(text: str) -> str:
+def entry_text(identifier: str, meta: Metadata, indent: int = 2) -> str:
+    """The documents.yaml entry of a document as YAML text, a list item at ``indent``."""
+    return list_item(entry(identifier, meta), indent)
+
+
+def _item_indent(text: str) -> int:
     m = re.search(r"^( *)- identifier:", text, re.MULTILINE)
-    return m.group(1) if m else "  "
+    return len(m.group(1)) if m else 2
 
 
 def add_entry(sources_dir: Path, identifier: str, meta: Metadata) -> None:
