@@ -6,6 +6,8 @@
     nhskg query NAME --param k=v     run a named query
     nhskg sparql FILE|-              run any read-only SPARQL query
     nhskg stats                      instances per class in the published graph
+    nhskg ingest PATH                propose evidenced records from a new document
+    nhskg ingest evaluate            measure ingest on the curated documents
     nhskg review FILE                accept, edit or reject the candidates of nhskg ingest
 
 Exit codes: 0 ok, 1 the data does not conform, 2 usage or runtime error. Errors
@@ -30,7 +32,7 @@ from nhskg.graph.building.remote_publish import RemotePublishError
 from nhskg.graph.curated.coverage import DocumentCoverage, coverage
 from nhskg.graph.curated.schema import describe as describe_format
 from nhskg.graph.curated.yamlio import CuratedFileError
-from nhskg.graph.errors import RdfFileError
+from nhskg.graph.errors import IngestError, RdfFileError
 from nhskg.graph.ingest.review_terminal import add_review_parser
 from nhskg.graph.network.analysis import NetworkError
 from nhskg.graph.network.cli import add_network_parser
@@ -56,6 +58,7 @@ EXPECTED_ERRORS = (
     CuratedFileError,
     NoPublishedGraph,
     RdfFileError,
+    IngestError,
     RemotePublishError,
     QueryTimeout,
     QueryFailed,
@@ -273,6 +276,43 @@ def _workers_isolation(settings: Settings) -> str:
     return phrase
 
 
+def _ask(prompt: str) -> str:
+    """Ask at the terminal (ingest's missing title or date); end of input is no answer."""
+    try:
+        return input(prompt)
+    except EOFError:
+        return ""
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from nhskg.graph.ingest.metadata import Given
+    from nhskg.graph.ingest.pipeline import ingest, summary
+
+    given = Given(
+        title=args.title,
+        date=args.date,
+        date_from=args.date_from,
+        date_until=args.date_until,
+        date_text=args.date_text,
+        publisher=args.publisher,
+        concerns=list(args.concerns),
+    )
+    ask = _ask if sys.stdin is not None and sys.stdin.isatty() else None
+    done = ingest(Path(args.path), settings, given, ask=ask, progress=_progress(args.quiet))
+    print(summary(done))
+    return OK
+
+
+def cmd_ingest_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from nhskg.graph.ingest.evaluate import evaluate, render, write
+
+    result = evaluate(settings, only=args.document, progress=_progress(args.quiet))
+    print(render(result, args.format))
+    if args.out:
+        write(result, Path(args.out), args.format)
+    return OK
+
+
 def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     from nhskg.graph.synth import synthesise
 
@@ -338,6 +378,47 @@ def parser() -> argparse.ArgumentParser:
 
     add_network_parser(sub)
 
+    ig = sub.add_parser(
+        "ingest",
+        help="propose evidenced records from a new document (text, HTML, PDF) for review",
+        description="Store the document's text once in data/sources/ with its metadata, "
+        "find the organisations it names and link them on its date, and write the records "
+        "it proposes to data/curated/<document>.candidates.yaml for `nhskg review`. "
+        "`nhskg ingest evaluate` measures the pipeline on the curated documents.",
+    )
+    ig.add_argument("path", help="a .txt, .md, .html or .pdf file")
+    ig.add_argument("--title", help="the document's title (else read from it, or asked)")
+    ig.add_argument("--date", help="its date: YYYY-MM-DD, YYYY-MM or YYYY (else read or asked)")
+    ig.add_argument("--date-from", help="for a document dated only by a span: its first date")
+    ig.add_argument("--date-until", help="... and its last date")
+    ig.add_argument("--date-text", help="the document's own words for its date (2014/15)")
+    ig.add_argument("--publisher", help="an ODS or ONS code, or a curated entity key")
+    ig.add_argument(
+        "--concerns",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="the partnership it is about (repeat for several)",
+    )
+    ig.add_argument("--quiet", action="store_true", help="no progress messages")
+    ig.set_defaults(func=cmd_ingest)
+
+    ie = sub.add_parser(
+        "ingest evaluate",
+        help="measure ingest on the curated documents, one left out at a time",
+        description="Leave-one-document-out over the curated documents: for each, the "
+        "pipeline runs on its text without its own aliases and entities, and is scored "
+        "against its curated records (mention precision, recall and F1, linking accuracy, "
+        "statement precision and recall), per document and micro-averaged overall.",
+    )
+    ie.add_argument("--format", choices=("text", "json"), default="text")
+    ie.add_argument(
+        "--out", metavar="FILE", help="also write the report here (JSON if it ends in .json)"
+    )
+    ie.add_argument("--document", help="only the documents whose file name starts with this")
+    ie.add_argument("--quiet", action="store_true", help="no progress messages")
+    ie.set_defaults(func=cmd_ingest_evaluate)
+
     sy = sub.add_parser("synth", help="write a synthetic landscape for scale tests")
     sy.add_argument("--scale", type=int, default=1, help="5 documents per unit of scale")
     sy.add_argument("--output", required=True, help="folder to write data/ into")
@@ -358,7 +439,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:2] == ["ingest", "evaluate"]:  # a command of two words (a file: ./evaluate)
+        words = ["ingest evaluate", *words[2:]]
+    args = parser().parse_args(words)
     try:
         settings = Settings()
         code: int = args.func(args, settings)

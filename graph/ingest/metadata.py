@@ -229,6 +229,26 @@ def read_title(text: str) -> tuple[str, str] | None:
     return None
 
 
+def given_dates(
+    given: Given, where: str
+) -> tuple[VagueDate | None, VagueDate | None, VagueDate | None]:
+    """The dates given as options (date, date_from, date_until), checked: one date, or a
+    span of two in order; IngestError naming the option otherwise."""
+    if given.date and (given.date_from or given.date_until):
+        raise IngestError(f"{where}: give --date, or --date-from and --date-until, not both")
+    if given.date:
+        return _parse(given.date, "--date", where), None, None
+    if not (given.date_from or given.date_until):
+        return None, None, None
+    if not (given.date_from and given.date_until):
+        raise IngestError(f"{where}: give both --date-from and --date-until")
+    date_from = _parse(given.date_from, "--date-from", where)
+    date_until = _parse(given.date_until, "--date-until", where)
+    if date_from.first > date_until.last:
+        raise IngestError(f"{where}: --date-from is after --date-until")
+    return None, date_from, date_until
+
+
 def describe(found: Extracted, given: Given, ask: Ask | None = None) -> Metadata:
     """The document's metadata from the options ``given``, else read from ``found``,
     else asked for (``ask``), else an IngestError naming the option to give."""
@@ -256,20 +276,11 @@ def describe(found: Extracted, given: Given, ask: Ask | None = None) -> Metadata
     if not title:
         raise IngestError(f"{where}: no title could be read from the document; give --title")
 
-    date = date_from = date_until = None
+    date, date_from, date_until = given_dates(given, where)
     date_text = given.date_text
-    if given.date and (given.date_from or given.date_until):
-        raise IngestError(f"{where}: give --date, or --date-from and --date-until, not both")
-    if given.date:
-        date = _parse(given.date, "--date", where)
+    if date is not None:
         origins["date"] = "given (--date)"
-    elif given.date_from or given.date_until:
-        if not (given.date_from and given.date_until):
-            raise IngestError(f"{where}: give both --date-from and --date-until")
-        date_from = _parse(given.date_from, "--date-from", where)
-        date_until = _parse(given.date_until, "--date-until", where)
-        if date_from.first > date_until.last:
-            raise IngestError(f"{where}: --date-from is after --date-until")
+    elif date_from is not None:
         origins["date"] = "given (--date-from, --date-until)"
     elif (line := read_date(text)) is not None:
         date, words = line
