@@ -4,10 +4,17 @@ the candidates file, for the tests of the file, review and the candidates page."
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from conftest import MINI_DATA
+
+from nhskg.graph.building.build import build
+from nhskg.graph.ingest.candidates_file import candidates_path, write_candidates
 from nhskg.graph.ingest.model import Candidate, candidate_key
+from nhskg.graph.settings import Settings
 
 DOCUMENT = "000_ab1d5f3ab4a972f1.txt"
 STEM = "000_ab1d5f3ab4a972f1"
@@ -101,8 +108,35 @@ def new_body(text: str) -> Candidate:
     )
 
 
+def boards(text: str) -> Candidate:
+    """A proposal whose quote lies inside another's (the activity's)."""
+    record = {
+        "key": "partner-organisation-boards",
+        "kind": "stated-group",
+        "name": "the Boards of partner organisations",
+        "quote": "the Boards of partner organisations with an update",
+    }
+    return _candidate(text, "entities", record, 0.6, "counted group without a number")
+
+
 def all_candidates(text: str) -> list[Candidate]:
-    return [activity(text), county_alias(text), accepted_alias(text), new_body(text)]
+    """What ingest might propose: four new records (one inside another's quote) and one
+    the curated file already has."""
+    return [activity(text), county_alias(text), accepted_alias(text), new_body(text), boards(text)]
+
+
+def build_with_candidates(root: Path, proposals: Callable[[str], list[Candidate]]) -> Settings:
+    """The mini fixture copied under ``root`` and built with ``proposals`` of its text in
+    a candidates file beside its curated file."""
+    shutil.copytree(MINI_DATA, root / "data")
+    settings = Settings(data_dir=root / "data", build_dir=root / "build")
+    text = document_text(settings.data)
+    write_candidates(
+        candidates_path(settings.data / "curated", DOCUMENT), DOCUMENT, proposals(text)
+    )
+    outcome = build(settings)
+    assert outcome.published, outcome.report.as_table(limit=10)
+    return settings
 
 
 def document_text(data: Path) -> str:

@@ -15,6 +15,7 @@ from ingest_samples import (
     accepted_alias,
     activity,
     all_candidates,
+    boards,
     county_alias,
     document_text,
     new_body,
@@ -112,9 +113,9 @@ def test_rejected_and_accepted_candidates_are_left_out(mini_data: Path) -> None:
     folder = mini_data / "curated"  # the mini curated file already holds accepted_alias
     path = candidates_path(folder, DOCUMENT)
     add_rejection(rejections_path(folder, DOCUMENT), DOCUMENT, county_alias(text), "a county")
-    assert write_candidates(path, DOCUMENT, all_candidates(text)) == 2
+    assert write_candidates(path, DOCUMENT, all_candidates(text)) == 3
     keys = {c.key for c in read_candidates(path)}
-    assert keys == {activity(text).key, new_body(text).key}
+    assert keys == {activity(text).key, new_body(text).key, boards(text).key}
     assert accepted_alias(text).key not in keys
     (rejected,) = read_rejections(rejections_path(folder, DOCUMENT)).values()
     assert rejected.reason == "a county" and rejected.record == county_alias(text).record

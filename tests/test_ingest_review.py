@@ -15,6 +15,7 @@ from ingest_samples import (
     STEM,
     activity,
     all_candidates,
+    boards,
     county_alias,
     document_text,
     new_body,
@@ -41,7 +42,7 @@ def proposed(mini: Settings) -> Path:
     """The mini document's candidates file, written as ingest writes it."""
     text = document_text(mini.data)
     path = candidates_path(mini.data / "curated", DOCUMENT)
-    assert write_candidates(path, DOCUMENT, all_candidates(text)) == 3
+    assert write_candidates(path, DOCUMENT, all_candidates(text)) == 4
     return path
 
 
@@ -116,7 +117,7 @@ def test_rejecting_is_remembered_and_not_proposed_again(mini: Settings, proposed
     assert result.returncode == 0, result.stderr
     assert key not in {c.key for c in read_candidates(proposed)}
     assert read_rejections(rejections_path(proposed.parent, DOCUMENT))[key].reason == "a county"
-    assert write_candidates(proposed, DOCUMENT, all_candidates(text)) == 2
+    assert write_candidates(proposed, DOCUMENT, all_candidates(text)) == 3
     assert key not in {c.key for c in read_candidates(proposed)}
 
 
@@ -130,7 +131,7 @@ def test_an_edited_record_is_accepted_and_its_proposal_not_made_again(
     assert "label: Progress update to the partner organisations' Boards" in curated(mini).read_text(
         encoding="utf-8"
     )
-    assert write_candidates(proposed, DOCUMENT, all_candidates(text)) == 2  # not the original
+    assert write_candidates(proposed, DOCUMENT, all_candidates(text)) == 3  # not the original
     assert original.key not in {c.key for c in read_candidates(proposed)}
 
 
@@ -199,6 +200,7 @@ def test_list_prints_one_line_per_candidate(
     assert main(["review", str(proposed), "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[:3] for line in lines] == [
+        [boards(document_text(mini.data)).key, "entities", "stated-group"],
         [new_body(document_text(mini.data)).key, "entities", "paper"],
         [county_alias(document_text(mini.data)).key, "aliases", "alias"],
         [activity(document_text(mini.data)).key, "statements", "activity"],
@@ -211,7 +213,8 @@ def test_the_terminal_loop_accepts_rejects_edits_and_refuses_on_stdin(
     answers = "\n".join(
         [
             "maybe",  # not an answer: asked again
-            "s",  # the new entity: skipped
+            "s",  # the two new entities: skipped
+            "s",
             "r",  # the county alias: rejected
             "a county, not the CCG",
             "e",  # the activity: edited, first with a quote the text lacks
@@ -238,14 +241,15 @@ def test_the_terminal_loop_accepts_rejects_edits_and_refuses_on_stdin(
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "── 1 of 3: entities · paper · confidence 0.55" in out
+    assert "── 2 of 4: entities · paper · confidence 0.55" in out
     assert "»the information bank that will support CCGs« as they take the process forward" in out
     assert "06F NHS BEDFORDSHIRE CCG (score 0.41)" in out
     assert "Answer a, e, r, s or q." in out
     assert "refused: not accepted: " in out and "field 'quote': quote not found verbatim" in out
     assert f"accepted: added to {curated(mini)}" in out
-    assert "1 candidate left" in result.stderr
-    assert [c.key for c in read_candidates(proposed)] == [new_body(document_text(mini.data)).key]
+    assert "2 candidates left" in result.stderr
+    text = document_text(mini.data)
+    assert [c.key for c in read_candidates(proposed)] == [boards(text).key, new_body(text).key]
     assert "label: Update to the Boards\n" in curated(mini).read_text(encoding="utf-8")
     rejected = read_rejections(rejections_path(proposed.parent, DOCUMENT))
     assert rejected[county_alias(document_text(mini.data)).key].reason == "a county, not the CCG"
@@ -263,7 +267,7 @@ def test_edit_opens_the_editor_named_by_editor(
     )
     result = subprocess.run(
         [venv_command("nhskg"), "review", str(proposed)],
-        input="s\ne\nq\n",
+        input="s\ns\ne\nq\n",
         env=env(mini, EDITOR=f"{sys.executable} {editor}"),
         capture_output=True,
         text=True,
