@@ -61,13 +61,15 @@ _HUB_WORDS = re.compile(
 )
 _CCG = re.compile(r"\bCCGs?\b|clinical commissioning groups?", re.I)
 _TRUST = re.compile(r"\btrusts?\b|\bhospitals?\b|\bproviders?\b", re.I)
+_TRUST_NAME = re.compile(r"\bTrusts?\b|\bHospitals?\b")  # a proper name: "Bedford Hospital"
+_ODS_LIKE = re.compile(r"[A-Z0-9]{3,5}")
 _TYPE_NAME: dict[str, re.Pattern[str]] = {
     "ccg": _CCG,
-    "nhs-trust": _TRUST,
-    "foundation-trust": _TRUST,
-    "acute-trust": _TRUST,
-    "mental-health-trust": _TRUST,
-    "community-trust": _TRUST,
+    "nhs-trust": _TRUST_NAME,
+    "foundation-trust": _TRUST_NAME,
+    "acute-trust": _TRUST_NAME,
+    "mental-health-trust": _TRUST_NAME,
+    "community-trust": _TRUST_NAME,
 }
 _SUBJECT_HUB = re.compile(
     r"^(?:\d+\.\s*)?(?:The|This|Our) (programme|partnership|STP|system)\b(?! of\b)", re.I
@@ -109,6 +111,7 @@ class _Doc:
     hub: Mention | None  # the partnership the document is about, if its mentions say
     all_mentions: list[Mention] = field(default_factory=list)
     words_of: dict[str, list[str]] = field(default_factory=dict)  # ref -> the words naming it
+    groups: list[list[Mention]] = field(default_factory=list)  # uncounted groups by sentence
 
 
 def _outer(mentions: list[Mention]) -> list[Mention]:
@@ -124,6 +127,53 @@ def _outer(mentions: list[Mention]) -> list[Mention]:
             for n in mentions
         )
     ]
+
+
+_AREA_BEFORE = re.compile(r"\b(?:in|across|covering|throughout)\s+(?:the\s+)?$", re.I)
+
+
+def _area_use(text: str, m: Mention) -> bool:
+    """A partnership named like a place and used as one ("three CCGs in Leicester,
+    Leicestershire and Rutland", "across South Yorkshire and Bassetlaw"): an area, not a
+    party, member or body."""
+    ref = mention_ref(m) or ""
+    return bool(
+        re.fullmatch(r"Q[A-Z0-9]{2}", ref)
+        and _AREA_BEFORE.search(text[max(0, m.start - 20) : m.start])
+    )
+
+
+_GROUP_MOD = (
+    r"(?:partner|local|NHS|other|independent|voluntary|community|sector|commissioning|"
+    r"locality|Healthwatch|statutory|member|participating)"
+)
+_GROUP_PHRASE = re.compile(
+    rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
+    r"(?:organisations?|councils|providers|partners|boards|commissioners)"
+    r"|(?<=\band )councils)\b"
+)
+
+
+def _group_phrases(s: Sentence, found: list[Mention]) -> list[Mention]:
+    """Organisations a sentence describes without counting or naming them ("partner
+    organisations", "local councils", "each partner locality Healthwatch organisations"):
+    stated groups, where no mention covers the words already."""
+    out = []
+    for g in _GROUP_PHRASE.finditer(s.text):
+        start, end = s.start + g.start(1), s.start + g.end(1)
+        words = g[1]
+        if words.endswith("organisation") and not re.search(r"partner|member", words):
+            continue
+        if any(m.start < end and start < m.end for m in found):
+            continue
+        out.append(Mention(start, end, words, "counted-group", kind="stated-group", why="phrase"))
+    return out
+
+
+def _group_entity(doc: _Doc, m: Mention) -> Candidate:
+    record = {"key": mention_ref(m), "kind": "stated-group", "name": m.text}
+    why = f"organisations the text describes without naming them: '{m.text}'"
+    return _candidate(doc, record, [(m.start, m.end)], 0.5, why, section="entities")
 
 
 def _has_ref(m: Mention) -> bool:
@@ -153,6 +203,8 @@ def _of_type(m: Mention, member_type: str | None) -> bool:
     pattern = _TYPE_NAME.get(member_type or "")
     if pattern is None or _is_group(m) or not m.links:
         return False
+    if not _ODS_LIKE.fullmatch(m.links[0].ref):
+        return False  # resolved members are organisations of the reference landscape
     return bool(pattern.search(m.text) or pattern.search(m.links[0].name))
 
 
@@ -163,7 +215,7 @@ _PARTNERSHIP_WORDS = re.compile(
 )
 
 
-def _document_hub(mentions: list[Mention]) -> Mention | None:
+def _document_hub(mentions: list[Mention], folded: str) -> Mention | None:
     """The partnership the document is about: the most often named hub whose words or code
     make it a partnership (an STP code, "partnership", "programme"...), else any hub;
     ties go to the one named first."""
@@ -178,8 +230,13 @@ def _document_hub(mentions: list[Mention]) -> Mention | None:
         hubs,
     ):
         if tier:
-            counts = Counter(mention_ref(m) for m in tier)
+            counts: Counter[str | None] = Counter()
+            for m in tier:
+                counts[mention_ref(m)] += 1
             first = {mention_ref(m): m for m in reversed(tier)}
+            for ref, m in first.items():
+                # a new body's words may be written more often than they were found
+                counts[ref] = max(counts[ref], folded.count(m.text.casefold()))
             best = min(counts, key=lambda r: (-counts[r], first[r].start))
             return first[best]
     return None
@@ -277,13 +334,14 @@ Rule = Callable[[_Doc, int], list[Candidate]]
 _MEMBER_CUE = re.compile(
     r"\b(partners?|partnership (?:of|between|comprising)|compris(?:es|ing|e)|made up of|"
     r"membership|members? of|"
-    r"is one of|established a (?:\w+ )?partnership|draws membership)\b",
+    r"established a (?:\w+ )?partnership|draws membership)\b",
     re.I,
 )
 
 
 def _membership(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s = doc.sentences[i]
+    inside = sorted([*doc.inside[i], *doc.groups[i]], key=lambda m: (m.start, -m.end))
     out: list[Candidate] = []
     spans = [_span(s)]
     cue = _MEMBER_CUE.search(s.text)
@@ -293,7 +351,9 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
         through = re.search(r"\bthrough\b", s.text)
         hubs = [m for m in inside if is_hub(m) and through and m.start - s.start > through.start()]
         if they and they[1] == "They" and hubs and i > 0:
-            members = [m for m in doc.inside[i - 1] if _is_group(m) or not is_hub(m)]
+            members = [
+                m for m in [*doc.inside[i - 1], *doc.groups[i - 1]] if _is_group(m) or not is_hub(m)
+            ]
             if members:
                 return _memberships(
                     doc,
@@ -344,7 +404,9 @@ def _memberships(
             record["id"] = f"members-{ref}"
         record |= {"member": ref, "organization": hub_ref}
         why = f"{cue}; member {_names([m])}; body {_names([hub])}"
-        out.append(_candidate(doc, record, spans, 0.6, why))
+        out.append(_candidate(doc, record, spans, 0.6 if m.why != "phrase" else 0.45, why))
+        if m.why == "phrase":
+            out.append(_group_entity(doc, m))
         if _is_group(m) and m.count:
             out += _resolved(doc, m, record, spans)
     return out
@@ -482,7 +544,8 @@ _JOINT_CUE = re.compile(
 
 
 def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], _outer(doc.inside[i])
+    s = doc.sentences[i]
+    inside = sorted([*_outer(doc.inside[i]), *doc.groups[i]], key=lambda m: (m.start, -m.end))
     cue = _JOINT_CUE.search(s.text)
     if not cue:
         return []
@@ -491,7 +554,8 @@ def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
         return []
     record = {"type": "joint-working", "parties": parties}
     why = f"cue '{cue[1]}'; parties {_names(inside)}"
-    return [_candidate(doc, record, [_span(s)], 0.5, why)]
+    out = [_candidate(doc, record, [_span(s)], 0.5, why)]
+    return out + [_group_entity(doc, m) for m in inside if m.why == "phrase"]
 
 
 _PROVIDED_BY = re.compile(r"\bprovided by\b", re.I)
@@ -794,7 +858,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
         why = f"a line 'name – date – place'; date '{d.text}' {d.note}".rstrip()
         return [_candidate(doc, record, [_span(s)], 0.6, why)]
     cue = _EVENT.search(s.text)
-    if not cue:
+    if not cue or re.search(r"\b(?:online and )?at events\b", s.text, re.I):
         return []
     happen = _HAPPEN.search(s.text)
     typed = [d for d in dates if d.value]
@@ -959,10 +1023,12 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
     sorted by offset; the same input gives the same output."""
     cut = sentences(text)
     linked = sorted((m for m in mentions if _has_ref(m)), key=lambda m: (m.start, -m.end, m.text))
-    hub = _document_hub(linked)
+    hub = _document_hub([m for m in linked if not _area_use(text, m)], text.casefold())
     inside: list[list[Mention]] = []
     for s in cut:
-        found = [m for m in linked if s.start <= m.start and m.end <= s.end]
+        found = [
+            m for m in linked if s.start <= m.start and m.end <= s.end and not _area_use(text, m)
+        ]
         subject = _SUBJECT_HUB.match(s.text)
         if (
             subject
@@ -974,7 +1040,10 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
     words_of: dict[str, set[str]] = {}
     for m in linked:
         words_of.setdefault(mention_ref(m) or "", set()).add(m.text)
-    doc = _Doc(text, when, cut, inside, hub, linked, {r: sorted(w) for r, w in words_of.items()})
+    groups = [_group_phrases(s, found) for s, found in zip(cut, inside, strict=True)]
+    doc = _Doc(
+        text, when, cut, inside, hub, linked, {r: sorted(w) for r, w in words_of.items()}, groups
+    )
     out: dict[tuple[str, str], Candidate] = {}
     for i in range(len(cut)):
         for rule in RULES:
