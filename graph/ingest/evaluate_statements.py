@@ -196,7 +196,8 @@ def gold_statements(
 
 def _words(value: str) -> frozenset[str]:
     out = set()
-    for w in slug(value).split("-"):
+    plain = re.sub(r"clinical[- ]commissioning[- ]groups?", "ccg", value, flags=re.I)
+    for w in slug(plain).split("-"):
         if not w or w in _STOP:
             continue
         w = _NUMBERS.get(w, w)

@@ -149,8 +149,9 @@ _GROUP_MOD = (
 )
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
-    r"(?:organisations?|councils|providers|partners|boards|commissioners)"
-    r"|(?<=\band )councils)\b"
+    r"(?:organisations?|councils|providers|partners|commissioners)"
+    r"|(?<=\band )councils)\b",
+    re.I,
 )
 
 
@@ -167,6 +168,26 @@ def _group_phrases(s: Sentence, found: list[Mention]) -> list[Mention]:
         if any(m.start < end and start < m.end for m in found):
             continue
         out.append(Mention(start, end, words, "counted-group", kind="stated-group", why="phrase"))
+    return out
+
+
+_ORG_NOUN_GROUP = re.compile(
+    r"^\s+(work[- ]?streams|partners|partner organisations|members)\b", re.I
+)
+
+
+def _org_noun_groups(text: str, found: list[Mention]) -> list[Mention]:
+    """Groups named by an organisation and a plural noun ("BCT workstreams", "the BLMK
+    partners"): one mention over both, keyed by their words."""
+    out = []
+    for m in found:
+        tail = _ORG_NOUN_GROUP.match(text[m.end : m.end + 40])
+        if tail and not _is_group(m):
+            end = m.end + tail.end()
+            words = text[m.start : end]
+            out.append(
+                Mention(m.start, end, words, "counted-group", kind="stated-group", why="phrase")
+            )
     return out
 
 
@@ -364,7 +385,15 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
                 )
         return out
     groups = [m for m in inside if _is_group(m)]
-    hubs = [m for m in inside if is_hub(m)]
+    hubs = sorted(
+        (m for m in inside if is_hub(m)),
+        key=lambda m: (
+            m.why == "subject",  # a hub the sentence names before "The programme ..."
+            # for "membership", "members of": the hub nearest before the cue
+            abs(cue.start() - (m.end - s.start)) if "member" in cue[0].casefold() else 0,
+            m.start,
+        ),
+    )
     hub = None
     if hubs:
         hub = hubs[0]
@@ -546,7 +575,14 @@ _JOINT_CUE = re.compile(
 def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
     s = doc.sentences[i]
     inside = sorted([*_outer(doc.inside[i]), *doc.groups[i]], key=lambda m: (m.start, -m.end))
-    cue = _JOINT_CUE.search(s.text)
+    cue = next(
+        (
+            c
+            for c in _JOINT_CUE.finditer(s.text)
+            if not any(m.start < s.start + c.end() and s.start + c.start() < m.end for m in inside)
+        ),
+        None,
+    )
     if not cue:
         return []
     parties = _refs(inside)
@@ -612,11 +648,14 @@ def _consultation(doc: _Doc, i: int) -> list[Candidate]:
     hope = re.search(r"\bhope (?:to \w+ )?(?:in|by)\s+((?:19|20)\d{2})\b", s.text)
     if status is None and not hope:
         return []
+    # commissioners consult: CCGs (or groups of them) first, else a partnership
     consulting = [
         m
         for m in inside
-        if _CCG.search(m.text) or (m.links and _CCG.search(m.links[0].name)) or is_hub(m)
-    ]
+        if _CCG.search(m.text)
+        or (m.links and _CCG.search(m.links[0].name))
+        or m.member_type == "ccg"
+    ] or [m for m in inside if is_hub(m) and m.why != "subject"]
     topic = re.search(r"consultation on ([^,.;]+)", s.text, re.I)
     label = f"Consultation on {topic[1]}" if topic else s.text[: min(len(s.text), 80)].strip()
     record: dict[str, Any] = {"type": "consultation", "label": label}
@@ -868,7 +907,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     label_words = re.findall(r"[\w'’&-]+", words)[-6:]
     label = " ".join(label_words)
     label = re.sub(r"^(?:.*?\b(?:of|a|an|the|two|further)\s+)", "", label, flags=re.I) or label
-    inside = _outer(inside)
+    inside = [m for m in _outer(inside) if not _affiliation(s, m)]
     doc_ref = mention_ref(doc.hub) if doc.hub else None
     orgs = [m for m in inside if mention_ref(m) != doc_ref or m.why == "subject"]
     hubs = [m for m in inside if mention_ref(m) == doc_ref and m.why != "subject"]
@@ -911,6 +950,14 @@ _A_TITLE = rf"(?:[A-Z][\w-]*\s+){{0,3}}(?i:{_TITLE_HEAD})"
 _LED_BY_TITLES = re.compile(
     rf"\bled by (?:a |an |the )?({_A_TITLE}(?:\s+and\s+(?:a |an |the )?{_A_TITLE})?)\b"
 )
+
+
+_AFFILIATION = re.compile(rf"(?i:{_TITLE_HEAD})s?(?:,\s*|\s+(?:of|at)\s+(?:the\s+)?)$")
+
+
+def _affiliation(s: Sentence, m: Mention) -> bool:
+    """A mention that says where a person works ("Chief Executive, Kings Fund")."""
+    return bool(_AFFILIATION.search(_before(s, m)[-80:]))
 
 
 def _role(title: str) -> str | None:
@@ -1036,6 +1083,9 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
             and not any(m.start - s.start < subject.end() for m in found)
         ):
             found = [_synthetic(hub, s.start + subject.start(1), subject[1]), *found]
+        found = sorted(
+            [*found, *_org_noun_groups(text, found)], key=lambda m: (m.start, -m.end, m.text)
+        )
         inside.append(found)
     words_of: dict[str, set[str]] = {}
     for m in linked:
