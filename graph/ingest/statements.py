@@ -72,9 +72,10 @@ _TYPE_NAME: dict[str, re.Pattern[str]] = {
     "community-trust": _TRUST_NAME,
 }
 _SUBJECT_HUB = re.compile(
-    r"^(?:\d+\.\s*)?(?:The|This|Our) (programme|partnership|STP|system)\b(?! of\b)", re.I
+    r"^(?:[-•*]\s*)?(?:\d+\.\s*)?(?:The|This|Our) (programme|partnership|STP|system)\b(?! of\b)",
+    re.I,
 )
-_PRONOUN = re.compile(r"^(?:\d+\.\s*)?(It|Its|They|This)\b")
+_PRONOUN = re.compile(r"^(?:[-•*]\s*)?(?:\d+\.\s*)?(It|Its|They|This)\b")
 
 PERSON = (
     r"(?:(?:Dr|Professor|Prof|Sir|Dame|Mr|Mrs|Ms|Miss|Cllr|Councillor)\.?\s+)?"
@@ -145,7 +146,7 @@ def _area_use(text: str, m: Mention) -> bool:
 
 _GROUP_MOD = (
     r"(?:partner|local|NHS|other|independent|voluntary|community|sector|commissioning|"
-    r"locality|Healthwatch|statutory|member|participating)"
+    r"locality|Healthwatch|statutory|member|participating|specialist|specialised)"
 )
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
@@ -489,6 +490,10 @@ def _leadership(doc: _Doc, i: int) -> list[Candidate]:
         at = s.start + cue.start()
         before = [m for m in orgs if m.end <= at]
         after = [m for m in orgs if m.start >= s.start + cue.end()]
+        extra: list[Candidate] = []
+        if before and not after and not passive:
+            thing = _led_paper(doc, s, s.start + cue.end(), extra)
+            after = [thing] if thing else []
         if not before or not after:
             continue
         first, second = before[-1], after[0]
@@ -497,8 +502,29 @@ def _leadership(doc: _Doc, i: int) -> list[Candidate]:
             continue
         record = {"type": "leadership", "leader": mention_ref(leader), "led": mention_ref(led)}
         why = f"cue '{cue[1]}'; leader {_names([leader])}; led {_names([led])}"
-        return [_candidate(doc, record, [_span(s)], 0.55, why)]
+        return [_candidate(doc, record, [_span(s)], 0.55, why), *extra]
     return []
+
+
+_LED_PAPER = re.compile(
+    r"^\s*(?:the\s+)?(?:development|delivery|writing|production|preparation)\s+of\s+(?:a|an|the)\s+"
+    r"((?:[\w-]+\s+){0,3}?(?:strategy|plan|business case|review|report|framework))\b",
+    re.I,
+)
+
+
+def _led_paper(doc: _Doc, s: Sentence, at: int, out: list[Candidate]) -> Mention | None:
+    """What a body leads when it is a paper ("leading on the development of a workforce
+    strategy"): proposed as a new entity of kind paper, keyed by its words."""
+    m = _LED_PAPER.match(doc.text[at : s.end])
+    if not m:
+        return None
+    start = at + m.start(1)
+    paper = Mention(start, start + len(m[1]), m[1], "new-body", kind="paper", why="phrase")
+    record = {"key": mention_ref(paper), "kind": "paper", "name": m[1]}
+    why = f"a paper the text says is being developed: '{m[1]}'"
+    out.append(_candidate(doc, record, [(paper.start, paper.end)], 0.4, why, section="entities"))
+    return paper
 
 
 _HOST_CUE = re.compile(r"\b(based (?:in|at|within)|hosted by|hosts?)\b", re.I)
@@ -580,6 +606,7 @@ def _joint_working(doc: _Doc, i: int) -> list[Candidate]:
             c
             for c in _JOINT_CUE.finditer(s.text)
             if not any(m.start < s.start + c.end() and s.start + c.start() < m.end for m in inside)
+            and not re.fullmatch(r"(?:[A-Z]\w*\s+)+[A-Z]\w*", c[0])  # "Working Together": a name
         ),
         None,
     )
@@ -960,6 +987,37 @@ def _affiliation(s: Sentence, m: Mention) -> bool:
     return bool(_AFFILIATION.search(_before(s, m)[-80:]))
 
 
+_BODY_PHRASE = re.compile(
+    r"\b(?:a|an|the)\s+((?:[\w-]+\s+){0,3}?(?:leadership|working|reference|steering|advisory|"
+    r"programme|project|delivery|clinical)\s+(?:groups?|boards?|teams?|forums?|committees?))\s*$",
+    re.I,
+)
+_BODY_KIND = [
+    ("leadership", "leadership-group"),
+    ("reference", "reference-group"),
+    ("board", "board"),
+    ("forum", "forum"),
+    ("team", "programme-office"),
+    ("committee", "board"),
+]
+
+
+def _body_phrase(doc: _Doc, s: Sentence, at: int, out: list[Candidate]) -> Mention | None:
+    """A body the sentence describes just before "led by" ("a core leadership groups"):
+    proposed as a new entity (its kind from its noun), keyed by its words."""
+    m = _BODY_PHRASE.search(doc.text[s.start : at])
+    if not m:
+        return None
+    words = m[1]
+    start = s.start + m.start(1)
+    kind = next((k for w, k in _BODY_KIND if w in words.casefold()), "working-group")
+    body = Mention(start, start + len(words), words, "new-body", kind=kind, why="phrase")
+    record = {"key": mention_ref(body), "kind": kind, "name": words}
+    why = f"a body the text describes before 'led by': '{words}'"
+    out.append(_candidate(doc, record, [(body.start, body.end)], 0.4, why, section="entities"))
+    return body
+
+
 def _role(title: str) -> str | None:
     return next((key for pat, key in _ROLE if pat.search(title)), None)
 
@@ -1039,7 +1097,7 @@ def _posts(doc: _Doc, i: int) -> list[Candidate]:
     if led:
         at = s.start + led.start()
         before_m = [m for m in inside if m.end <= at]
-        body = before_m[-1] if before_m else None
+        body = before_m[-1] if before_m else _body_phrase(doc, s, at, out)
         if body is None and _PRONOUN.match(s.text) and i > 0:
             hubs = [m for m in doc.inside[i - 1] if is_hub(m)]
             body = hubs[-1] if hubs else None
