@@ -17,8 +17,13 @@ landscape, never from the finder:
   ending in the plural of the type ("Nene and Corby CCGs": other capitalised items,
   commas, "and" or "&" between it and the plural) is a gold mention; the plural itself
   is not part of any item.
+- *Abbreviations the text defines.* Where a gold mention is followed by "(ABBR)"
+  whose letters are, in order, capitals of it, every ABBR written so in the text is a
+  gold mention of the same refs (the curated records name some such abbreviations,
+  "L&D", "ELFT", and not others, "LLR" of "Leicester, Leicestershire and Rutland").
 - *Counted groups.* Each stated-group entity with a ``count`` is one gold group,
-  located by its quotes.
+  located by its quotes and by every occurrence of its name or aliases (a trailing
+  parenthesis left out).
 
 Persons, sites, papers and business cases are not organisation mentions; uncounted
 stated groups ("local councils") describe, rather than name, and are left out. No
@@ -177,13 +182,19 @@ def gold_from_records(
         key, kind = str(entity["key"]), str(entity["kind"])
         if kind == "stated-group":
             if isinstance(entity.get("count"), int):
-                for quote in _quotes(entity):
-                    span = _find_quote(text, quote, int(entity.get("occurrence") or 1))
-                    if span is not None:
-                        group = GoldMention(
-                            *span, text[span[0] : span[1]], frozenset({key}), entity["count"]
-                        )
-                        groups.append(group)
+                where = [
+                    _find_quote(text, q, int(entity.get("occurrence") or 1))
+                    for q in _quotes(entity)
+                ]
+                for name in [entity.get("name"), *(entity.get("aliases") or [])]:
+                    if isinstance(name, str) and _PARENTHESIS.sub("", name).strip():
+                        form = _form_pattern(_PARENTHESIS.sub("", name).strip())
+                        where += [m.span() for m in form.finditer(text)]
+                for span in sorted({w for w in where if w is not None}):
+                    group = GoldMention(
+                        *span, text[span[0] : span[1]], frozenset({key}), entity["count"]
+                    )
+                    groups.append(group)
             continue
         if kind in NOT_ORGANISATION_KINDS:
             continue
@@ -215,8 +226,28 @@ def gold_from_records(
     for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
         if not any(span[0] < e and s < span[1] for s, e in kept):
             kept.append(span)
+    for match in re.finditer(r"\(\s*([A-Z][A-Za-z&]*[A-Z])\s*\)", text):  # "Long Form (ABBR)"
+        before = len(text[: match.start()].rstrip())
+        long = next(((s, e) for s, e in kept if e == before), None)
+        if long is None or not _abbreviates(match[1], text[long[0] : long[1]]):
+            continue
+        for use in re.finditer(rf"(?<![\w&]){re.escape(match[1])}(?![\w&])", text):
+            if not any(use.start() < e and s < use.end() for s, e in kept):
+                spans.setdefault(use.span(), set()).update(spans[long])
+                kept.append(use.span())
     names = [GoldMention(s, e, text[s:e], frozenset(spans[(s, e)])) for s, e in sorted(kept)]
     return names + groups
+
+
+def _abbreviates(abbr: str, long: str) -> bool:
+    """Whether the letters of ABBR are, in order, capitals of ``long`` from a word's first."""
+    letters = [c for c in abbr.upper() if c.isalpha()]
+    starts = [i for i, w in enumerate(long.split()) if w[:1].upper() == letters[0]]
+    if not starts:
+        return False
+    rest = " ".join(long.split()[starts[0] :])
+    capitals = iter(c for c in rest if c.isupper())
+    return all(any(c == letter for c in capitals) for letter in letters)
 
 
 def reference_names(land: Landscape) -> Callable[[str], list[str]]:

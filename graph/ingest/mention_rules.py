@@ -35,6 +35,7 @@ from nhskg.graph.ingest.gazetteer import (
     Form,
     Gazetteer,
     clean,
+    initials,
 )
 
 
@@ -106,6 +107,10 @@ GROUP_KINDS = {
     "assurance": "assurance-group",
     "working": "working-group",
 }
+# Nouns of institutions named "X of Y" ("National Association of Primary Care").
+INSTITUTIONS = frozenset(
+    {"association", "society", "college", "institute", "federation", "confederation"}
+)
 # Heads that, after a known organisation's name, only repeat that organisation's name.
 SAME_BODY_HEADS = frozenset({"programme", "partnership", "network", "alliance", "collaborative"})
 # Generic names of organisation types: not a body of their own.
@@ -168,12 +173,28 @@ LIST_HEADS: dict[str, str] = {
     "stps": "STP",
     "icbs": "ICB",
 }
-_ITEM = r"[A-Z][A-Za-z'’-]*(?:[ \t]+(?:upon[ \t]+|on[ \t]+)?[A-Z][A-Za-z'’-]*){0,4}"
+_ITEM = r"[A-Z][A-Za-z'’&-]*(?:[ \t]+(?:upon[ \t]+|on[ \t]+)?[A-Z][A-Za-z'’&-]*){0,4}"
+_LIST_ITEMS = rf"(?P<items>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})\s+"
 LIST = re.compile(
-    rf"(?P<items>{_ITEM}(?:\s*,\s*{_ITEM})*\s*,?\s+(?:and|&)\s+{_ITEM})\s+"
-    rf"(?P<head>{'|'.join(sorted(LIST_HEADS, key=len, reverse=True))})\b",
-    re.IGNORECASE,
+    _LIST_ITEMS + rf"(?P<head>(?i:{'|'.join(sorted(LIST_HEADS, key=len, reverse=True))}))\b"
 )
+# Plural heads of lists of bodies ("IM&T and Long Term Conditions workstreams").
+BODY_LIST_HEADS = {
+    "workstreams": "workstream",
+    "work-streams": "workstream",
+    "work streams": "workstream",
+    "boards": "board",
+    "committees": "board",
+    "forums": "forum",
+    "working groups": "working-group",
+    "reference groups": "reference-group",
+}
+BODY_LIST = re.compile(_LIST_ITEMS + rf"(?P<head>{'|'.join(BODY_LIST_HEADS)})\b")
+# Words after a body's name that name a post or a meeting of it ("PPI Assurance Group Chair").
+ROLE_WORDS = frozenset(
+    {"chair", "chairs", "chairman", "chairperson", "lead", "leads", "director", "manager",
+     "member", "members", "meeting", "meetings", "secretary", "sponsor", "report", "minutes"}
+)  # fmt: skip
 
 ABBREVIATION = re.compile(r"\(\s*(?P<abbr>[A-Z][A-Za-z&]{0,8}[A-Z0-9])\s*\)")
 # Heads of a run of capitalised words that may be an organisation a writer misspelt.
@@ -222,15 +243,28 @@ def _forms_by_text(gazetteer: Gazetteer) -> dict[str, list[Form]]:
     return cast(dict[str, list[Form]], cached)
 
 
-def spells(abbr: str, long_form: str) -> bool:
-    """Whether ABBR's letters are, in order, capitals of ``long_form`` starting with its first."""
-    letters = [c for c in abbr if c.isalnum()]
+def spells(abbr: str, long_form: str, *, from_first: bool = True) -> bool:
+    """Whether ABBR's letters are, in order, capitals of ``long_form``: from its first
+    capital, or (``from_first`` False, for a name already found before the bracket, as in
+    "LLR BCT Clinical Leadership Group (CLG)") from any word's, ending in its last word's."""
+    letters = [c.upper() for c in abbr if c.isalnum()]
     capitals = [c for c in long_form if c.isupper() or c.isdigit()]
-    if not letters or not capitals or capitals[0] != letters[0].upper():
+    if not letters or not capitals:
         return False
+    if from_first:
+        if capitals[0] != letters[0]:
+            return False
+    else:
+        last = long_form.split()[-1]
+        if letters[-1] not in last.upper():
+            return False
+        starts = [w[0] for w in long_form.split() if w[:1].isupper()]
+        if letters[0] not in starts:
+            return False
+        capitals = capitals[capitals.index(letters[0]) :]
     i = 0
     for c in capitals:
-        if i < len(letters) and c == letters[i].upper():
+        if i < len(letters) and c == letters[i]:
             i += 1
     return i == len(letters)
 
@@ -242,7 +276,11 @@ def body_kind(words: list[str]) -> str | None:
     """The entity kind a run of words names, from its head noun (None: not a body)."""
     if len(words) < 2:
         return None
-    head = words[-1].casefold()
+    lower = [w.casefold() for w in words]
+    for i, word in enumerate(lower[:-2]):
+        if word in INSTITUTIONS and lower[i + 1] == "of":
+            return "national-body"  # "National Association of Primary Care"
+    head = lower[-1]
     if head == "group" and words[-2].casefold() in GROUP_KINDS:
         return GROUP_KINDS[words[-2].casefold()]
     if head == "stream" and words[-2].casefold() == "work":
@@ -282,8 +320,10 @@ def _phrases(text: str) -> list[tuple[int, int]]:
         words = list(re.finditer(r"\S+", text[start:end]))
         while words and _bare(words[0].group()) in LEADING_NOISE:
             words = words[1:]
+        while len(words) > 2 and _bare(words[-1].group()) in ROLE_WORDS:
+            words = words[:-1]
         if words:
-            out.append((start + words[0].start(), end))
+            out.append((start + words[0].start(), start + words[-1].end()))
     return sorted(set(out))
 
 
@@ -338,7 +378,10 @@ def abbreviations(text: str, found: list[Found]) -> list[Found]:
         before = text[: match.start()].rstrip()
         long: Found | None = None
         for f in found:
-            if f.end == len(before) and spells(abbr, text[f.start : f.end]):
+            written = text[f.start : f.end]
+            if f.end == len(before) and (
+                spells(abbr, written) or spells(abbr, written, from_first=False)
+            ):
                 long = f
         if long is None:
             run = None
@@ -372,6 +415,16 @@ def abbreviations(text: str, found: list[Found]) -> list[Found]:
         if long is None:
             continue
         defined[abbr] = long
+    for f in sorted(found + out, key=lambda f: (f.start, f.end)):  # initials of long names
+        if f.pattern not in ("name", "alias", "new-body", "fuzzy"):
+            continue
+        words = [w for w in _words(text[f.start : f.end]) if w.casefold() not in JOINING_WORDS]
+        if len(words) < 3 or not all(w[:1].isupper() for w in words):
+            continue
+        abbr = initials(words)
+        written = re.search(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text)
+        if len(abbr) >= 3 and abbr not in COMMON_ABBREVIATIONS and abbr not in defined and written:
+            defined[abbr] = f
     taken = found + out
     for abbr, long in sorted(defined.items()):
         for match in re.finditer(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text):
@@ -389,6 +442,71 @@ def abbreviations(text: str, found: list[Found]) -> list[Found]:
                 confidence=0.95,
                 links_from=(long.start, long.end),
             )
+            out.append(item)
+            taken.append(item)
+    return out
+
+
+PERSON_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "sir", "dame", "professor", "prof"})
+# Last words of another name of an organisation or body given in brackets.
+NAME_HEADS = frozenset(
+    {*BODY_HEADS, "review", "trust", "ccg", "partnership", "programme", "system", "council"}
+)
+PAREN_NAME = re.compile(rf"\(\s*(?P<name>{_CAP}(?:[ \t]+(?:{_JOIN}[ \t]+)*{_CAP}){{1,}})\s*\)")
+
+
+def bracketed_names(text: str, found: list[Found]) -> list[Found]:
+    """ "Name (Other Name)": the other name, in capitals and brackets right after a mention,
+    is a mention of the same body ("HEALTHIER TOGETHER PROGRAMME (SOUTH EAST MIDLANDS
+    ACUTE SERVICES REVIEW)")."""
+    out: list[Found] = []
+    ends = {f.end: f for f in found if f.pattern != "counted-group"}
+    for match in PAREN_NAME.finditer(text):
+        before = len(text[: match.start()].rstrip())
+        long = ends.get(before)
+        start, end = match.span("name")
+        if long is None or _overlaps(start, end, found + out):
+            continue
+        name = [_bare(w) for w in match["name"].split()]
+        long_upper = text[long.start : long.end].isupper()
+        if name[0] in PERSON_TITLES or not (
+            (long_upper and match["name"].isupper()) or name[-1] in NAME_HEADS
+        ):
+            continue  # "(SRO Kate Shields)": a person, not another name
+        pattern = "new-body" if long.pattern == "new-body" else "alias"
+        why = f"another name of {clean(text[long.start : long.end])}, in brackets after it"
+        out.append(Found(start, end, pattern, why, forms=list(long.forms), kind=long.kind,
+                         confidence=0.7, links_from=(long.start, long.end)))  # fmt: skip
+    return out
+
+
+def repeated_bodies(text: str, found: list[Found]) -> list[Found]:
+    """A new programme or partnership named again without its head noun: "Healthier
+    Together" after "Healthier Together Programme", with the capitalised words just before
+    it and a "programme" or "partnership" just after it."""
+    out: list[Found] = []
+    taken = list(found)
+    for body in sorted(found, key=lambda f: (f.start, f.end)):
+        if body.pattern != "new-body" or body.links_from is not None:
+            continue
+        words = text[body.start : body.end].split()
+        if len(words) < 3 or words[-1].casefold() not in SAME_BODY_HEADS:
+            continue
+        core = [w.strip("‘'“\"’”") for w in words[:-1]]
+        pattern = r"(?<![\w&])" + r"\s+".join(f"(?i:{re.escape(w)})" for w in core)
+        lead = rf"(?:{_CAP}[ \t]+)*"
+        tail = r"(?:[ \t]+(?i:programme|partnership))?(?![\w&])"
+        for match in re.finditer(f"{lead}(?=[A-Z]){pattern}{tail}", text):
+            start, end = match.span()
+            kept = [w for w in re.finditer(r"\S+", match.group())]
+            while kept and _bare(kept[0].group()) in LEADING_NOISE:
+                kept = kept[1:]
+            start = match.start() + kept[0].start() if kept else start
+            if _overlaps(start, end, taken):
+                continue
+            name = clean(text[body.start : body.end])
+            item = Found(start, end, "new-body", f"{name} named again", kind=body.kind,
+                         confidence=0.55, links_from=(body.start, body.end))  # fmt: skip
             out.append(item)
             taken.append(item)
     return out
@@ -424,6 +542,27 @@ def lists(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
                         )
                     )
                 break
+    return out
+
+
+def body_lists(text: str, found: list[Found]) -> list[Found]:
+    """Items of "X and Y workstreams" (boards, forums, ...): each a body of that kind."""
+    out: list[Found] = []
+    for match in BODY_LIST.finditer(text):
+        kind = BODY_LIST_HEADS[match["head"]]
+        items_start = match.start("items")
+        items = list(re.finditer(_ITEM, match["items"]))
+        for n, item in enumerate(items):
+            words = list(re.finditer(r"\S+", item.group()))
+            if n == 0:  # the first item starts after any leading noise ("Bids. IM&T")
+                while len(words) > 1 and _bare(words[0].group()) in LEADING_NOISE:
+                    words = words[1:]
+            start = items_start + item.start() + words[0].start()
+            end = items_start + item.end()
+            if _overlaps(start, end, found + out):
+                continue
+            why = f"an item of a list of {match['head']}"
+            out.append(Found(start, end, "new-body", why, kind=kind, confidence=0.5))
     return out
 
 
@@ -522,8 +661,11 @@ def add_rule_mentions(text: str, found: list[Found], gazetteer: Gazetteer) -> li
     bodies = new_bodies(text, found, gazetteer)
     covered = {id(f) for b in bodies for f in found if b.start <= f.start and f.end <= b.end}
     found = [f for f in found if id(f) not in covered] + bodies
+    found = found + bracketed_names(text, found)
     found = found + abbreviations(text, found)
+    found = found + repeated_bodies(text, found)
     found = found + lists(text, found, gazetteer)
+    found = found + body_lists(text, found)
     found = found + counted_groups(text, found)
     found = found + near_matches(text, found, gazetteer)
     return sorted(found, key=lambda f: (f.start, f.end, f.pattern))

@@ -24,7 +24,7 @@ from typing import cast
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_suffix_regex
+from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from nhskg.graph.ingest import mention_rules
 from nhskg.graph.ingest.gazetteer import Form, Gazetteer, clean
@@ -78,9 +78,12 @@ def build_pipeline(gazetteer: Gazetteer) -> tuple[Language, dict[tuple[str, str,
     if cached is not None:
         return cast(tuple[Language, dict[tuple[str, str, str], list[Form]]], cached)
     nlp = spacy.blank("en")
-    suffixes = [*cast(list[str], nlp.Defaults.suffixes), r"(?<=[A-Za-z&])\.$"]
+    markup = r"</?[A-Za-z][^<>]*>"  # "RUTLAND</u>": the tag is not part of the word
+    suffixes = [*cast(list[str], nlp.Defaults.suffixes), r"(?<=[A-Za-z&])\.$", markup + "$"]
+    prefixes = [*cast(list[str], nlp.Defaults.prefixes), "^" + markup]
     tokenizer = cast(Tokenizer, nlp.tokenizer)
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     lower = nlp.add_pipe(
         "span_ruler",
         name="names_any_case",
@@ -126,6 +129,14 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _case_agrees(form: str, written: str) -> bool:
+    """A name that begins with a capital is not written in lower case ("out of hospital" is
+    not the workstream "Out of Hospital")."""
+    first = next((c for c in form if c.isalpha()), "")
+    seen = next((c for c in written if c.isalpha()), "")
+    return not (first.isupper() and seen.islower())
+
+
 def _gazetteer_matches(
     text: str,
     gazetteer: Gazetteer,
@@ -140,6 +151,7 @@ def _gazetteer_matches(
         for key in ("any_case", "as_written"):
             for span in doc.spans[key]:
                 forms = index.get((span.label_, span.id_, _token_key(span.text)), [])
+                forms = [f for f in forms if _case_agrees(f.text, span.text)]
                 if not forms:
                     continue
                 start, end = norm.span(span.start_char, span.end_char)
@@ -158,6 +170,25 @@ def _gazetteer_matches(
             item.pattern = "abbreviation"
             item.why = "known initials of a recorded name"
     return list(found.values())
+
+
+PARTNERSHIP_KINDS = frozenset(
+    {"stp", "icb", "partnership", "commissioner-collaborative", "provider-collaborative"}
+)
+_PROGRAMME = re.compile(r"[ \t]+(?:[Pp]rogramme|PROGRAMME|[Pp]artnership|PARTNERSHIP)(?![\w&])")
+
+
+def with_programme(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """A partnership's name followed by "programme" or "partnership" ("BCT programme",
+    "Better Care Together partnership") is one mention of the partnership."""
+    for item in found:
+        bodies = [gazetteer.body(f.ref) for f in item.forms]
+        kinds = {k for b in bodies if b is not None for k, _, _ in b.kinds}
+        after = _PROGRAMME.match(text, item.end) if kinds & PARTNERSHIP_KINDS else None
+        if after and not any(f.start < after.end() and item.end <= f.start for f in found):
+            item.end = after.end()
+            item.why += ", with the word after it"
+    return found
 
 
 def longest_first(found: list[Found], taken: list[tuple[int, int]] | None = None) -> list[Found]:
@@ -180,6 +211,7 @@ def find_mentions(
 ) -> list[Mention]:
     """The organisation mentions of ``text``, linked on ``when.day``, sorted by offsets."""
     found = longest_first(_gazetteer_matches(text, gazetteer, progress))
+    found = with_programme(text, found, gazetteer)
     found = mention_rules.add_rule_mentions(text, found, gazetteer)
     return _link(text, found, when, gazetteer)
 
@@ -193,11 +225,13 @@ def _link(text: str, found: list[Found], when: DocumentDay, gazetteer: Gazetteer
     for item in found:
         linked = links[(item.start, item.end)]
         long = by_span.get(item.links_from) if item.links_from else None
+        while long is not None and long.links_from is not None:  # to the first name
+            long = by_span.get(long.links_from)
         if long is not None:
             linked = links[(long.start, long.end)]
             if long.pattern == "new-body":
                 name = clean(text[long.start : long.end])
-                why = f"the abbreviation of {name}, a body the reference data lacks"
+                why = f"another name of {name}, a body the reference data lacks"
                 linked = (Link(slug(name), name, long.confidence, why),)
         if item.pattern in ("name", "alias") and elsewhere(linked, context, gazetteer):
             body = gazetteer.body(linked[0].ref)
@@ -205,7 +239,7 @@ def _link(text: str, found: list[Found], when: DocumentDay, gazetteer: Gazetteer
             item.pattern, item.kind = "new-body", body.kind_on(when.day) if body else None
             item.why = f"other documents name local bodies so ({others}), not of this area"
             item.confidence = 0.5
-        if item.pattern in ("new-body", "counted-group"):
+        if item.pattern == "counted-group" or (item.pattern == "new-body" and long is None):
             linked = ()
         elif not linked:
             continue
