@@ -188,8 +188,8 @@ def gold_from_records(
                 ]
                 for name in [entity.get("name"), *(entity.get("aliases") or [])]:
                     if isinstance(name, str) and _PARENTHESIS.sub("", name).strip():
-                        form = _form_pattern(_PARENTHESIS.sub("", name).strip())
-                        where += [m.span() for m in form.finditer(text)]
+                        written = _form_pattern(_PARENTHESIS.sub("", name).strip())
+                        where += [m.span() for m in written.finditer(text)]
                 for span in sorted({w for w in where if w is not None}):
                     group = GoldMention(
                         *span, text[span[0] : span[1]], frozenset({key}), entity["count"]

@@ -418,12 +418,14 @@ def abbreviations(text: str, found: list[Found]) -> list[Found]:
     for f in sorted(found + out, key=lambda f: (f.start, f.end)):  # initials of long names
         if f.pattern not in ("name", "alias", "new-body", "fuzzy"):
             continue
-        words = [w for w in _words(text[f.start : f.end]) if w.casefold() not in JOINING_WORDS]
-        if len(words) < 3 or not all(w[:1].isupper() for w in words):
+        long_words = _words(text[f.start : f.end])
+        if len(_distinctive(text[f.start : f.end])) < 3:
             continue
-        abbr = initials(words)
-        written = re.search(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text)
-        if len(abbr) >= 3 and abbr not in COMMON_ABBREVIATIONS and abbr not in defined and written:
+        if not all(w[:1].isupper() for w in long_words if w.casefold() not in JOINING_WORDS):
+            continue
+        abbr = initials(long_words)
+        used = re.search(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text)
+        if len(abbr) >= 3 and abbr not in COMMON_ABBREVIATIONS and abbr not in defined and used:
             defined[abbr] = f
     taken = found + out
     for abbr, long in sorted(defined.items()):
