@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.mint import local_page
+from nhskg.graph.query.lookup import OrganisationIndex
 
 FOLDER = "candidates"
 SECTION_NAMES = {"entities": "entity", "aliases": "alias", "statements": "statement"}
@@ -42,6 +44,32 @@ def document_candidates(graph: PublishedGraph, identifier: str) -> dict[str, Any
     stem = identifier.rsplit(".", 1)[0]
     page: dict[str, Any] = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
     return page
+
+
+WORDS = frozenset(("quote", "label", "name", "alias", "description", "title", "why"))
+
+
+def named_refs(index: OrganisationIndex, record: dict[str, Any]) -> list[dict[str, str]]:
+    """The organisations of the graph a record names by code or key (its fields but those
+    of words: quote, label, name, ...), each once, in the record's order, with the name
+    the graph gives it and its page: what a reviewer needs to see who "QK1" is."""
+    values: list[str] = []
+    for field, value in record.items():
+        if field in WORDS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item and " " not in item and item not in values:
+                values.append(item)
+    out = []
+    for value in values:
+        found = index.codes.get(value.upper()) or (
+            {index.keys[value.lower()]} if value.lower() in index.keys else set()
+        )
+        url = local_page(next(iter(found))) if len(found) == 1 else None
+        if url:
+            name = index.labels.get(next(iter(found)), value)
+            out.append({"ref": value, "name": name, "url": url})
+    return out
 
 
 def text_parts(text: str, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -118,9 +118,15 @@ def test_json_gives_each_candidate_with_its_quote_at_its_offsets(
     assert alias["kind"] == "alias" and alias["confidence"] == 0.41
     assert alias["summary"] == "“Bedfordshire” for 06F"
     assert [a["ref"] for a in alias["alternatives"]] == ["06F", "QHG"]
+    assert alias["refs"] == [
+        {"ref": "06F", "name": "NHS Bedfordshire CCG", "url": "/organisations/06F"}
+    ]
     assert alias["record"] == county_alias(text).record
     assert alias["recordYaml"].startswith("org: 06F\nalias: Bedfordshire\n")
     assert by_key[activity(text).key]["kind"] == "activity"
+    assert [(r["ref"], r["name"]) for r in by_key[activity(text).key]["refs"]] == [
+        ("healthier-together", "Healthier Together Programme")
+    ]
     assert by_key[new_body(text).key]["summary"] == "information bank (Healthier Together)"
 
 
@@ -146,6 +152,8 @@ def test_the_page_highlights_every_quote_and_lists_every_candidate(
         entry = page[page.index(f'<li id="c-{candidate.key}"') :]
         assert f'<a href="#p-{candidate.start}">' in entry[: entry.index("</li>")]
         assert f'<a href="#c-{candidate.key}"' in page
+    entry = page[page.index(f'<li id="c-{county_alias(text).key}"') :]
+    assert '<a href="/organisations/06F">06F</a> NHS Bedfordshire CCG' in entry[:1500]
     # the highlighted text, tags taken out, is the document's text
     body = page[page.index('<div class="document-text candidate-text">') :]
     body = body[: body.index("</div>")]

@@ -22,6 +22,7 @@ from nhskg.api.published_candidates import (
     SECTION_NAMES,
     candidate_counts,
     document_candidates,
+    named_refs,
     text_parts,
 )
 from nhskg.api.routers.pages import render
@@ -32,6 +33,12 @@ Graph = Annotated[PublishedGraph, Depends(published)]
 Identifier = Annotated[
     str, Path(max_length=TEXT_MAX, description="the document's identifier (its file name)")
 ]
+
+
+class NamedRef(BaseModel):
+    ref: str = Field(description="the code or key as the record writes it")
+    name: str = Field(description="the organisation's name in the graph (today's)")
+    url: str = Field(description="its page on this server")
 
 
 class CandidateItem(BaseModel):
@@ -48,6 +55,9 @@ class CandidateItem(BaseModel):
     recordYaml: str = Field(description="the record as YAML, as in the curated file")
     alternatives: list[Any] = Field(description="ranked alternatives (an ambiguous link's)")
     extra: dict[str, Any] = Field(description="anything else the proposal carries")
+    refs: list[NamedRef] = Field(
+        description="the codes and keys of the graph's organisations the record names"
+    )
 
 
 class DocumentCandidates(BaseModel):
@@ -77,6 +87,8 @@ def _lookup(graph: PublishedGraph, identifier: str) -> dict[str, Any]:
             suggestions=sorted(candidate_counts(graph)),
         )
     page = page or {"document": identifier, "candidates": []}
+    for candidate in page["candidates"]:
+        candidate["refs"] = named_refs(graph.index, candidate["record"])
     return {**page, "title": title}
 
 

@@ -50,7 +50,7 @@ def summary(candidate: Candidate) -> str:
     shown = [
         f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
         for k, v in record.items()
-        if k not in ("type", "quote", "occurrence") and not isinstance(v, dict)
+        if k not in ("type", "id", "quote", "occurrence") and not isinstance(v, dict)
     ]
     return " · ".join(shown)
 
