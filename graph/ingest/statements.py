@@ -237,6 +237,13 @@ _PARTNERSHIP_WORDS = re.compile(
 )
 
 
+# A board, group or office of a programme is a unit of it, not the partnership itself.
+_UNIT_WORDS = re.compile(
+    r"\b(board|group|office|pmo|committee|forum|senate|network|team|workstream|work-stream)s?\b",
+    re.I,
+)
+
+
 def _document_hub(mentions: list[Mention], folded: str) -> Mention | None:
     """The partnership the document is about: the most often named hub whose words or code
     make it a partnership (an STP code, "partnership", "programme"...), else any hub;
@@ -247,7 +254,10 @@ def _document_hub(mentions: list[Mention], folded: str) -> Mention | None:
             m
             for m in hubs
             if re.fullmatch(r"Q[A-Z0-9]{2}", mention_ref(m) or "")
-            or _PARTNERSHIP_WORDS.search(" ".join(_name_forms(m)))
+            or (
+                _PARTNERSHIP_WORDS.search(" ".join(_name_forms(m)))
+                and not _UNIT_WORDS.search(" ".join(_name_forms(m)))
+            )
         ],
         hubs,
     ):
