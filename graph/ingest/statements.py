@@ -166,7 +166,10 @@ def _group_phrases(s: Sentence, found: list[Mention]) -> list[Mention]:
         words = g[1]
         if words.endswith("organisation") and not re.search(r"partner|member", words):
             continue
-        if any(m.start < end and start < m.end for m in found):
+        if any(
+            m.start < end and start < m.end and not (start <= m.start and m.end <= end)
+            for m in found
+        ):
             continue
         out.append(Mention(start, end, words, "counted-group", kind="stated-group", why="phrase"))
     return out
@@ -189,6 +192,40 @@ def _org_noun_groups(text: str, found: list[Mention]) -> list[Mention]:
             out.append(
                 Mention(m.start, end, words, "counted-group", kind="stated-group", why="phrase")
             )
+    return out
+
+
+_BOTH = re.compile(r"\bboth (Trusts|hospitals|organisations|CCGs)\b", re.I)
+
+
+def _both(text: str, s: Sentence, linked: list[Mention]) -> list[Mention]:
+    """ "both Trusts": the last two organisations of that type the text named before
+    (within the 2,000 characters before the words), as mentions at the words."""
+    out = []
+    for b in _BOTH.finditer(s.text):
+        at = s.start + b.start()
+        noun = b[1].casefold()
+        type_name = _CCG if noun == "ccgs" else _TRUST_NAME
+        seen: list[Mention] = []
+        for m in reversed([m for m in linked if at - 2000 <= m.start < at and m.links]):
+            name_ok = (
+                noun == "organisations"
+                or type_name.search(m.text)
+                or type_name.search(m.links[0].name)
+            )
+            if (
+                name_ok
+                and _ODS_LIKE.fullmatch(m.links[0].ref)
+                and m.ref not in {n.ref for n in seen}
+            ):
+                seen.append(m)
+            if len(seen) == 2:
+                break
+        if len(seen) == 2:
+            for m in reversed(seen):
+                out.append(
+                    Mention(at, s.start + b.end(), m.text, m.pattern, m.links, m.kind, why="both")
+                )
     return out
 
 
@@ -275,7 +312,9 @@ def _document_hub(mentions: list[Mention], folded: str) -> Mention | None:
 
 
 def _synthetic(hub: Mention, at: int, words: str) -> Mention:
-    return Mention(at, at + len(words), words, hub.pattern, hub.links, hub.kind, why="subject")
+    """The document's partnership where the sentence calls it "The programme": placed at
+    those words, with the partnership's own words (so its ref is the partnership's)."""
+    return Mention(at, at + len(words), hub.text, hub.pattern, hub.links, hub.kind, why="subject")
 
 
 # --- quotes and candidates ------------------------------------------------------------------
@@ -420,7 +459,7 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
     hub_ref = mention_ref(hub)
     members = [
         m
-        for m in inside
+        for m in _outer(inside)
         if mention_ref(m) != hub_ref and (_is_group(m) or not is_hub(m) or m in groups)
     ]
     if not members:
@@ -921,6 +960,13 @@ _HEADING_EVENT = re.compile(
 )
 
 
+_EVENT_PLANNED = re.compile(
+    r"\bwill (?:be (?:held|taking place|chaired|undertaken)|take place|focus)\b|\b(?:is|are) "
+    r"(?:planned|due|intended)\b|\bit is intended\b|\bsave the date\b",
+    re.I,
+)
+
+
 def _events(doc: _Doc, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], doc.inside[i]
     heading = _HEADING_EVENT.match(s.text)
@@ -957,7 +1003,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
         base["participants"] = _refs(others)
     if hubs:
         base["part_of"] = mention_ref(hubs[0])
-    if re.search(r"\b(will|planned|intended|is due|save the date)\b", s.text, re.I):
+    if _EVENT_PLANNED.search(s.text):
         base["status"] = "planned"
     why = f"cue '{cue[1]}'" + (f"; '{happen[1]}'" if happen else "")
     if not typed:
@@ -1152,7 +1198,8 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
         ):
             found = [_synthetic(hub, s.start + subject.start(1), subject[1]), *found]
         found = sorted(
-            [*found, *_org_noun_groups(text, found)], key=lambda m: (m.start, -m.end, m.text)
+            [*found, *_org_noun_groups(text, found), *_both(text, s, linked)],
+            key=lambda m: (m.start, -m.end, m.text),
         )
         inside.append(found)
     words_of: dict[str, set[str]] = {}
