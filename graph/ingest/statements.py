@@ -410,6 +410,13 @@ _MEMBER_CUE = re.compile(
 )
 
 
+_TOGETHER_SUBJECT = re.compile(
+    r"^(?:[-•*]\s*)?(?:\d+\.\s*)?((?:the\s+)?\w+\s+[\w ]{0,40}?)\s+(?:will\s+)?(?:continue\s+to\s+)?"
+    r"work\s+(?:closely\s+)?together\b",
+    re.I,
+)
+
+
 def _membership(doc: _Doc, i: int) -> list[Candidate]:
     s = doc.sentences[i]
     inside = sorted([*doc.inside[i], *doc.groups[i]], key=lambda m: (m.start, -m.end))
@@ -417,6 +424,21 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
     spans = [_span(s)]
     cue = _MEMBER_CUE.search(s.text)
     they = _PRONOUN.match(s.text)
+    together = _TOGETHER_SUBJECT.match(s.text)
+    if not cue and together and doc.hub is not None:
+        # "The five CCGs will continue to work together": a counted group of the document's
+        # partnership, the subject of the sentence, working together in it
+        lead = [
+            m for m in inside if _is_group(m) and m.count and m.start == s.start + together.start(1)
+        ]
+        if lead and not any(is_hub(m) and m.why != "subject" for m in inside):
+            return _memberships(
+                doc,
+                doc.hub,
+                lead,
+                spans,
+                "a counted group that works together, in the document's partnership",
+            )
     if not cue:
         # "They do this through Better Care Together": the groups of the sentence before
         through = re.search(r"\bthrough\b", s.text)
@@ -990,7 +1012,10 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     label_words = re.findall(r"[\w'’&-]+", words)[-6:]
     label = " ".join(label_words)
     label = re.sub(r"^(?:.*?\b(?:of|a|an|the|two|further)\s+)", "", label, flags=re.I) or label
-    inside = [m for m in _outer(inside) if not _affiliation(s, m)]
+    employers = {c.record["organization"] for c in _posts(doc, i) if c.record.get("type") == "post"}
+    inside = [
+        m for m in _outer(inside) if not _affiliation(s, m) and mention_ref(m) not in employers
+    ]
     doc_ref = mention_ref(doc.hub) if doc.hub else None
     orgs = [m for m in inside if mention_ref(m) != doc_ref or m.why == "subject"]
     hubs = [m for m in inside if mention_ref(m) == doc_ref and m.why != "subject"]
@@ -1213,5 +1238,7 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
     for i in range(len(cut)):
         for rule in RULES:
             for c in rule(doc, i):
-                out.setdefault((c.section, c.key), c)
+                # an entity is proposed once, where it is first met
+                identity = str(c.record["key"]) if c.section == "entities" else c.key
+                out.setdefault((c.section, identity), c)
     return sorted(out.values(), key=lambda c: (c.start, c.end, c.section, c.key))
