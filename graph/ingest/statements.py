@@ -146,11 +146,11 @@ def _area_use(text: str, m: Mention) -> bool:
 
 _GROUP_MOD = (
     r"(?:partner|local|NHS|other|independent|voluntary|community|sector|commissioning|"
-    r"locality|Healthwatch|statutory|member|participating|specialist|specialised)"
+    r"locality|Healthwatch|statutory|member|participating|specialist|specialised|CCG|acute)"
 )
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
-    r"(?:organisations?|councils|providers|partners|commissioners)"
+    r"(?:organisations?|councils|providers|partners|commissioners|hospitals|trusts)"
     r"|(?<=\band )councils)\b",
     re.I,
 )
@@ -411,8 +411,8 @@ _MEMBER_CUE = re.compile(
 
 
 _TOGETHER_SUBJECT = re.compile(
-    r"^(?:[-•*]\s*)?(?:\d+\.\s*)?((?:the\s+)?\w+\s+[\w ]{0,40}?)\s+(?:will\s+)?(?:continue\s+to\s+)?"
-    r"work\s+(?:closely\s+)?together\b",
+    r"^(?:[-•*]\s*)?(?:\d+\.\s*)?((?:the\s+)?\w+\s+[\w ]{0,40}?)\s+(?:will\s+)?"
+    r"(?:continue\s+to\s+)?work\s+(?:closely\s+)?together\b",
     re.I,
 )
 
@@ -562,6 +562,14 @@ def _leadership(doc: _Doc, i: int) -> list[Candidate]:
         before = [m for m in orgs if m.end <= at]
         after = [m for m in orgs if m.start >= s.start + cue.end()]
         extra: list[Candidate] = []
+        if (
+            after
+            and not passive
+            and not re.fullmatch(
+                r"\s*(?:on\s+)?(?:the\s+)?", doc.text[s.start + cue.end() : after[0].start]
+            )
+        ):
+            after = []  # "oversee the development of closer working between X": X is not led
         if before and not after and not passive:
             thing = _led_paper(doc, s, s.start + cue.end(), extra)
             after = [thing] if thing else []
@@ -738,7 +746,8 @@ _CONSULT_STATUS = [
 
 
 def _consultation(doc: _Doc, i: int) -> list[Candidate]:
-    s, inside = doc.sentences[i], doc.inside[i]
+    s = doc.sentences[i]
+    inside = sorted([*doc.inside[i], *doc.groups[i]], key=lambda m: (m.start, -m.end))
     cue = _CONSULT.search(s.text)
     if not cue:
         return []
@@ -982,6 +991,9 @@ _HEADING_EVENT = re.compile(
 )
 
 
+_DECIDED = re.compile(
+    r"\b(agreed|approved|accepted|signed off|decided|endorsed|ratified|noted)\b", re.I
+)
 _EVENT_PLANNED = re.compile(
     r"\bwill (?:be (?:held|taking place|chaired|undertaken)|take place|focus)\b|\b(?:is|are) "
     r"(?:planned|due|intended)\b|\bit is intended\b|\bsave the date\b",
@@ -1004,7 +1016,13 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     cue = _EVENT.search(s.text)
     if not cue or re.search(r"\b(?:online and )?at events\b", s.text, re.I):
         return []
+    if cue[1].casefold().startswith("meeting") and _DECIDED.search(s.text):
+        return []  # a board's meeting that decided something: a decision, not an event
     happen = _HAPPEN.search(s.text)
+    if re.search(r"\b(?:the|this|that|these|those)\s+$", s.text[: cue.start()], re.I) and not any(
+        d.value for d in dates
+    ):
+        return []  # "the event", "this event": one told of already
     typed = [d for d in dates if d.value]
     if not typed and not happen:
         return []
@@ -1241,4 +1259,57 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
                 # an entity is proposed once, where it is first met
                 identity = str(c.record["key"]) if c.section == "entities" else c.key
                 out.setdefault((c.section, identity), c)
-    return sorted(out.values(), key=lambda c: (c.start, c.end, c.section, c.key))
+    merged = _merge_same(doc, list(out.values()))
+    return sorted(merged, key=lambda c: (c.start, c.end, c.section, c.key))
+
+
+# One contract or merger proposal told of in several sentences is one candidate.
+_ONE_THING = {"contract": "provider", "merger-proposal": "proposers"}
+
+
+def _merge_same(doc: _Doc, candidates: list[Candidate]) -> list[Candidate]:
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    rest = []
+    for c in sorted(candidates, key=lambda c: (c.start, c.end, c.key)):
+        field_name = _ONE_THING.get(str(c.record.get("type")))
+        if c.section == "statements" and field_name:
+            who = c.record.get(field_name)
+            key = (str(c.record["type"]), ",".join(sorted(who if isinstance(who, list) else [who])))
+            groups.setdefault(key, []).append(c)
+        else:
+            rest.append(c)
+    for same in groups.values():
+        if len(same) == 1:
+            rest.append(same[0])
+            continue
+        record: dict[str, Any] = {}
+        spans: list[tuple[int, int]] = []
+        # the richest record first: its label and fields win; others add what it lacks
+        for c in sorted(same, key=lambda c: (-len(c.record), c.start)):
+            for name, value in c.record.items():
+                if name not in ("quote", "occurrence"):
+                    record.setdefault(name, value)
+        for c in same:
+            spans += _spans_of(doc.text, c.record)
+        why = " | ".join(c.why for c in same)
+        confidence = max(c.confidence for c in same)
+        ordered = {"type": record.pop("type"), **record}
+        rest.append(_candidate(doc, ordered, spans, confidence, why))
+    return rest
+
+
+def _spans_of(text: str, record: dict[str, Any]) -> list[tuple[int, int]]:
+    quote = record["quote"]
+    items = quote if isinstance(quote, list) else [quote]
+    out = []
+    for item in items:
+        exact, n = (
+            (item["text"], item["occurrence"])
+            if isinstance(item, dict)
+            else (item, int(record.get("occurrence", 1)))
+        )
+        at = -1
+        for _ in range(n):
+            at = text.find(exact, at + 1)
+        out.append((at, at + len(exact)))
+    return out
