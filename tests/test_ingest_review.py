@@ -278,3 +278,21 @@ def test_edit_opens_the_editor_named_by_editor(
     assert "accepted: added to" in result.stdout
     text = curated(mini).read_text(encoding="utf-8")
     assert "  - org: 06F\n    alias: Bedfordshire CCG\n    quote: First drafts" in text
+
+
+def test_an_editor_that_does_not_start_is_said_and_the_question_asked_again(
+    mini: Settings, proposed: Path, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [venv_command("nhskg"), "review", str(proposed)],
+        input="s\ns\ne\nq\n",
+        env=env(mini, EDITOR=str(tmp_path / "no-such-editor")),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"refused: could not start the editor ({tmp_path / 'no-such-editor'})" in result.stdout
+    assert result.stdout.count("[a]ccept, [e]dit") == 4  # asked again after the refusal
+    assert len(read_candidates(proposed)) == 4

@@ -134,7 +134,10 @@ def edit_with_editor(editor: str, candidate: Candidate, text: str | None) -> str
         f.write("\n".join(notes) + "\n" + record_text(candidate.record))
         name = f.name
     try:
-        done = subprocess.run([*shlex.split(editor), name], check=False)
+        try:
+            done = subprocess.run([*shlex.split(editor), name], check=False)
+        except OSError as exc:
+            raise RecordRefused(f"could not start the editor ({editor}): {exc}") from None
         if done.returncode != 0:
             raise RecordRefused(f"the editor ({editor}) exited with {done.returncode}")
         return Path(name).read_text(encoding="utf-8")
