@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
+from nhskg.graph.ingest.mention_records import mention_records
 from nhskg.graph.ingest.mentions import find_mentions
-from nhskg.graph.ingest.model import DocumentDay, Mention, mention_ref
+from nhskg.graph.ingest.model import DocumentDay, Mention, candidate_key, mention_ref
 from nhskg.graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,3 +120,114 @@ def test_progress_is_reported_up_to_the_whole_text(gazetteer: Gazetteer) -> None
     assert len(calls) >= 2
     assert calls[-1] == (len(text), len(text))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_an_abbreviation_defined_in_the_text_links_like_its_long_form(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Luton & Dunstable University Hospital (L&D) met the Northamptonshire Programme "
+        "Management Office (PMO). Later the L&D and the PMO agreed."
+    )
+    mentions = find_mentions(text, DAY_2018, gazetteer)
+    l_and_d = [m for m in mentions if m.text == "L&D"]
+    assert len(l_and_d) == 2
+    assert all(m.pattern == "abbreviation" and m.ref == "RC9" for m in l_and_d)
+    pmo = [m for m in mentions if m.text == "PMO"]
+    assert len(pmo) == 2
+    body = _by_text(mentions)["Northamptonshire Programme Management Office"]
+    assert body.pattern == "new-body" and body.kind == "programme-office"
+    assert {mention_ref(m) for m in pmo} == {mention_ref(body)}
+
+
+def test_each_item_of_a_list_of_ccgs_is_a_mention_of_its_ccg(gazetteer: Gazetteer) -> None:
+    text = "First drafts have been received from Bedfordshire, Milton Keynes and Luton CCGs."
+    found = _by_text(find_mentions(text, DAY_2018, gazetteer))
+    assert {t: (m.pattern, m.ref) for t, m in found.items()} == {
+        "Bedfordshire": ("list", "06F"),
+        "Milton Keynes": ("list", "04F"),
+        "Luton": ("list", "06P"),
+    }
+
+
+def test_a_counted_group_has_its_count_and_member_type(gazetteer: Gazetteer) -> None:
+    text = "The three NHS trusts and the two acute hospitals met 16 BLMK partners."
+    groups = [m for m in find_mentions(text, DAY_2018, gazetteer) if m.pattern == "counted-group"]
+    assert [(m.text, m.count, m.member_type) for m in groups] == [
+        ("The three NHS trusts", 3, "nhs-trust"),
+        ("the two acute hospitals", 2, "acute-trust"),
+        ("16 BLMK partners", 16, None),
+    ]
+    assert all(m.links == () and mention_ref(m) for m in groups)
+
+
+def test_a_near_miss_of_a_recorded_name_is_a_fuzzy_mention(gazetteer: Gazetteer) -> None:
+    # ODS: GREAT ORMOND STREET HOSPITAL FOR CHILDREN NHS FOUNDATION TRUST (RP4).
+    text = "Professor of Child Health, Great Ormond Street Hospital, spoke."
+    m = _by_text(find_mentions(text, DAY_2018, gazetteer))["Great Ormond Street Hospital"]
+    assert (m.pattern, m.ref) == ("fuzzy", "RP4")
+    assert m.confidence < 1
+
+
+def test_a_body_the_reference_data_lacks_is_a_new_body_of_its_kind(gazetteer: Gazetteer) -> None:
+    text = (
+        "The Local Workforce Advisory Board met the LLR BCT partnership board and the "
+        "Patient and Public Advisory Forum."
+    )
+    found = _by_text(find_mentions(text, DAY_2018, gazetteer))
+    assert {t: (m.pattern, m.kind) for t, m in found.items() if m.pattern == "new-body"} == {
+        "Local Workforce Advisory Board": ("new-body", "board"),
+        "LLR BCT partnership board": ("new-body", "board"),
+        "Patient and Public Advisory Forum": ("new-body", "forum"),
+    }
+
+
+def test_a_name_over_time_is_found_in_any_of_its_periods(gazetteer: Gazetteer) -> None:
+    # RC9 was Luton and Dunstable University Hospital NHS Foundation Trust until 2020, then
+    # Bedfordshire Hospitals NHS Foundation Trust: both names are RC9's.
+    text = (
+        "Luton and Dunstable University Hospital NHS Foundation Trust became "
+        "Bedfordshire Hospitals NHS Foundation Trust."
+    )
+    day = DocumentDay(dt.date(2021, 1, 1), dt.date(2021, 1, 1))
+    mentions = find_mentions(text, day, gazetteer)
+    assert [(m.text, m.ref) for m in mentions] == [
+        ("Luton and Dunstable University Hospital NHS Foundation Trust", "RC9"),
+        ("Bedfordshire Hospitals NHS Foundation Trust", "RC9"),
+    ]
+    old, new = mentions
+    assert old.links[0].name == new.links[0].name == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert old.links[0].score < new.links[0].score  # the old name was not borne on the day
+
+
+def test_mention_records_propose_aliases_new_bodies_and_groups_with_unique_quotes(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Luton & Dunstable University Hospital (L&D) joined the Local Workforce Advisory "
+        "Board. The L&D met. The L&D met. The three CCGs agreed. "
+        "Bedford Hospital NHS Trust agreed."
+    )
+    mentions = find_mentions(text, DAY_2018, gazetteer)
+    records = mention_records(text, mentions, DAY_2018)
+    for c in records:
+        quote = c.record["quote"]
+        assert text[c.start : c.end] == quote
+        if "occurrence" not in c.record:
+            assert text.count(quote) == 1
+        assert c.key == candidate_key(c.section, c.record)
+        assert 0 < c.confidence <= 1 and c.why
+    aliases = [(c.record["org"], c.record["alias"]) for c in records if c.section == "aliases"]
+    # The name RC9 bore in 2018 is not proposed as an alias; its other words are, once each.
+    assert aliases == [("RC9", "Luton & Dunstable University Hospital"), ("RC9", "L&D")]
+    entities = {c.record["key"]: c.record for c in records if c.section == "entities"}
+    board = next(m for m in mentions if m.pattern == "new-body")
+    group = next(m for m in mentions if m.pattern == "counted-group")
+    assert set(entities) == {mention_ref(board), mention_ref(group)}
+    assert entities[mention_ref(board)]["kind"] == "board"
+    assert entities[mention_ref(board)]["name"] == "Local Workforce Advisory Board"
+    assert entities[mention_ref(group)] | {"quote": ""} == {
+        "key": "the-three-ccgs", "kind": "stated-group", "name": "The three CCGs",
+        "count": 3, "member_type": "ccg", "quote": "",
+    }  # fmt: skip
+    assert mention_records(text, mentions, DAY_2018) == records

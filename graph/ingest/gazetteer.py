@@ -389,7 +389,7 @@ def _read_curated(folder: Path, exclude: frozenset[str], out: _Curated) -> None:
             out.bodies[key] = Body(
                 ref=key,
                 kinds=((kind, None, None),),
-                names=(NameSpan(clean(str(entity.get("name"))), None, None),),
+                names=(NameSpan(clean(_PARENTHESIS.sub("", str(entity.get("name")))), None, None),),
                 areas=tuple(sorted({*(known.areas if known else ()), *areas})),
                 curated=True,
                 documents=docs,

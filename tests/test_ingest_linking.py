@@ -1,0 +1,130 @@
+"""Linking a mention to the organisation that bore the name on the document's day: open and
+close dates, successions, names over time, ambiguous initials decided by date and by the
+document's other mentions, and local bodies of other areas. The reference landscape is
+the real one (data/reference); the curated records are written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
+from nhskg.graph.ingest.mentions import find_mentions
+from nhskg.graph.ingest.model import DocumentDay, Mention
+from nhskg.graph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A board and a Healthwatch that a document about Bedford Hospital (RC1, in QHG) introduced.
+CURATED = """\
+document: 901_test.txt
+entities:
+  - key: test-bedford-board
+    kind: board
+    name: Transformation Board (Bedford)
+    aliases: [Transformation Board]
+    part_of: RC1
+    quote: the Transformation Board
+aliases:
+  - org: RC1
+    alias: Bedford
+    quote: Bedford
+"""
+
+
+def day(text: str) -> DocumentDay:
+    d = dt.date.fromisoformat(text)
+    return DocumentDay(d, d)
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    data = tmp_path_factory.mktemp("data")
+    (data / "reference").symlink_to(ROOT / "data" / "reference")
+    (data / "curated").mkdir()
+    (data / "curated" / "901_test.yaml").write_text(CURATED, encoding="utf-8")
+    return load_gazetteer(Settings(data_dir=data))
+
+
+def only(mentions: list[Mention], text: str) -> Mention:
+    (m,) = [m for m in mentions if m.text == text]
+    return m
+
+
+def test_a_trust_name_used_after_a_merger_links_to_the_successor(gazetteer: Gazetteer) -> None:
+    # RC1 closed on 2020-03-31 and merged into RC9 (Bedfordshire Hospitals) on 2020-04-01.
+    text = "Bedford Hospital NHS Trust agreed the plan."
+    before = only(find_mentions(text, day("2018-05-01"), gazetteer), "Bedford Hospital NHS Trust")
+    after = only(find_mentions(text, day("2021-05-01"), gazetteer), "Bedford Hospital NHS Trust")
+    assert [k.ref for k in before.links] == ["RC1"]
+    assert before.links[0].name == "Bedford Hospital NHS Trust"
+    assert [k.ref for k in after.links] == ["RC9", "RC1"]
+    assert after.links[0].name == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert "succeeded it on 2020-04-01" in after.links[0].why
+    assert after.links[0].score > after.links[1].score
+
+
+def test_a_ccg_name_used_after_the_ccg_closed_links_to_the_ccg_that_succeeded_it(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Bedfordshire CCG commissions the service."
+    assert only(find_mentions(text, day("2018-01-15"), gazetteer), "Bedfordshire CCG").ref == "06F"
+    later = only(find_mentions(text, day("2021-06-01"), gazetteer), "Bedfordshire CCG")
+    assert later.ref == "M1J4Y"  # NHS Bedfordshire, Luton and Milton Keynes CCG from 2021-04-01
+    assert "06F" in [k.ref for k in later.links]
+
+
+def test_a_partnership_named_by_its_later_name_is_found_with_the_name_it_bore_on_the_day(
+    gazetteer: Gazetteer,
+) -> None:
+    # QJ2 was recorded as "Derbyshire" until 2019, then "Joined Up Care Derbyshire".
+    text = "Joined Up Care Derbyshire met."
+    on_the_day = only(find_mentions(text, day("2021-05-01"), gazetteer), text[:-5])
+    earlier = only(find_mentions(text, day("2018-05-01"), gazetteer), text[:-5])
+    assert on_the_day.ref == earlier.ref == "QJ2"
+    assert on_the_day.links[0].name == "Joined Up Care Derbyshire"
+    assert earlier.links[0].name == "Derbyshire"
+    assert earlier.links[0].score < on_the_day.links[0].score
+
+
+def test_a_county_that_shares_a_one_word_partnership_name_is_not_a_mention(
+    gazetteer: Gazetteer,
+) -> None:
+    assert find_mentions("Services across Derbyshire were reviewed.", day("2018-05-01"),
+                         gazetteer) == []  # fmt: skip
+
+
+def test_ambiguous_initials_keep_ranked_alternatives_decided_by_date_and_context(
+    gazetteer: Gazetteer,
+) -> None:
+    # NUH: Nottingham University Hospitals (RX1, open) and Newham University Hospital
+    # (RNH, closed 2012-03-31, succeeded by Barts Health, R1H).
+    alone = only(find_mentions("NUH agreed.", day("2018-05-01"), gazetteer), "NUH")
+    assert alone.pattern == "abbreviation"
+    assert [k.ref for k in alone.links] == ["RX1", "R1H", "RNH"]
+    assert [k.score for k in alone.links] == sorted((k.score for k in alone.links), reverse=True)
+    # In 2010 both were open: a tie, until the document names a Nottinghamshire trust.
+    tie = only(find_mentions("NUH agreed.", day("2010-05-01"), gazetteer), "NUH")
+    assert {k.ref for k in tie.links} == {"RNH", "RX1"}
+    assert tie.links[0].score == tie.links[1].score
+    text = "Nottinghamshire Healthcare NHS Foundation Trust and NUH agreed."
+    near = only(find_mentions(text, day("2010-05-01"), gazetteer), "NUH")
+    assert near.links[0].ref == "RX1"
+    assert near.links[0].score > near.links[1].score
+    assert "same area" in near.links[0].why
+
+
+def test_a_local_body_of_another_area_is_proposed_as_a_body_of_this_document(
+    gazetteer: Gazetteer,
+) -> None:
+    # The curated Transformation Board belongs to Bedford Hospital (QHG's area).
+    near = "Bedford Hospital NHS Trust reported to the Transformation Board."
+    far = "University Hospitals of Leicester NHS Trust reported to the Transformation Board."
+    here = only(find_mentions(near, day("2018-05-01"), gazetteer), "Transformation Board")
+    there = only(find_mentions(far, day("2018-05-01"), gazetteer), "Transformation Board")
+    assert here.ref == "test-bedford-board"
+    assert there.pattern == "new-body"
+    assert there.links == ()
+    assert there.kind == "board"
