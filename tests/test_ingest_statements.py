@@ -38,7 +38,7 @@ def statements(text: str, mentions: list[Mention], when: DocumentDay = DAY) -> l
 
 
 def of_type(cands: list[Candidate], kind: str) -> list[dict[str, Any]]:
-    return [c.record for c in cands if c.record["type"] == kind]
+    return [c.record for c in cands if c.record.get("type") == kind]
 
 
 def test_membership_names_the_member_and_the_partnership_it_belongs_to() -> None:
@@ -318,3 +318,81 @@ def test_the_same_input_gives_the_same_candidates_in_offset_order() -> None:
         "post",
         "entities",
     }
+
+
+def test_organisations_described_without_a_count_are_proposed_as_stated_groups() -> None:
+    text = "The Acme Partnership is a partnership of local NHS organisations and councils.\n"
+    out = propose_statements(text, [at(text, "Acme Partnership", "QAA")], DAY)
+    members = sorted(c.record["member"] for c in out if c.record.get("type") == "membership")
+    assert members == ["councils", "local-nhs-organisations"]
+    groups = sorted((c.record["key"], c.record["quote"]) for c in out if c.section == "entities")
+    assert groups == [
+        ("councils", "councils"),
+        ("local-nhs-organisations", "local NHS organisations"),
+    ]
+
+
+def test_a_partnership_named_like_a_place_and_used_as_one_is_an_area_not_a_member() -> None:
+    text = "The three CCGs in Leicester, Leicestershire and Rutland are partners of BCT.\n"
+    llr = at(text, "Leicester, Leicestershire and Rutland", "QK1")
+    group = at(text, "three CCGs", pattern="counted-group", count=3, member_type="ccg")
+    got = of_type(statements(text, [group, llr, at(text, "BCT", "QK1")]), "membership")
+    assert [(r["member"], r["organization"]) for r in got] == [("three-ccgs", "QK1")]
+
+
+def test_both_trusts_names_the_two_trusts_named_before() -> None:
+    text = (
+        "Alpha Hospital and Beta Hospital propose to merge.\n"
+        "Sessions were held, bringing colleagues from both Trusts together.\n"
+    )
+    mentions = [at(text, "Alpha Hospital", "RA1"), at(text, "Beta Hospital", "RB2")]
+    events = of_type(statements(text, mentions), "event")
+    assert [r.get("participants") for r in events] == [["RA1", "RB2"]]
+
+
+def test_a_counted_group_working_together_is_a_member_of_the_documents_partnership() -> None:
+    text = (
+        "The Acme Programme reports.\n"
+        "The five CCGs will continue to work together with Specialist Commissioners.\n"
+    )
+    group = at(text, "The five CCGs", pattern="counted-group", count=5, member_type="ccg")
+    out = propose_statements(text, [at(text, "Acme Programme", "acme-programme"), group], DAY)
+    members = [c for c in out if c.record.get("type") == "membership"]
+    assert [(c.record["member"], c.record["organization"]) for c in members] == [
+        ("the-five-ccgs", "acme-programme")
+    ]
+    assert members[0].confidence < 0.5 and "document's partnership" in members[0].why
+    parties = of_type(out, "joint-working")[0]["parties"]
+    assert parties == ["the-five-ccgs", "specialist-commissioners"]
+
+
+def test_titles_led_by_in_a_described_body_are_posts_of_that_body() -> None:
+    text = "Each work-stream is taken forward by a core leadership group led by a Clinical Chair and CCG Accountable Officer.\n"
+    out = propose_statements(text, [], DAY)
+    posts = sorted((r["organization"], r["title"], r.get("role")) for r in of_type(out, "post"))
+    assert posts == [
+        ("core-leadership-group", "CCG Accountable Officer", "accountable-officer"),
+        ("core-leadership-group", "Clinical Chair", "clinical-chair"),
+    ]
+    body = [c.record for c in out if c.section == "entities"]
+    assert body == [
+        {
+            "key": "core-leadership-group",
+            "kind": "leadership-group",
+            "name": "core leadership group",
+            "quote": "core leadership group",
+        }
+    ]
+
+
+def test_one_contract_told_of_in_several_sentences_is_one_candidate() -> None:
+    text = (
+        "Shire Trust announced as new provider for Northshire.\n"
+        "Shire Trust has been awarded the contract for the next three years.\n"
+    )
+    got = of_type(
+        statements(text, [at(text, "Shire Trust", "RSH"), at(text, "Shire Trust", "RSH", n=2)]),
+        "contract",
+    )
+    assert len(got) == 1
+    assert got[0]["term"] == "P3Y" and got[0]["quote"] == [line for line in text.splitlines()]

@@ -437,7 +437,9 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
                 doc.hub,
                 lead,
                 spans,
-                "a counted group that works together, in the document's partnership",
+                "inferred: a counted group, the sentence's subject, works together in the "
+                "document's partnership",
+                confidence=0.35,
             )
     if not cue:
         # "They do this through Better Care Together": the groups of the sentence before
@@ -490,7 +492,12 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
 
 
 def _memberships(
-    doc: _Doc, hub: Mention, members: list[Mention], spans: list[tuple[int, int]], cue: str
+    doc: _Doc,
+    hub: Mention,
+    members: list[Mention],
+    spans: list[tuple[int, int]],
+    cue: str,
+    confidence: float = 0.6,
 ) -> list[Candidate]:
     out: list[Candidate] = []
     hub_ref = mention_ref(hub)
@@ -505,16 +512,20 @@ def _memberships(
             record["id"] = f"members-{ref}"
         record |= {"member": ref, "organization": hub_ref}
         why = f"{cue}; member {_names([m])}; body {_names([hub])}"
-        out.append(_candidate(doc, record, spans, 0.6 if m.why != "phrase" else 0.45, why))
+        out.append(_candidate(doc, record, spans, confidence - 0.15 * (m.why == "phrase"), why))
         if m.why == "phrase":
             out.append(_group_entity(doc, m))
         if _is_group(m) and m.count:
-            out += _resolved(doc, m, record, spans)
+            out += _resolved(doc, m, record, spans, min(0.5, confidence))
     return out
 
 
 def _resolved(
-    doc: _Doc, group: Mention, stated: dict[str, Any], spans: list[tuple[int, int]]
+    doc: _Doc,
+    group: Mention,
+    stated: dict[str, Any],
+    spans: list[tuple[int, int]],
+    confidence: float,
 ) -> list[Candidate]:
     """Members of a counted group, only when the document names exactly that many
     organisations whose names mark them as the group's type."""
@@ -541,7 +552,7 @@ def _resolved(
             f"'{group.text}' counts {group.count} {group.member_type}; the document names exactly "
             f"{group.count} such organisations; this one as '{m.text}'"
         )
-        out.append(_candidate(doc, record, [*spans, _span(where)], 0.5, why))
+        out.append(_candidate(doc, record, [*spans, _span(where)], confidence, why))
     return out
 
 
@@ -1274,7 +1285,8 @@ def _merge_same(doc: _Doc, candidates: list[Candidate]) -> list[Candidate]:
         field_name = _ONE_THING.get(str(c.record.get("type")))
         if c.section == "statements" and field_name:
             who = c.record.get(field_name)
-            key = (str(c.record["type"]), ",".join(sorted(who if isinstance(who, list) else [who])))
+            refs = [str(w) for w in (who if isinstance(who, list) else [who])]
+            key = (str(c.record["type"]), ",".join(sorted(refs)))
             groups.setdefault(key, []).append(c)
         else:
             rest.append(c)
