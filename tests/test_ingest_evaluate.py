@@ -18,7 +18,7 @@ MINI_REFERENCE = Path(__file__).resolve().parent / "fixtures" / "mini" / "data" 
 
 BRIEF = """# Partnership brief
 
-Bedford Hospital NHS Trust is a member of the Bedfordshire, Luton and Milton Keynes partnership.
+Bedford Hospital NHS Trust is a member of Bedfordshire, Luton and Milton Keynes.
 
 Luton and Dunstable University Hospital NHS Foundation Trust (the Hatters) met NHS Luton CCG in December.
 """
@@ -26,7 +26,7 @@ UPDATE = """# Partnership update
 
 The Hatters and Bedford Hospital NHS Trust share a car park.
 
-NHS Luton CCG is a member of the Bedfordshire, Luton and Milton Keynes partnership. The Wardown team will report in May.
+NHS Luton CCG is a member of Bedfordshire, Luton and Milton Keynes. The Wardown team will report in May.
 """
 DOCUMENTS = """documents:
   - identifier: 000_aaaaaaaaaaaaaaaa.txt
@@ -45,7 +45,7 @@ statements:
   - type: membership
     member: RC1
     organization: QHG
-    quote: Bedford Hospital NHS Trust is a member of the Bedfordshire, Luton and Milton Keynes partnership.
+    quote: Bedford Hospital NHS Trust is a member of Bedfordshire, Luton and Milton Keynes.
 """
 UPDATE_RECORDS = """document: 001_bbbbbbbbbbbbbbbb.txt
 entities:
@@ -61,7 +61,7 @@ statements:
   - type: membership
     member: 06P
     organization: QHG
-    quote: NHS Luton CCG is a member of the Bedfordshire, Luton and Milton Keynes partnership.
+    quote: NHS Luton CCG is a member of Bedfordshire, Luton and Milton Keynes.
   - type: joint-working
     parties: [RC9, RC1]
     quote: The Hatters and Bedford Hospital NHS Trust share a car park.

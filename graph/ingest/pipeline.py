@@ -28,6 +28,7 @@ from nhskg.graph.ingest.candidates_file import (
 )
 from nhskg.graph.ingest.extract import extract
 from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
+from nhskg.graph.ingest.mention_records import mention_records
 from nhskg.graph.ingest.mentions import find_mentions
 from nhskg.graph.ingest.metadata import Ask, Given, describe, given_dates
 from nhskg.graph.ingest.model import Candidate, DocumentDay, Mention
@@ -47,10 +48,11 @@ def _quiet(_message: str) -> None:
 def ingest_text(
     text: str, when: DocumentDay, gazetteer: Gazetteer, progress: Progress | None = None
 ) -> tuple[list[Mention], list[Candidate]]:
-    """The mentions of ``text`` linked on ``when``, and the records proposed from them
-    (statements from the sentences and their mentions)."""
+    """The mentions of ``text`` linked on ``when``, and the records proposed from them:
+    aliases, new bodies and counted groups from the mentions, statements from the
+    sentences and the mentions in them."""
     mentions = find_mentions(text, when, gazetteer, _chunks(progress))
-    candidates = propose_statements(text, mentions, when)
+    candidates = mention_records(text, mentions, when) + propose_statements(text, mentions, when)
     return mentions, candidates
 
 
