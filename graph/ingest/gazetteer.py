@@ -173,6 +173,7 @@ class Gazetteer:
     bodies: dict[str, Body]
     other_names: dict[str, str]  # casefolded name of a person, site, paper... -> its kind
     excluded: frozenset[str]
+    site_of: dict[str, str] = field(default_factory=dict)  # a site's name -> who runs it
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def body(self, ref: str) -> Body | None:
@@ -339,6 +340,7 @@ class _Curated:
     forms: list[Form] = field(default_factory=list)
     bodies: dict[str, Body] = field(default_factory=dict)
     other_names: dict[str, str] = field(default_factory=dict)
+    site_of: dict[str, str] = field(default_factory=dict)
 
 
 def _texts(value: object) -> list[str]:
@@ -375,6 +377,8 @@ def _read_curated(folder: Path, exclude: frozenset[str], out: _Curated) -> None:
             if kind in NOT_ORGANISATION_KINDS:
                 for text in texts:
                     out.other_names.setdefault(text.casefold(), kind)
+                    if kind == "site" and isinstance(entity.get("site_of"), str):
+                        out.site_of.setdefault(text.casefold(), entity["site_of"])
                 continue
             for text in texts:
                 if text:
@@ -465,6 +469,8 @@ def load_gazetteer(settings: Settings, *, exclude: frozenset[str] = frozenset())
         for k, body in curated.bodies.items():
             bodies.setdefault(k, body)
         forms = _merge_documents(_reference_forms(land) + curated.forms)
-        gazetteer = Gazetteer(forms, bodies, curated.other_names, frozenset(exclude))
+        gazetteer = Gazetteer(
+            forms, bodies, curated.other_names, frozenset(exclude), curated.site_of
+        )
         _GAZETTEERS[key] = gazetteer
         return gazetteer

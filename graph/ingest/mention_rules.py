@@ -311,6 +311,8 @@ def _phrases(text: str) -> list[tuple[int, int]]:
         spans.extend(pieces)
     for match in LOWER_TAIL.finditer(text):
         lead = match.group("lead").split()
+        if re.match(r"[ \t]+(?:and|or)\b", text[match.end("lead") :]):
+            continue  # "BCT PMO and workstream lead": two things
         first = lead[0]
         if not first.isupper() and _sentence_start(text, match.start()) and len(lead) == 1:
             continue
@@ -327,6 +329,9 @@ def _phrases(text: str) -> list[tuple[int, int]]:
     return sorted(set(out))
 
 
+_QUOTED_NAME = re.compile(r"[‘“\"'](?P<name>[A-Z][^‘’“”\"\n]{1,60}?)[’”\"']\s+\S+$")
+
+
 def _sentence_start(text: str, at: int) -> bool:
     before = text[:at].rstrip(" \t")
     return not before or before[-1] in ".:;!?\n*#-•>"
@@ -335,11 +340,17 @@ def _sentence_start(text: str, at: int) -> bool:
 def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
     """Names of bodies (see :func:`_phrases`) ending in a body's head noun, not already known."""
     out: list[Found] = []
-    for start, end in _phrases(text):
+    for start, end in sorted(_phrases(text), key=lambda s: (s[0], -s[1])):  # longest first
         words = [w.strip("‘'“\"’”") for w in text[start:end].split()]
         kind = body_kind(words)
         if kind is None:
             continue
+        described = re.search(r"(?:^|\s)(?:a|an|A|An)[ \t]+$", text[max(0, start - 4) : start])
+        if described and words[-1].casefold() in SAME_BODY_HEADS:
+            continue  # "a Transformational Change Programme": a description, not a name
+        quoted = _QUOTED_NAME.match(text, start, end)
+        if quoted and words[-1].casefold() in SAME_BODY_HEADS:
+            start, end = quoted.span("name")  # "the “Working Together” Programme"
         phrase = clean(text[start:end])
         if phrase.casefold() in TYPE_NAMES or phrase.casefold() in gazetteer.other_names:
             continue
@@ -623,8 +634,7 @@ def near_matches(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Fo
             continue
         if _overlaps(match.start(), match.end(), found + out):
             continue
-        if clean(match.group()).casefold() in gazetteer.other_names:
-            continue
+        other = gazetteer.other_names.get(clean(match.group()).casefold())
         query = " ".join(words)
         best = process.extract(
             query, keys, scorer=fuzz.token_set_ratio, score_cutoff=FUZZY_CUTOFF, limit=5
@@ -643,6 +653,9 @@ def near_matches(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Fo
                 chosen, top = list(forms[i]), score
             elif score == top:
                 chosen.extend(forms[i])
+        if other is not None:  # a person's, a site's, a paper's name in other documents
+            runs = gazetteer.site_of.get(clean(match.group()).casefold())
+            chosen = [f for f in chosen if f.ref == runs]  # a site stands for its operator
         if chosen:
             names = sorted({f.text for f in chosen})
             out.append(
