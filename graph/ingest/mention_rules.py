@@ -64,8 +64,8 @@ CAPITALISED_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_JOIN}[ \t]+)*{_CAP})*")
 # A capitalised start, a few lower-case words and a body's head ("LLR BCT partnership board").
 _LOWER_WORD = r"(?!the\b|a\b|an\b|of\b|to\b)[a-z][a-z-]*"
 LOWER_TAIL = re.compile(
-    rf"(?P<lead>{_CAP}(?:[ \t]+{_CAP}){{0,3}})(?:[ \t]+{_LOWER_WORD}){{1,4}}?[ \t]+"
-    rf"(?:board|group|forum|committee|workstream|work-stream|office)\b"
+    rf"(?P<lead>{_CAP}(?:[ \t]+{_CAP}){{0,3}})(?:[ \t]+{_LOWER_WORD}){{0,4}}?[ \t]+"
+    rf"(?:board|group|forum|committee|workstream|work-stream|office|team)\b"
 )
 # Words that begin a sentence or a phrase but never a body's name.
 LEADING_NOISE = frozenset(
@@ -90,6 +90,7 @@ BODY_HEADS: dict[str, str] = {
     "forum": "forum",
     "office": "programme-office",
     "pmo": "programme-office",
+    "team": "programme-office",
     "association": "national-body",
     "workstream": "workstream",
     "work-stream": "workstream",
@@ -354,8 +355,6 @@ def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Foun
         phrase = clean(text[start:end])
         if phrase.casefold() in TYPE_NAMES or phrase.casefold() in gazetteer.other_names:
             continue
-        if len(words) == 2 and words[0].isupper() and words[0] in COMMON_ABBREVIATIONS:
-            continue  # "CCG Board": a type, not a name
         inside = [f for f in found if start <= f.start and f.end <= end]
         if any(f.start < end and start < f.end and f not in inside for f in found + out):
             continue
