@@ -1012,6 +1012,43 @@ _EVENT_PLANNED = re.compile(
 )
 
 
+_CHAIRED_BY = re.compile(rf"\bchaired by ({PERSON})")
+_SPEAKER = re.compile(rf"\b(?:speech|talk|presentation)s? (?:from|by) ({PERSON})")
+
+
+def _event_told_before(doc: _Doc, i: int, cue: re.Match[str]) -> list[Candidate]:
+    """ "The evening will be chaired by ...": the event is the sentence before's subject,
+    when that sentence has no event word of its own ("The first BLMK Clinical
+    Conversation of 2018 will focus on ...")."""
+    s = doc.sentences[i]
+    if i == 0 or cue.start() > 4 or not re.match(r"(?:The|This)\s", s.text):
+        return []
+    prev = doc.sentences[i - 1]
+    if _EVENT.search(prev.text) or doc.text.count("\n", prev.end, s.start) > 2:
+        return []
+    subject = re.match(r"(.{3,80}?)\s+(?:will|is|was|has|have|are|were)\b", prev.text)
+    if not subject:
+        return []
+    record: dict[str, Any] = {"type": "event", "label": subject[1]}
+    why = f"'{s.text[: cue.end()]}' is the sentence before's '{subject[1]}'"
+    chair = _CHAIRED_BY.search(s.text)
+    if chair:
+        record["chairs"] = [slug(_HONORIFIC.sub("", chair[1]))]
+        why += f"; chaired by '{chair[1]}'"
+    speaker = _SPEAKER.search(s.text)
+    if speaker:
+        record["speakers"] = [slug(_HONORIFIC.sub("", speaker[1]))]
+        why += f"; speaker '{speaker[1]}'"
+    if _EVENT_PLANNED.search(s.text) or _EVENT_PLANNED.search(prev.text):
+        record["status"] = "planned"
+    out = [_candidate(doc, record, [_span(prev), _span(s)], 0.45, why)]
+    for name, at in ((chair, chair and chair.start(1)), (speaker, speaker and speaker.start(1))):
+        if name:
+            start = s.start + int(at or 0)
+            out.append(_person_entity(doc, name[1], start, start + len(name[1])))
+    return out
+
+
 def _events(doc: _Doc, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], doc.inside[i]
     heading = _HEADING_EVENT.match(s.text)
@@ -1023,7 +1060,21 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
             record["date"] = d.value
         record["place"] = heading["place"].strip()
         why = f"a line 'name – date – place'; date '{d.text}' {d.note}".rstrip()
-        return [_candidate(doc, record, [_span(s)], 0.6, why)]
+        spans = [_span(s)]
+        groups: list[Mention] = []
+        # its participants: the counted groups its section names ("sit on one of seven
+        # different working groups"), up to the next such line
+        for j in range(i + 1, min(len(doc.sentences), i + 13)):
+            if _HEADING_EVENT.match(doc.sentences[j].text):
+                break
+            found = [m for m in doc.inside[j] if _is_group(m) and m.count and m.why != "phrase"]
+            if found:
+                groups += found
+                spans.append(_span(doc.sentences[j]))
+        if groups:
+            record["participants"] = _refs(groups)
+            why += f"; participants named in its section: {_names(groups)}"
+        return [_candidate(doc, record, spans, 0.6, why)]
     cue = _EVENT.search(s.text)
     if not cue or re.search(r"\b(?:online and )?at events\b", s.text, re.I):
         return []
@@ -1033,7 +1084,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     if re.search(r"\b(?:the|this|that|these|those)\s+$", s.text[: cue.start()], re.I) and not any(
         d.value for d in dates
     ):
-        return []  # "the event", "this event": one told of already
+        return _event_told_before(doc, i, cue)
     typed = [d for d in dates if d.value]
     if not typed and not happen:
         return []
