@@ -146,11 +146,13 @@ def _area_use(text: str, m: Mention) -> bool:
 
 _GROUP_MOD = (
     r"(?:partner|local|NHS|other|independent|voluntary|community|sector|commissioning|"
-    r"locality|Healthwatch|statutory|member|participating|specialist|specialised|CCG|acute)"
+    r"locality|Healthwatch|statutory|member|participating|specialist|specialised|CCG|acute|"
+    r"clinical)"
 )
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
-    r"(?:organisations?|councils|providers|partners|commissioners|hospitals|trusts)"
+    r"(?:organisations?|councils|providers|partners|commissioners|hospitals|trusts|"
+    r"working groups)"
     r"|(?<=\band )councils)\b",
     re.I,
 )
@@ -994,7 +996,7 @@ _EVENT = re.compile(
 )
 _HAPPEN = re.compile(
     r"\b(held|took place|take place|taking place|attended|provided|hosted|organised|"
-    r"chaired by|will be|kicked off|launched)\b",
+    r"chaired by|will be|kicked off|launched|established|organised|arranged)\b",
     re.I,
 )
 _HEADING_EVENT = re.compile(
@@ -1100,6 +1102,17 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     orgs = [m for m in inside if mention_ref(m) != doc_ref or m.why == "subject"]
     hubs = [m for m in inside if mention_ref(m) == doc_ref and m.why != "subject"]
     base: dict[str, Any] = {"type": "event", "label": label}
+    starts = sorted([*orgs, *doc.groups[i]], key=lambda m: m.start)
+    if (
+        starts
+        and starts[0].start - s.start <= 4
+        and re.search(r"\b(?:established|organised|arranged|provided|hosted|held)\b", s.text)
+    ):
+        first = starts[0]
+        orgs = [m for m in orgs if m is not first]
+        orgs.insert(0, _synthetic(first, first.start, first.text))
+        if first.why == "phrase":
+            orgs[0] = Mention(first.start, first.end, first.text, first.pattern, why="subject")
     subject = [m for m in orgs if m.why == "subject"]
     others = [m for m in orgs if m.why != "subject"]
     if subject:
@@ -1111,8 +1124,16 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     if _EVENT_PLANNED.search(s.text):
         base["status"] = "planned"
     why = f"cue '{cue[1]}'" + (f"; '{happen[1]}'" if happen else "")
+    spans = [_span(s)]
+    if i + 1 < len(doc.sentences) and re.search(r"\bon the day\b", doc.sentences[i + 1].text):
+        # "... will support discussion on the day": who takes part, in the next sentence
+        more = [m for m in _outer(doc.inside[i + 1]) if mention_ref(m) != doc_ref]
+        if more:
+            base["participants"] = _refs([*others, *more])
+            spans.append(_span(doc.sentences[i + 1]))
+            why += f"; 'on the day' in the next sentence: {_names(more)}"
     if not typed:
-        return [_candidate(doc, base, [_span(s)], 0.4, why)]
+        return [_candidate(doc, base, spans, 0.4, why)]
     out = []
     for d in typed:
         record = dict(base)
@@ -1120,7 +1141,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
         if d.note or not re.search(r"\d{4}", d.text):
             record["date_text"] = d.text
         note = f"; date '{d.text}'" + (f" ({d.note})" if d.note else "")
-        out.append(_candidate(doc, record, [_span(s)], 0.5, why + note))
+        out.append(_candidate(doc, record, spans, 0.5, why + note))
     return out
 
 
@@ -1177,6 +1198,45 @@ def _body_phrase(doc: _Doc, s: Sentence, at: int, out: list[Candidate]) -> Menti
     why = f"a body the text describes before 'led by': '{words}'"
     out.append(_candidate(doc, record, [(body.start, body.end)], 0.4, why, section="entities"))
     return body
+
+
+_CONTACT = re.compile(rf"^Name and (?:Job )?Title:\s*({PERSON}),\s*([A-Z][^,;\n]{{2,80}})$")
+_BARE_TITLE = re.compile(
+    r"\b(?:The|the)\s+(?:role\s+of\s+)?((?:joint\s+)?(?:[A-Z][\w-]*\s+){0,2}"
+    r"(?:SROs?|Senior Responsible Officers?|Lead|Leads))\b(?!\s+(?:for|of|at)\b)"
+)
+
+
+def _posts_of_the_partnership(doc: _Doc, s: Sentence) -> list[Candidate]:
+    """Posts whose organisation the sentence does not name, taken to be the document's
+    partnership (inferred, and said so): a contact field ("Name and Job Title: Sarah
+    Prema, Director of ...") and a capitalised lead title ("The joint SROs", "the role of
+    GP Lead")."""
+    assert doc.hub is not None
+    hub_ref = mention_ref(doc.hub)
+    inferred = f"organisation inferred: the document's partnership '{doc.hub.text}' ({hub_ref})"
+    contact = _CONTACT.match(s.text)
+    if contact:
+        name, title = contact[1], contact[2].strip()
+        record: dict[str, Any] = {"type": "post", "organization": hub_ref, "title": title}
+        record["person"] = slug(_HONORIFIC.sub("", name))
+        if _role(title):
+            record["role"] = _role(title)
+        at = s.start + contact.start(1)
+        why = f"a contact field: '{name}', '{title}'; {inferred}"
+        return [
+            _candidate(doc, record, [_span(s)], 0.35, why),
+            _person_entity(doc, name, at, at + len(name)),
+        ]
+    bare = _BARE_TITLE.search(s.text)
+    if bare:
+        title = bare[1]
+        record = {"type": "post", "organization": hub_ref, "title": title}
+        if _role(title):
+            record["role"] = _role(title)
+        why = f"title '{title}' with no organisation named; {inferred}"
+        return [_candidate(doc, record, [_span(s)], 0.3, why)]
+    return []
 
 
 def _role(title: str) -> str | None:
@@ -1254,6 +1314,8 @@ def _posts(doc: _Doc, i: int) -> list[Candidate]:
         ot = _ORG_TITLE.match(after)
         if ot:
             post(m, ot[1], None, "'organisation title'")
+    if not out and doc.hub is not None:
+        out += _posts_of_the_partnership(doc, s)
     led = _LED_BY_TITLES.search(s.text)
     if led:
         at = s.start + led.start()
