@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.errors import IngestError
-from nhskg.graph.ingest.extract import extract
+from nhskg.graph.ingest.extract import extract, unwrap
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -37,8 +37,9 @@ def test_a_two_column_pdf_page_reads_column_by_column() -> None:
     assert found.kind == "pdf" and found.pages == 2
     assert pages == ["two_columns.pdf: read page 2 of 2"]
     text = found.text
-    # each column's lines follow each other, the left column before the right one
-    left, right = "\n".join(make.LEFT), "\n".join(make.RIGHT)
+    # each column's lines follow each other (one sentence, its wrapped lines joined),
+    # the left column before the right one
+    left, right = " ".join(make.LEFT), " ".join(make.RIGHT)
     assert left in text and right in text
     assert text.index(left) < text.index(right)
     # nothing interleaved: no line holds words of both columns
@@ -55,6 +56,13 @@ def test_a_pdf_in_one_column_keeps_pdfium_order(tmp_path: Path) -> None:
     text = extract(FIXTURES / "two_columns.pdf").text
     page_two = text[text.index(make.PAGE_TWO[0]) :]
     assert page_two == "\n".join(make.PAGE_TWO) + "\n"
+
+
+def test_lines_the_layout_wrapped_are_joined_and_others_kept() -> None:
+    page = "Next steps\nThe boards will meet the\nregulator in March.\n1. Agree the plan\n\nend"
+    assert unwrap(page) == (
+        "Next steps\nThe boards will meet the regulator in March.\n1. Agree the plan\n\nend"
+    )
 
 
 def test_an_encrypted_pdf_is_refused_naming_the_file() -> None:

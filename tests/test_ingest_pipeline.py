@@ -118,7 +118,7 @@ def test_a_pdf_is_ingested_with_its_title_and_date_line(
     (new,) = [d for d in docs.values() if not d.identifier.startswith("000_")]
     assert new.title == "Bedfordshire, Luton and Milton Keynes Central Brief"
     assert new.date and new.date.text == "2018-01"
-    assert "The three acute trusts of the\npartnership met" in new.text
+    assert "The three acute trusts of the partnership met in December" in new.text
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@ itself (an HTML <title> and <meta> date, a PDF's Title): the first step of inges
 
 Plain text (.txt, .md) is read as UTF-8. HTML keeps the visible text, block elements as
 line breaks, scripts and styles dropped, entities decoded, runs of spaces (non-breaking
-ones too) as one space. PDF is read page by page with
-PDFium; a page set in columns is read column by column (see :mod:`pdf_columns`). A file
-that cannot be read raises :class:`IngestError` naming the file and what is wrong.
+ones too) as one space. PDF is read page by page with PDFium; a page set in columns is
+read column by column (see :mod:`pdf_columns`), and lines the layout wrapped are joined
+(:func:`unwrap`), so that a sentence is one line. A file that cannot be read raises
+:class:`IngestError` naming the file and what is wrong.
 """
 
 from __future__ import annotations
@@ -283,6 +284,17 @@ def _html(path: Path, raw: bytes) -> Extracted:
 # --- PDF ------------------------------------------------------------------------------
 
 
+_WRAPPED = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n[ \t]*(?=[a-z])")
+
+
+def unwrap(text: str) -> str:
+    """A PDF page's lines joined where the layout, not the writer, broke them: a line
+    that does not end a sentence or a clause (. ! ? : ;) followed by one that starts
+    with a small letter is one line, with a space between. Headings, list items and
+    paragraphs (a next line with a capital, a digit or a bullet) keep their breaks."""
+    return _WRAPPED.sub(" ", text)
+
+
 def _pdf(path: Path, raw: bytes, progress: Progress | None) -> Extracted:
     import pypdfium2 as pdfium
 
@@ -301,7 +313,7 @@ def _pdf(path: Path, raw: bytes, progress: Progress | None) -> Extracted:
         for number in range(count):
             page = pdf[number]
             try:
-                pages.append(page_text(page))
+                pages.append(unwrap(page_text(page)))
             finally:
                 page.close()
             if progress and (number + 1 == count or (number + 1) % 10 == 0):
