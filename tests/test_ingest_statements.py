@@ -396,3 +396,65 @@ def test_one_contract_told_of_in_several_sentences_is_one_candidate() -> None:
     )
     assert len(got) == 1
     assert got[0]["term"] == "P3Y" and got[0]["quote"] == [line for line in text.splitlines()]
+
+
+def test_a_post_whose_organisation_is_unnamed_is_proposed_in_the_documents_partnership_as_inferred() -> (
+    None
+):
+    text = (
+        "Report of the Acme Partnership.\n"
+        "The joint SROs have written to the regulator.\n"
+        "Name and Job Title: Sarah Prema, Director of Implementation\n"
+    )
+    out = propose_statements(text, [at(text, "Acme Partnership", "QAA")], DAY)
+    posts = [c for c in out if c.record.get("type") == "post"]
+    assert [
+        (c.record["organization"], c.record["title"], c.record.get("person")) for c in posts
+    ] == [
+        ("QAA", "joint SROs", None),
+        ("QAA", "Director of Implementation", "sarah-prema"),
+    ]
+    assert all(c.confidence <= 0.35 and "inferred" in c.why for c in posts)
+    # without a partnership to infer, nothing
+    assert [c for c in propose_statements(text, [], DAY) if c.record.get("type") == "post"] == []
+
+
+def test_an_event_headed_name_date_place_takes_the_counted_groups_of_its_section() -> None:
+    text = (
+        "Mental Health Day – 3 August 2017 – Luton\n"
+        "Attendees then sat on one of seven working groups.\n"
+        "Lunch was served.\n"
+    )
+    group = at(text, "seven working groups", pattern="counted-group", count=7)
+    (event,) = of_type(statements(text, [group]), "event")
+    assert event["participants"] == ["seven-working-groups"]
+    assert event["quote"] == [
+        "Mental Health Day – 3 August 2017 – Luton",
+        "Attendees then sat on one of seven working groups.",
+    ]
+
+
+def test_the_evening_told_of_after_its_introduction_is_that_event_with_its_chair() -> None:
+    text = (
+        "The first Clinical Conversation of 2018 will focus on young people.\n"
+        "The evening will be chaired by Professor Chris Ham, and more.\n"
+    )
+    (event,) = of_type(statements(text, []), "event")
+    assert event["label"] == "The first Clinical Conversation of 2018"
+    assert event["chairs"] == ["chris-ham"] and event["status"] == "planned"
+    assert event["quote"] == [line for line in text.splitlines()]
+
+
+def test_the_body_that_established_events_organises_them_and_on_the_day_adds_participants() -> None:
+    when = DocumentDay(dt.date(2015, 9, 1), dt.date(2015, 9, 30))
+    text = (
+        "The Acme Programme Board has established a meeting with the regulator on 29th September.\n"
+        "The Leadership Group will support discussion on the day.\n"
+    )
+    mentions = [
+        at(text, "Acme Programme Board", "acme-board"),
+        at(text, "Leadership Group", "lead-group"),
+    ]
+    (event,) = of_type(statements(text, mentions, when), "event")
+    assert event["organisers"] == ["acme-board"] and event["participants"] == ["lead-group"]
+    assert event["date"] == "2015-09-29"

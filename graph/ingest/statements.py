@@ -1102,7 +1102,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     orgs = [m for m in inside if mention_ref(m) != doc_ref or m.why == "subject"]
     hubs = [m for m in inside if mention_ref(m) == doc_ref and m.why != "subject"]
     base: dict[str, Any] = {"type": "event", "label": label}
-    starts = sorted([*orgs, *doc.groups[i]], key=lambda m: m.start)
+    starts = sorted([*orgs, *hubs, *doc.groups[i]], key=lambda m: m.start)
     if (
         starts
         and starts[0].start - s.start <= 4
@@ -1110,6 +1110,7 @@ def _events(doc: _Doc, i: int) -> list[Candidate]:
     ):
         first = starts[0]
         orgs = [m for m in orgs if m is not first]
+        hubs = [m for m in hubs if m is not first]
         orgs.insert(0, _synthetic(first, first.start, first.text))
         if first.why == "phrase":
             orgs[0] = Mention(first.start, first.end, first.text, first.pattern, why="subject")
