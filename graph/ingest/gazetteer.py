@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pyoxigraph import RdfFormat, parse
 
+from nhskg.graph.namespaces import SKOS
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.model import Landscape, Organisation
 from nhskg.graph.reference.name_periods import name_periods
@@ -174,6 +176,9 @@ class Gazetteer:
     other_names: dict[str, str]  # casefolded name of a person, site, paper... -> its kind
     excluded: frozenset[str]
     site_of: dict[str, str] = field(default_factory=dict)  # a site's name -> who runs it
+    # The ontology's names of organisation types ("clinical senate", "Healthwatch"): every
+    # area has one, and writers name it in lower case too.
+    type_names: frozenset[str] = frozenset()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def body(self, ref: str) -> Body | None:
@@ -446,6 +451,23 @@ def _areas(land: Landscape) -> dict[str, list[str]]:
     return out
 
 
+def organisation_type_names(ontology_dir: Path) -> frozenset[str]:
+    """The preferred labels of the organisation type scheme (ontology/concepts.ttl),
+    casefolded; none if the file is missing."""
+    path = ontology_dir / "concepts.ttl"
+    if not path.is_file():
+        return frozenset()
+    in_scheme: set[str] = set()
+    labels: dict[str, str] = {}
+    for quad in parse(path=str(path), format=RdfFormat.TURTLE):
+        subject = quad.subject.value
+        if quad.predicate == SKOS.inScheme and quad.object.value.endswith("/orgtype"):
+            in_scheme.add(subject)
+        elif quad.predicate == SKOS.prefLabel:
+            labels[subject] = quad.object.value
+    return frozenset(labels[s].casefold() for s in in_scheme if s in labels)
+
+
 def load_gazetteer(settings: Settings, *, exclude: frozenset[str] = frozenset()) -> Gazetteer:
     """The gazetteer of the reference landscape and the curated records, leaving out the
     records of the documents in ``exclude`` (identifiers such as "003_f7ec335ea921a4a0.txt").
@@ -470,7 +492,12 @@ def load_gazetteer(settings: Settings, *, exclude: frozenset[str] = frozenset())
             bodies.setdefault(k, body)
         forms = _merge_documents(_reference_forms(land) + curated.forms)
         gazetteer = Gazetteer(
-            forms, bodies, curated.other_names, frozenset(exclude), curated.site_of
+            forms,
+            bodies,
+            curated.other_names,
+            frozenset(exclude),
+            curated.site_of,
+            organisation_type_names(settings.ontology_dir),
         )
         _GAZETTEERS[key] = gazetteer
         return gazetteer

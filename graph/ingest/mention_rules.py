@@ -344,8 +344,8 @@ def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Foun
     for start, end in sorted(_phrases(text), key=lambda s: (s[0], -s[1])):  # longest first
         words = [w.strip("‘'“\"’”") for w in text[start:end].split()]
         kind = body_kind(words)
-        if kind is None:
-            continue
+        if kind is None or words[-1] == "Team":
+            continue  # a capitalised "Team" is a service's ("Looked After Children's Health Team")
         described = re.search(r"(?:^|\s)(?:a|an|A|An)[ \t]+$", text[max(0, start - 4) : start])
         if described and words[-1].casefold() in SAME_BODY_HEADS:
             continue  # "a Transformational Change Programme": a description, not a name

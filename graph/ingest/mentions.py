@@ -131,7 +131,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 def _case_agrees(form: str, written: str) -> bool:
     """A name that begins with a capital is not written in lower case ("out of hospital" is
-    not the workstream "Out of Hospital")."""
+    not the workstream "Out of Hospital"), unless it is the name of a type of body every
+    area has ("clinical senate", ``Gazetteer.type_names``)."""
     first = next((c for c in form if c.isalpha()), "")
     seen = next((c for c in written if c.isalpha()), "")
     return not (first.isupper() and seen.islower())
@@ -151,7 +152,11 @@ def _gazetteer_matches(
         for key in ("any_case", "as_written"):
             for span in doc.spans[key]:
                 forms = index.get((span.label_, span.id_, _token_key(span.text)), [])
-                forms = [f for f in forms if _case_agrees(f.text, span.text)]
+                forms = [
+                    f
+                    for f in forms
+                    if _case_agrees(f.text, span.text) or f.text.casefold() in gazetteer.type_names
+                ]
                 if not forms:
                     continue
                 start, end = norm.span(span.start_char, span.end_char)
