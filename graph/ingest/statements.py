@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nhskg.graph.curated.coverage import Sentence, sentences
+from nhskg.graph.ingest.mention_rules import BODY_HEADS
 from nhskg.graph.ingest.model import (
     Candidate,
     DocumentDay,
@@ -31,7 +32,7 @@ from nhskg.graph.ingest.model import (
     mention_ref,
     slug,
 )
-from nhskg.graph.ingest.statement_values import amounts_in, dates_in
+from nhskg.graph.ingest.statement_values import amounts_in, dates_in, number_word
 
 # The statement types this module proposes (the evaluation restricts the gold to them).
 PROPOSED_KINDS = frozenset(
@@ -478,6 +479,20 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
         if before:
             hub = before[-1]
             spans = [_span(doc.sentences[i - 1]), *spans]
+    described = re.search(r"\b[Aa] (?:similar |new |separate )?partnership\b", s.text)
+    if hub is None and described and re.search(r"compris|made up of|of", cue[0], re.I):
+        # "A similar partnership has also been established comprising the seven acute
+        # hospital providers": a new body named by its members
+        group = next((m for m in inside if _is_group(m)), None)
+        if group is not None:
+            name = f"Partnership of {group.text}"
+            at = s.start + described.start()
+            hub = Mention(at, s.start + described.end(), name, "new-body", kind="partnership")
+            record = {"key": mention_ref(hub), "kind": "partnership", "name": name}
+            why = f"a partnership the text describes by its members: '{group.text}'"
+            out.append(
+                _candidate(doc, record, [(hub.start, hub.end)], 0.4, why, section="entities")
+            )
     if hub is None and doc.hub is not None and re.search(r"partner|partnership", cue[0], re.I):
         hub = doc.hub
     if hub is None:
@@ -490,7 +505,7 @@ def _membership(doc: _Doc, i: int) -> list[Candidate]:
     ]
     if not members:
         return out
-    return _memberships(doc, hub, members, spans, f"cue '{cue[0]}'")
+    return out + _memberships(doc, hub, members, spans, f"cue '{cue[0]}'")
 
 
 def _memberships(
@@ -762,10 +777,15 @@ def _consultation(doc: _Doc, i: int) -> list[Candidate]:
     s = doc.sentences[i]
     inside = sorted([*doc.inside[i], *doc.groups[i]], key=lambda m: (m.start, -m.end))
     cue = _CONSULT.search(s.text)
+    hope = re.search(r"\bhope (?:to \w+ )?(?:in|by)\s+((?:19|20)\d{2})\b", s.text)
+    spans = [_span(s)]
+    if not cue and hope and i > 0 and (cue := _CONSULT.search(doc.sentences[i - 1].text)):
+        # "... formal consultation would be undertaken. The system remains committed to
+        # doing this, which we hope to announce in 2019."
+        spans.insert(0, _span(doc.sentences[i - 1]))
     if not cue:
         return []
     status = next(((key, m[1]) for pat, key in _CONSULT_STATUS if (m := pat.search(s.text))), None)
-    hope = re.search(r"\bhope (?:to \w+ )?(?:in|by)\s+((?:19|20)\d{2})\b", s.text)
     if status is None and not hope:
         return []
     # commissioners consult: CCGs (or groups of them) first, else a partnership
@@ -791,12 +811,12 @@ def _consultation(doc: _Doc, i: int) -> list[Candidate]:
         record["planned_start"] = dates[0].value
         record["date_text"] = dates[0].text
         why.append(f"date '{dates[0].text}' {dates[0].note}".rstrip())
-    record["status"] = status[0] if status else "planned"
-    if status:
-        why.append(f"status word '{status[1]}'")
+    # status is required: a consultation only hoped for is "proposed"
+    record["status"] = status[0] if status else "proposed"
+    why.append(f"status word '{status[1]}'" if status else "no status word: hoped for, so proposed")
     if consulting:
         why.append(f"consulting {_names(consulting)}")
-    return [_candidate(doc, record, [_span(s)], 0.45, "; ".join(why))]
+    return [_candidate(doc, record, spans, 0.45, "; ".join(why))]
 
 
 _MERGE = re.compile(r"\bmerg(?:e|er|ing)\b", re.I)
@@ -834,8 +854,6 @@ _COMMENCE = re.compile(r"\b(?:commence|start|begin)s?\b", re.I)
 
 
 def _contract(doc: _Doc, i: int) -> list[Candidate]:
-    from nhskg.graph.ingest.statement_values import number_word
-
     s, inside = doc.sentences[i], doc.inside[i]
     cue = _CONTRACT.search(s.text)
     if not cue:
@@ -1331,7 +1349,72 @@ def _posts(doc: _Doc, i: int) -> list[Candidate]:
     return out
 
 
+_ONE_IN_EACH = re.compile(
+    r"\b(two|three|four|five|\d+)\s+(?:separate\s+|different\s+)?([A-Za-z]+?)s,?\s+one\s+"
+    r"(?:based\s+)?in\s+each\s+(CCG|Trust|council|organisation|partner)\b"
+)
+
+
+def _one_in_each(doc: _Doc, i: int) -> list[Candidate]:
+    """ "two separate PMOs one based in each CCG", after a sentence naming two CCGs: one
+    body hosted by each (new entities named by their host), the hosting of each, and the
+    coordination or joint working the sentence gives them."""
+    s = doc.sentences[i]
+    m = _ONE_IN_EACH.search(s.text)
+    if not m or i == 0:
+        return []
+    count, unit, noun = number_word(m[1]), m[2], m[3]
+    type_name = _CCG if noun == "CCG" else _TRUST_NAME
+    hosts: dict[str, Mention] = {}
+    for h in [*doc.inside[i - 1], *[h for h in doc.inside[i] if h.start < s.start + m.start()]]:
+        ref = mention_ref(h) or ""
+        if _ODS_LIKE.fullmatch(ref) and (
+            type_name.search(h.text) or (h.links and type_name.search(h.links[0].name))
+        ):
+            hosts.setdefault(ref, h)
+    if len(hosts) != count:
+        return []
+    spans = [_span(doc.sentences[i - 1]), _span(s)]
+    kind = BODY_HEADS.get(unit.casefold(), "working-group")
+    out: list[Candidate] = []
+    bodies: list[str] = []
+    for ref, h in hosts.items():
+        host_words = h.text if noun.casefold() in h.text.casefold() else f"{h.text} {noun}"
+        name = f"{unit} based in {host_words}"
+        key = slug(name)
+        bodies.append(key)
+        entity = {"key": key, "kind": kind, "name": name}
+        why = (
+            f"'{m[0]}': one {unit} for each {noun} the sentence before names; "
+            f"this one in {_names([h])}"
+        )
+        out.append(
+            _candidate(
+                doc, entity, [(s.start + m.start(), s.start + m.end())], 0.4, why, "entities"
+            )
+        )
+        out.append(
+            _candidate(doc, {"type": "hosting", "host": ref, "hosted": key}, spans, 0.45, why)
+        )
+    before = s.text[: m.start()]
+    if _COORD_CUE.search(before) and doc.hub is not None:
+        record = {
+            "type": "coordination",
+            "coordinator": bodies,
+            "coordinated": mention_ref(doc.hub),
+        }
+        why = f"'{m[0]}' coordinate the work of the document's partnership {_names([doc.hub])}"
+        out.append(_candidate(doc, record, [_span(s)], 0.4, why))
+    if re.search(r"\bjoint working between (?:the|them|the two)\b", s.text[m.end() :]):
+        why = f"'joint working between the two' of '{m[0]}'"
+        out.append(
+            _candidate(doc, {"type": "joint-working", "parties": bodies}, [_span(s)], 0.45, why)
+        )
+    return out
+
+
 RULES: tuple[Rule, ...] = (
+    _one_in_each,
     _membership,
     _leadership,
     _hosting,
