@@ -32,6 +32,7 @@ from nhskg.graph.ingest.candidates_file import (
     rejections_path,
     write_candidates,
 )
+from nhskg.graph.ingest.model import Candidate, candidate_key
 from nhskg.graph.ingest.review import RecordRefused, accept, append_record, reject
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
@@ -296,3 +297,36 @@ def test_an_editor_that_does_not_start_is_said_and_the_question_asked_again(
     assert f"refused: could not start the editor ({tmp_path / 'no-such-editor'})" in result.stdout
     assert result.stdout.count("[a]ccept, [e]dit") == 4  # asked again after the refusal
     assert len(read_candidates(proposed)) == 4
+
+
+def test_a_statement_about_a_proposed_entity_is_accepted_with_that_entity(
+    mini: Settings, tmp_path: Path
+) -> None:
+    text = document_text(mini.data)
+    group = boards(text)
+    record = {
+        "type": "membership",
+        "member": "partner-organisation-boards",
+        "organization": "healthier-together",
+        "quote": "provide the Boards of partner organisations with an update on progress",
+    }
+    start = text.index(record["quote"])
+    statement = Candidate(
+        "statements",
+        record,
+        start,
+        start + len(record["quote"]),
+        0.5,
+        "test",
+        candidate_key("statements", record),
+    )
+    path = candidates_path(mini.data / "curated", DOCUMENT)
+    write_candidates(path, DOCUMENT, [group, statement])
+    done = accept(path, statement.key, mini)
+    assert done.with_entities == ("partner-organisation-boards",)
+    lines = curated(mini).read_text(encoding="utf-8").splitlines()
+    assert lines.index("  - key: partner-organisation-boards") < done.line - 1
+    assert lines[done.line - 1] == "  - type: membership"
+    assert read_candidates(path) == []  # both taken out of the candidates file
+    outcome = build(mini)
+    assert outcome.published, outcome.report.as_table(limit=10)

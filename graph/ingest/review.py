@@ -51,10 +51,12 @@ class RecordRefused(CuratedFileError):
 
 @dataclass(frozen=True)
 class Accepted:
-    """Where an accepted record went: the curated file and the line its entry starts on."""
+    """Where an accepted record went: the curated file and the line its entry starts on,
+    and the keys of the proposed entities accepted with it (those it names)."""
 
     path: Path
     line: int
+    with_entities: tuple[str, ...] = ()
 
 
 def resolve_file(name: str, settings: Settings) -> Path:
@@ -178,6 +180,50 @@ def check_curated_text(
             raise RecordRefused(message.replace(str(folder), str(curated_dir))) from None
 
 
+# --- what a record needs -------------------------------------------------------------------
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string in a record's values (refs sit in strings, lists and mappings)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value))
+    return set()
+
+
+def defined_entities(curated_dir: Path) -> set[str]:
+    """The entity keys the curated files define."""
+    keys: set[str] = set()
+    for path in curated_files(curated_dir):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        keys |= {str(e.get("key")) for e in data.get("entities") or [] if isinstance(e, dict)}
+    return keys
+
+
+def needed_entities(
+    candidates: list[Candidate], record: dict[str, Any], defined: set[str]
+) -> list[Candidate]:
+    """The proposed entities a record names that no curated file defines yet (and those they
+    name in turn, a body's part_of): a statement about a proposed board or stated group can
+    only be accepted with it. In the order to append them, each before what names it."""
+    proposed = {str(c.record.get("key")): c for c in candidates if c.section == "entities"}
+    found: list[Candidate] = []
+    seen = set(defined)
+    todo = sorted(_strings({k: v for k, v in record.items() if k != "key"}))
+    while todo:
+        ref = todo.pop(0)
+        if ref in seen or ref not in proposed:
+            continue
+        seen.add(ref)
+        entity = proposed[ref]
+        found.insert(0, entity)
+        todo += sorted(_strings({k: v for k, v in entity.record.items() if k != "key"}))
+    return found
+
+
 # --- the actions -----------------------------------------------------------------------------
 
 
@@ -190,7 +236,8 @@ def accept(
     ctx: Context | None = None,
 ) -> Accepted:
     """Move the candidate ``key`` (or ``record``, an edited version of it) into the
-    document's curated file, once the curated data loads with it; refuse otherwise."""
+    document's curated file, once the curated data loads with it; refuse otherwise. The
+    proposed entities it names that no curated file defines are moved with it, first."""
     data = read_candidates_file(path)
     candidate = data.find(key)
     chosen = {k: v for k, v in (record or candidate.record).items() if k != BLOCK}
@@ -198,6 +245,11 @@ def accept(
     if record_key(candidate.section, chosen) in curated_keys(curated_file):
         raise RecordRefused(f"{curated_file}: already holds this record; nothing to accept")
     before = curated_file.read_text(encoding="utf-8") if curated_file.is_file() else ""
+    others = [c for c in data.candidates if c.key != candidate.key]
+    needed = needed_entities(others, chosen, defined_entities(path.parent))
+    for entity in needed:
+        entity_record = {k: v for k, v in entity.record.items() if k != BLOCK}
+        before, _ = append_record(before, data.document, entity.section, entity_record)
     text, line = append_record(before, data.document, candidate.section, chosen)
     try:
         check_curated_text(path.parent, curated_file, text, settings, ctx or load_context(settings))
@@ -211,8 +263,9 @@ def accept(
         candidate.section, candidate.record
     ):
         add_rejection(rejected_file, data.document, candidate, EDITED_REASON)
-    remove_candidate(path, candidate.key)
-    return Accepted(curated_file, line)
+    for done in [candidate, *needed]:
+        remove_candidate(path, done.key)
+    return Accepted(curated_file, line, tuple(str(e.record.get("key")) for e in needed))
 
 
 def reject(path: Path, key: str, reason: str = "") -> Candidate:

@@ -26,9 +26,12 @@ from nhskg.graph.curated.yamlio import CuratedFileError
 from nhskg.graph.ingest.candidates_file import kind_of, read_candidates_file
 from nhskg.graph.ingest.model import Candidate
 from nhskg.graph.ingest.review import (
+    Accepted,
     RecordRefused,
     accept,
+    defined_entities,
     load_context,
+    needed_entities,
     parse_record,
     record_text,
     reject,
@@ -185,8 +188,16 @@ def review_loop(path: Path, settings: Settings, term: Terminal, editor: str | No
     tty = term.stdout.isatty()
     term.say(f"{len(todo)} candidates for {data.document} in {path}")
     for n, candidate in enumerate(todo, 1):
+        left = read_candidates_file(path).candidates
+        if candidate.key not in {c.key for c in left}:
+            continue  # accepted already, with a statement that names it
         term.say("")
         term.say(describe(candidate, text, n, len(todo), tty=tty))
+        others = [c for c in left if c.key != candidate.key]
+        needed = needed_entities(others, candidate.record, defined_entities(path.parent))
+        if needed:
+            keys = ", ".join(str(e.record.get("key")) for e in needed)
+            term.say(f"accepting it also accepts the proposed entities it names: {keys}")
         while True:
             try:
                 answer = ACTIONS.get(term.ask(PROMPT).strip().lower()[:1])
@@ -223,9 +234,20 @@ def review_loop(path: Path, settings: Settings, term: Terminal, editor: str | No
             except RecordRefused as refused:
                 term.say(f"refused: {refused}")
                 continue
-            term.say(f"accepted: added to {done.path} at line {done.line}")
+            term.say(f"accepted: added to {done.path} at line {done.line}{_with(done)}")
             break
     return len(read_candidates_file(path).candidates)
+
+
+def _with(done: Accepted) -> str:
+    """What was accepted with a record: the proposed entities it names."""
+    if not done.with_entities:
+        return ""
+    return (
+        "; with the proposed entit"
+        + ("y " if len(done.with_entities) == 1 else "ies ")
+        + (", ".join(done.with_entities) + " it names")
+    )
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -247,7 +269,10 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
         ctx = load_context(settings) if args.accept else None
         for key in args.accept:
             done = accept(path, key, settings, ctx=ctx)
-            print(f"accepted {key}: added to {done.path} at line {done.line}", file=sys.stderr)
+            print(
+                f"accepted {key}: added to {done.path} at line {done.line}{_with(done)}",
+                file=sys.stderr,
+            )
         for key in args.reject:
             reject(path, key, args.reason or "")
             print(f"rejected {key}", file=sys.stderr)
