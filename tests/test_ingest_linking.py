@@ -128,3 +128,27 @@ def test_a_local_body_of_another_area_is_proposed_as_a_body_of_this_document(
     assert there.pattern == "new-body"
     assert there.links == ()
     assert there.kind == "board"
+
+
+def test_a_ccg_named_shortly_before_it_opened_is_linked_less_surely_than_once_open(
+    gazetteer: Gazetteer,
+) -> None:
+    # NHS Nene CCG (04G) opened on 2013-04-01; papers named the CCGs before that.
+    text = "Nene CCG will lead the work."
+    march = only(find_mentions(text, day("2013-03-31"), gazetteer), "Nene CCG")
+    years_before = only(find_mentions(text, day("2010-03-31"), gazetteer), "Nene CCG")
+    after = only(find_mentions(text, day("2014-03-31"), gazetteer), "Nene CCG")
+    assert march.ref == years_before.ref == after.ref == "04G"
+    assert years_before.links[0].score < march.links[0].score < after.links[0].score
+    assert "within a year after the document" in march.links[0].why
+
+
+def test_an_organisation_that_closed_within_the_documents_span_is_not_succeeded(
+    gazetteer: Gazetteer,
+) -> None:
+    # RC1 closed on 2020-03-31; a paper dated "2019/20" may be from before that.
+    text = "Bedford Hospital NHS Trust agreed the plan."
+    span = DocumentDay(dt.date(2019, 4, 1), dt.date(2020, 6, 30))
+    m = only(find_mentions(text, span, gazetteer), "Bedford Hospital NHS Trust")
+    assert [k.ref for k in m.links] == ["RC1", "RC9"]  # its successor as the alternative
+    assert "within the days the document's date allows" in m.links[0].why

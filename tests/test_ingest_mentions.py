@@ -171,14 +171,15 @@ def test_a_near_miss_of_a_recorded_name_is_a_fuzzy_mention(gazetteer: Gazetteer)
 
 def test_a_body_the_reference_data_lacks_is_a_new_body_of_its_kind(gazetteer: Gazetteer) -> None:
     text = (
-        "The Local Workforce Advisory Board met the LLR BCT partnership board and the "
-        "Patient and Public Advisory Forum."
+        "The Regional Estates Advisory Board met the ICS digital programme board, the "
+        "Carers and Families Advisory Forum and the Urgent Care Clinical Reference Group."
     )
     found = _by_text(find_mentions(text, DAY_2018, gazetteer))
     assert {t: (m.pattern, m.kind) for t, m in found.items() if m.pattern == "new-body"} == {
-        "Local Workforce Advisory Board": ("new-body", "board"),
-        "LLR BCT partnership board": ("new-body", "board"),
-        "Patient and Public Advisory Forum": ("new-body", "forum"),
+        "Regional Estates Advisory Board": ("new-body", "board"),
+        "ICS digital programme board": ("new-body", "board"),
+        "Carers and Families Advisory Forum": ("new-body", "forum"),
+        "Urgent Care Clinical Reference Group": ("new-body", "reference-group"),
     }
 
 

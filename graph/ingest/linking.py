@@ -4,11 +4,13 @@ A matched form may belong to several organisations, or to one that was not open 
 the day. Each possible ref is scored (0..1) from how the form was found and from the
 dates: the organisation bore the name on the day and was open (best); it was open but
 bore the name in another period; it had closed, and a change event names its successor
-(the successor is proposed, the closed organisation kept as an alternative); it opened
-only later (kept, scored low). Ties left by the dates are broken by the document's
-other mentions: a ref that lies in the same footprint or region as the organisations
-the document names unambiguously, or is one of them, is preferred. Every possible ref
-is kept, best first, each with its reason in words.
+(the successor is proposed, the closed organisation kept as an alternative), unless it
+closed within the days the document's date allows; it opened only later (kept; scored
+low, less low within a year: CCGs were named before they opened). Ties left by the
+dates are broken by the document's other mentions: a ref that lies in the same
+footprint or region as the organisations the document names unambiguously, or is one
+of them, is preferred. Every possible ref is kept, best first, each with its reason in
+words.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ SOURCE_WORDS = {
     "initials": "the initials of a recorded name",
 }
 MAX_LINKS = 5
+SOON = 366  # days: a body opening this soon after the document may be named in it already
 CONTEXT_BONUS = 0.08
 
 
@@ -79,6 +82,17 @@ def _score_ref(
         )
         why = f"{how}; {ref} bore it ({periods}), and on {_day(day)} was named {name}"
         return [Link(ref, name, round(base * 0.8, 3), why)]
+    if body.closed is not None and when.first <= body.closed < day:
+        why = (
+            f"{how}; {ref} closed on {_day(body.closed)}, within the days the document's "
+            f"date allows ({_day(when.first)} to {_day(day)})"
+        )
+        links = [Link(ref, name, round(base * 0.9, 3), why)]
+        after = _successor_on(body, day, gazetteer)
+        if after is not None:
+            why = f"{how}; {after[1]}, if the document is from after that"
+            links.append(Link(after[0].ref, after[0].name_on(day), round(base * 0.5, 3), why))
+        return links
     if body.closed is not None and body.closed < day:
         after = _successor_on(body, day, gazetteer)
         closed = f"{ref} closed on {_day(body.closed)}"
@@ -91,6 +105,10 @@ def _score_ref(
             ]
         return [Link(ref, name, round(base * 0.45, 3), f"{how}; {closed}, no successor known")]
     opened = body.opened.isoformat() if body.opened else "later"
+    if body.opened is not None and (body.opened - day).days <= SOON:
+        why = f"{how}; {ref} opened on {opened}, within a year after the document (a body is "
+        why += "often named before it opens)"
+        return [Link(ref, name, round(base * 0.6, 3), why)]
     return [Link(ref, name, round(base * 0.2, 3), f"{how}; {ref} opened only on {opened}")]
 
 
