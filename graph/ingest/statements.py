@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nhskg.graph.curated.coverage import Sentence, sentences
-from nhskg.graph.ingest.mention_rules import BODY_HEADS
+from nhskg.graph.ingest.mention_rules import BODY_HEADS, body_kind
 from nhskg.graph.ingest.model import (
     Candidate,
     DocumentDay,
@@ -795,7 +795,7 @@ def _consultation(doc: _Doc, i: int) -> list[Candidate]:
         if _CCG.search(m.text)
         or (m.links and _CCG.search(m.links[0].name))
         or m.member_type == "ccg"
-    ] or [m for m in inside if is_hub(m) and m.why != "subject"]
+    ] or [m for m in inside if is_hub(m)]
     topic = re.search(r"consultation on ([^,.;]+)", s.text, re.I)
     label = f"Consultation on {topic[1]}" if topic else s.text[: min(len(s.text), 80)].strip()
     record: dict[str, Any] = {"type": "consultation", "label": label}
@@ -932,6 +932,42 @@ def _nearest_status(text: str, begin: int, end: int, at: int) -> tuple[str, str]
     return (min(found)[2], min(found)[3]) if found else None
 
 
+_IS_A_BODY = re.compile(
+    r"^(?:[-•*]\s*)?([A-Z][\w-]*(?:\s+[\w-]+){0,3}?)\s+is\s+an?\s+(workstream|work-stream|programme|"
+    r"project|partnership)\b"
+)
+_FUNDED_TO_RUN = re.compile(
+    r"\bfunding\b[^.;]*?\bto\s+(?:\w+\s+){1,2}the\s+((?:[\w-]+\s+){0,4}?(?:work\s+programme|"
+    r"workstream|project))\b",
+    re.I,
+)
+
+
+def _funded_body(doc: _Doc, s: Sentence) -> tuple[Mention, Candidate] | None:
+    """Who funding without an amount goes to, where the sentence says: a body it defines
+    ("Social prescribing is a workstream ... has received transformation funding") or
+    runs ("funding has been secured to programme manage the mental health work
+    programme"), or a mention there. The body is proposed as a new entity."""
+    named = _IS_A_BODY.match(s.text)
+    run = _FUNDED_TO_RUN.search(s.text)
+    if named:
+        words, head, at = named[1], named[2], s.start + named.start(1)
+    elif run:
+        words, head, at = run[1], run[1].split()[-1], s.start + run.start(1)
+    else:
+        return None
+    kind = BODY_HEADS.get(head.casefold(), "workstream")
+    for m in doc.inside[doc.sentences.index(s)]:
+        if m.start == at and m.text == words:
+            body = m
+            break
+    else:
+        body = Mention(at, at + len(words), words, "new-body", kind=kind, why="phrase")
+    record = {"key": mention_ref(body), "kind": kind, "name": words}
+    why = f"the body the funding is for, as the sentence names it: '{words}'"
+    return body, _candidate(doc, record, [(body.start, body.end)], 0.4, why, section="entities")
+
+
 def _funding(doc: _Doc, i: int) -> list[Candidate]:
     s = doc.sentences[i]
     if _CONTRACT.search(s.text) and re.search(r"\bcontract\b", s.text, re.I):
@@ -964,10 +1000,16 @@ def _funding(doc: _Doc, i: int) -> list[Candidate]:
         purpose = re.search(r"funding (?:to |for )([^.;]+)", s.text)
         if purpose:
             record["purpose"] = purpose[1].strip()
+        recipient = _funded_body(doc, s)
+        if recipient is not None:
+            record["recipient"] = [mention_ref(recipient[0])]
+            out.append(recipient[1])
         if status:
             record["status"] = status[0]
         why = f"cue 'funding'{'; status word ' + repr(status[1]) if status else ''}"
-        return [_candidate(doc, record, [_span(s)], 0.45, why)]
+        if recipient is not None:
+            why += f"; recipient {_names([recipient[0]])}"
+        return [_candidate(doc, record, [_span(s)], 0.45, why), *out]
     for k, a in enumerate(amounts):
         # the clause of this amount: up to the next amount
         end = amounts[k + 1].start if k + 1 < len(amounts) else s.end
@@ -1275,9 +1317,48 @@ def _person_entity(doc: _Doc, name: str, start: int, end: int) -> Candidate:
     )
 
 
+_PERSON_TITLE_BODY = re.compile(
+    rf"({PERSON}),\s+([^,]{{2,80}}?),\s+((?:[A-Z][\w'’]*)(?:\s+[A-Z][\w'’]*){{0,3}})(?=,|\.|\s+and\b)"
+)
+_AND_BODY_TITLE = re.compile(rf"\band\s+((?:[A-Z][\w'’]*\s+){{1,3}}?)(?i:({_TITLE_HEAD}))\b")
+
+
+def _post_bodies(
+    doc: _Doc, s: Sentence, inside: list[Mention]
+) -> tuple[list[Mention], list[Candidate]]:
+    """Bodies named only where a person's post is given ("Professor Chris Ham, Chief
+    Executive, Kings Fund"; "... Chair of X and King's Fund trustee") that no mention
+    covers: new bodies (their kind from their head noun, else national-body)."""
+    found: list[tuple[int, str]] = []
+    for m in _PERSON_TITLE_BODY.finditer(s.text):
+        if _TITLE_WORD.search(m[2]):
+            found.append((s.start + m.start(3), m[3]))
+    if (
+        _PERSON_TITLE.search(s.text)
+        or _PERSON_TITLE_BODY.search(s.text)
+        or any(_PERSON_TITLE.search(_before(s, m)) for m in inside)
+    ):
+        for m in _AND_BODY_TITLE.finditer(s.text):
+            found.append((s.start + m.start(1), m[1].strip()))
+    bodies, entities = [], []
+    for at, words in found:
+        if any(m.start < at + len(words) and at < m.end for m in inside):
+            continue
+        kind = body_kind(words.split()) or "national-body"
+        body = Mention(at, at + len(words), words, "new-body", kind=kind, why="phrase")
+        bodies.append(body)
+        record = {"key": mention_ref(body), "kind": kind, "name": words}
+        why = f"a body named where a person's post is given: '{words}'"
+        entities.append(
+            _candidate(doc, record, [(body.start, body.end)], 0.35, why, section="entities")
+        )
+    return bodies, entities
+
+
 def _posts(doc: _Doc, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], doc.inside[i]
-    out: list[Candidate] = []
+    bodies, out = _post_bodies(doc, s, inside)
+    inside = sorted([*inside, *bodies], key=lambda m: (m.start, -m.end))
     seen: set[tuple[str, str]] = set()
 
     def post(org: Mention, title: str, person: tuple[str, int, int] | None, cue: str) -> None:
