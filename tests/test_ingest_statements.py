@@ -458,3 +458,79 @@ def test_the_body_that_established_events_organises_them_and_on_the_day_adds_par
     (event,) = of_type(statements(text, mentions, when), "event")
     assert event["organisers"] == ["acme-board"] and event["participants"] == ["lead-group"]
     assert event["date"] == "2015-09-29"
+
+
+def test_one_body_in_each_of_the_organisations_named_before_is_hosted_by_each() -> None:
+    text = (
+        "Report of the Acme Programme.\n"
+        "Alpha and Beta CCGs plan to take a more incremental approach. "
+        "The work will be coordinated through two separate PMOs one based in each CCG, "
+        "with joint working between the two where this is required.\n"
+    )
+    mentions = [
+        at(text, "Acme Programme", "acme-programme"),
+        at(text, "Alpha", "01A", name="NHS Alpha CCG"),
+        at(text, "Beta CCGs", "02B", name="NHS Beta CCG"),
+    ]
+    out = propose_statements(text, mentions, DAY)
+    hosting = sorted((r["host"], r["hosted"]) for r in of_type(out, "hosting"))
+    assert hosting == [("01A", "pmo-based-in-alpha-ccg"), ("02B", "pmo-based-in-beta-ccgs")]
+    (coordination,) = of_type(out, "coordination")
+    assert coordination["coordinator"] == ["pmo-based-in-alpha-ccg", "pmo-based-in-beta-ccgs"]
+    assert coordination["coordinated"] == "acme-programme"
+    assert of_type(out, "joint-working")[0]["parties"] == coordination["coordinator"]
+    kinds = {c.record["key"]: c.record["kind"] for c in out if c.section == "entities"}
+    assert kinds == {
+        "pmo-based-in-alpha-ccg": "programme-office",
+        "pmo-based-in-beta-ccgs": "programme-office",
+    }
+    # with only one CCG named before, the text does not say which PMO is where
+    one = [at(text, "Alpha", "01A", name="NHS Alpha CCG")]
+    assert of_type(propose_statements(text, one, DAY), "hosting") == []
+
+
+def test_a_partnership_described_by_its_members_is_a_new_body_they_belong_to() -> None:
+    text = "A similar partnership has also been established comprising the seven acute hospital providers.\n"
+    group = at(text, "the seven acute hospital providers", pattern="counted-group", count=7)
+    out = propose_statements(text, [group], DAY)
+    (membership,) = of_type(out, "membership")
+    assert membership["organization"] == "partnership-of-the-seven-acute-hospital-providers"
+    assert membership["member"] == "the-seven-acute-hospital-providers"
+    assert [c.record["kind"] for c in out if c.section == "entities"] == ["partnership"]
+
+
+def test_a_consultation_hoped_for_in_the_next_sentence_is_proposed_not_planned() -> None:
+    text = (
+        "If successful, formal consultation would be undertaken.\n"
+        "The programme remains committed to doing this, which we hope to announce in 2019.\n"
+    )
+    out = propose_statements(text, [at(text, "programme", "acme-programme")], DAY)
+    (consultation,) = of_type(out, "consultation")
+    assert consultation["status"] == "proposed" and consultation["hoped_for"] == "2019"
+    assert "planned_start" not in consultation
+    assert consultation["quote"] == [line for line in text.splitlines()]
+
+
+def test_funding_goes_to_the_body_the_sentence_defines_or_runs() -> None:
+    text = (
+        "Social prescribing is a workstream in the prevention priority and has received funding.\n"
+        "External funding has been secured to programme manage the mental health work programme.\n"
+    )
+    got = of_type(statements(text, []), "funding")
+    assert [r.get("recipient") for r in got] == [
+        ["social-prescribing"],
+        ["mental-health-work-programme"],
+    ]
+    assert [r.get("status") for r in got] == [None, "secured"]  # "received" is no status word
+
+
+def test_a_body_named_only_in_a_persons_post_is_proposed_as_a_new_body() -> None:
+    text = "The evening will be chaired by Professor Chris Ham, Chief Executive, Kings Fund, and more.\n"
+    out = propose_statements(text, [], DAY)
+    assert [(r["organization"], r["title"], r["person"]) for r in of_type(out, "post")] == [
+        ("kings-fund", "Chief Executive", "chris-ham")
+    ]
+    bodies = [c.record for c in out if c.section == "entities" and c.record["kind"] != "person"]
+    assert bodies == [
+        {"key": "kings-fund", "kind": "national-body", "name": "Kings Fund", "quote": "Kings Fund"}
+    ]
