@@ -152,3 +152,12 @@ def test_an_organisation_that_closed_within_the_documents_span_is_not_succeeded(
     m = only(find_mentions(text, span, gazetteer), "Bedford Hospital NHS Trust")
     assert [k.ref for k in m.links] == ["RC1", "RC9"]  # its successor as the alternative
     assert "within the days the document's date allows" in m.links[0].why
+
+
+def test_initials_the_text_defines_take_the_long_forms_link_alone(gazetteer: Gazetteer) -> None:
+    text = "Nottingham University Hospitals NHS Trust (NUH) met. Later NUH agreed."
+    mentions = find_mentions(text, day("2010-05-01"), gazetteer)
+    nuh = [m for m in mentions if m.text == "NUH"]
+    assert len(nuh) == 2
+    assert all([k.ref for k in m.links] == ["RX1"] for m in nuh)
+    assert all("defined in the text" in m.why for m in nuh)

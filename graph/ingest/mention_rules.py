@@ -131,6 +131,14 @@ TYPE_NAMES = frozenset(
     }
 )
 
+# Ends of organisations' names (the reference data's types): never a new body.
+ORGANISATION_TYPE_ENDINGS = (
+    "clinical commissioning group",
+    "integrated care board",
+    "nhs trust",
+    "foundation trust",
+)
+
 NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -194,6 +202,7 @@ BODY_LIST = re.compile(_LIST_ITEMS + rf"(?P<head>{'|'.join(BODY_LIST_HEADS)})\b"
 # Words after a body's name that name a post or a meeting of it ("PPI Assurance Group Chair").
 ROLE_WORDS = frozenset(
     {"chair", "chairs", "chairman", "chairperson", "lead", "leads", "director", "manager",
+     "executive", "officer", "head", "clerk", "vice-chair", "deputy", "trustee",
      "member", "members", "meeting", "meetings", "secretary", "sponsor", "report", "minutes"}
 )  # fmt: skip
 
@@ -323,6 +332,13 @@ def _phrases(text: str) -> list[tuple[int, int]]:
         words = list(re.finditer(r"\S+", text[start:end]))
         while words and _bare(words[0].group()) in LEADING_NOISE:
             words = words[1:]
+        for i, w in enumerate(words[:-2]):  # "Chair of the X Board": X Board
+            if _bare(w.group()) in ROLE_WORDS and _bare(words[i + 1].group()) in ("of", "for"):
+                rest = words[i + 2 :]
+                while rest and _bare(rest[0].group()) in LEADING_NOISE:
+                    rest = rest[1:]
+                words = rest
+                break
         while len(words) > 2 and _bare(words[-1].group()) in ROLE_WORDS:
             words = words[:-1]
         if words:
@@ -355,6 +371,8 @@ def new_bodies(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Foun
         phrase = clean(text[start:end])
         if phrase.casefold() in TYPE_NAMES or phrase.casefold() in gazetteer.other_names:
             continue
+        if any(phrase.casefold().endswith(" " + t) for t in ORGANISATION_TYPE_ENDINGS):
+            continue  # an organisation the reference data should hold, not a new body
         inside = [f for f in found if start <= f.start and f.end <= end]
         if any(f.start < end and start < f.end and f not in inside for f in found + out):
             continue
@@ -441,9 +459,18 @@ def abbreviations(text: str, found: list[Found]) -> list[Found]:
     for abbr, long in sorted(defined.items()):
         for match in re.finditer(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", text):
             start, end = match.start(), match.end()
+            long_text = clean(text[long.start : long.end])
+            for known in taken:  # known initials ("NUH": RX1 or RNH) as the text defines them
+                if (
+                    (known.start, known.end) == (start, end)
+                    and known.forms
+                    and all(f.source == "initials" for f in known.forms)
+                ):
+                    known.forms, known.links_from = list(long.forms), (long.start, long.end)
+                    known.why = f"defined in the text as {long_text}"
+                    known.confidence = 0.95
             if _overlaps(start, end, taken) or (start >= long.start and end <= long.end):
                 continue
-            long_text = clean(text[long.start : long.end])
             item = Found(
                 start,
                 end,
