@@ -61,8 +61,27 @@ def hostile(text: str) -> Candidate:
     )
 
 
+def hospital(text: str) -> Candidate:
+    """An alias for a trust whose name has changed since the document (RC9, 2013)."""
+    record = {
+        "org": "RC9",
+        "alias": "Luton and Dunstable Hospital",
+        "quote": "redevelopment of the Luton and Dunstable Hospital site",
+    }
+    start = text.index(record["quote"])
+    return Candidate(
+        "aliases",
+        record,
+        start,
+        start + len(record["quote"]),
+        0.8,
+        "a site's name",
+        key=candidate_key("aliases", record),
+    )
+
+
 def proposals(text: str) -> list[Candidate]:
-    return [*all_candidates(text), hostile(text)]
+    return [*all_candidates(text), hostile(text), hospital(text)]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +112,8 @@ def test_nothing_proposed_is_built(built: Settings, tmp_path: Path) -> None:
 
 def test_the_build_publishes_each_documents_candidates(built: Settings) -> None:
     folder = current(built.build).path / "candidates"
-    assert json.loads((folder / "index.json").read_text(encoding="utf-8")) == {DOCUMENT: 5}
+    # every proposal but the alias the curated file already has
+    assert json.loads((folder / "index.json").read_text(encoding="utf-8")) == {DOCUMENT: 6}
     page = json.loads((folder / f"{STEM}.json").read_text(encoding="utf-8"))
     assert page["review"] == f"nhskg review {STEM}.candidates.yaml"
     assert [c["start"] for c in page["candidates"]] == sorted(
@@ -119,8 +139,12 @@ def test_json_gives_each_candidate_with_its_quote_at_its_offsets(
     assert alias["summary"] == "“Bedfordshire” for 06F"
     assert [a["ref"] for a in alias["alternatives"]] == ["06F", "QHG"]
     assert alias["refs"] == [
-        {"ref": "06F", "name": "NHS Bedfordshire CCG", "url": "/organisations/06F"}
+        {"ref": "06F", "name": "NHS Bedfordshire CCG", "nameNow": None, "url": "/organisations/06F"}
     ]
+    # named as on the document's day (March 2013), today's name beside it
+    (trust,) = by_key[hospital(text).key]["refs"]
+    assert trust["name"] == "Luton and Dunstable University Hospital NHS Foundation Trust"
+    assert trust["nameNow"] == "Bedfordshire Hospitals NHS Foundation Trust"
     assert alias["record"] == county_alias(text).record
     assert alias["recordYaml"].startswith("org: 06F\nalias: Bedfordshire\n")
     assert by_key[activity(text).key]["kind"] == "activity"
@@ -194,7 +218,7 @@ def test_what_the_data_says_is_escaped(base: str) -> None:
 
 def test_the_document_page_links_to_its_candidates(base: str) -> None:
     page = httpx.get(base + f"/documents/{DOCUMENT}").text
-    assert f'<a href="/documents/{DOCUMENT}/candidates">5 candidate records' in page
+    assert f'<a href="/documents/{DOCUMENT}/candidates">6 candidate records' in page
 
 
 def test_a_document_without_candidates_says_so_and_is_not_linked(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from nhskg.api.published_candidates import (
 )
 from nhskg.api.routers.pages import render
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.dates import parse_date
 
 router = APIRouter(tags=["documents"])
 Graph = Annotated[PublishedGraph, Depends(published)]
@@ -37,7 +38,11 @@ Identifier = Annotated[
 
 class NamedRef(BaseModel):
     ref: str = Field(description="the code or key as the record writes it")
-    name: str = Field(description="the organisation's name in the graph (today's)")
+    name: str = Field(
+        description="the organisation's name on the document's day (its last possible day), "
+        "or today's where the graph has no date for the document"
+    )
+    nameNow: str | None = Field(None, description="its name today, where that differs")
     url: str = Field(description="its page on this server")
 
 
@@ -68,15 +73,36 @@ class DocumentCandidates(BaseModel):
     candidates: list[CandidateItem]
 
 
-def _title(graph: PublishedGraph, identifier: str) -> str | None:
+def _document(graph: PublishedGraph, identifier: str) -> dict[str, Any] | None:
     for d in rows(graph.run("documents")):
         if str(d["identifier"]) == identifier:
-            return str(d["title"])
+            return d
     return None
 
 
+def _day(document: dict[str, Any] | None) -> str | None:
+    """The document's last possible day (its date, or the end of its period), as linking
+    took it: the names a document can use are those in force when it was finished."""
+    written = document and (document.get("until") or document.get("date"))
+    return parse_date(str(written)).last.isoformat() if written else None
+
+
+def _names_on(graph: PublishedGraph, refs: list[dict[str, str]], day: str | None) -> None:
+    """Each organisation named as it was on the document's day, today's name beside it."""
+    if day is None:
+        return
+    for ref in refs:
+        found = rows(graph.run("name-on", {"code": ref["ref"], "as_of": day}))
+        if len(found) == 1 and found[0].get("name"):
+            ref["name"] = str(found[0]["name"])
+            now = str(found[0].get("currentName") or "")
+            if now and now != ref["name"]:
+                ref["nameNow"] = now
+
+
 def _lookup(graph: PublishedGraph, identifier: str) -> dict[str, Any]:
-    title = _title(graph, identifier)
+    document = _document(graph, identifier)
+    title = str(document["title"]) if document else None
     page = document_candidates(graph, identifier)
     if page is None and title is None:
         raise ApiError(
@@ -89,6 +115,7 @@ def _lookup(graph: PublishedGraph, identifier: str) -> dict[str, Any]:
     page = page or {"document": identifier, "candidates": []}
     for candidate in page["candidates"]:
         candidate["refs"] = named_refs(graph.index, candidate["record"])
+        _names_on(graph, candidate["refs"], _day(document))
     return {**page, "title": title}
 
 
