@@ -27,6 +27,10 @@ entities:
     aliases: [Transformation Board]
     part_of: RC1
     quote: the Transformation Board
+  - key: test-luton-council
+    kind: council
+    name: Luton Borough Council
+    quote: Luton Borough Council
 aliases:
   - org: RC1
     alias: Bedford
@@ -128,6 +132,10 @@ def test_a_local_body_of_another_area_is_proposed_as_a_body_of_this_document(
     assert there.pattern == "new-body"
     assert there.links == ()
     assert there.kind == "board"
+    # A body whose name holds a place is that body wherever it is named.
+    council = "University Hospitals of Leicester NHS Trust wrote to Luton Borough Council."
+    m = only(find_mentions(council, day("2018-05-01"), gazetteer), "Luton Borough Council")
+    assert m.ref == "test-luton-council"
 
 
 def test_a_ccg_named_shortly_before_it_opened_is_linked_less_surely_than_once_open(

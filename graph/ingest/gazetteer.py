@@ -179,6 +179,9 @@ class Gazetteer:
     # The ontology's names of organisation types ("clinical senate", "Healthwatch"): every
     # area has one, and writers name it in lower case too.
     type_names: frozenset[str] = frozenset()
+    # Words of places: those of CCGs' and partnerships' names but their type words
+    # ("bedfordshire", "luton", "keynes"), casefolded.
+    place_words: frozenset[str] = frozenset()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def body(self, ref: str) -> Body | None:
@@ -451,6 +454,26 @@ def _areas(land: Landscape) -> dict[str, list[str]]:
     return out
 
 
+TYPE_WORDS = frozenset(
+    {"nhs", "ccg", "clinical", "commissioning", "group", "integrated", "care", "board",
+     "icb", "stp", "ics", "health", "and", "partnership", "partners", "system", "in",
+     "sustainability", "transformation", "plan", "the", "of", "our", "healthier", "joined",
+     "up", "together", "city", "north", "south", "east", "west", "central", "mid", "county"}
+)  # fmt: skip
+
+
+def place_words(land: Landscape) -> frozenset[str]:
+    """The words of CCGs' and STPs' recorded names that are not type words: places."""
+    out: set[str] = set()
+    for org in land.organisations.values():
+        if {"ClinicalCommissioningGroup", "SustainabilityAndTransformationPartnership"} & set(
+            org.classes
+        ):
+            for name in org.names:
+                out.update(w.casefold() for w in _WORDS.findall(name.text))
+    return frozenset(w for w in out if w not in TYPE_WORDS and w.isalpha() and len(w) > 2)
+
+
 def organisation_type_names(ontology_dir: Path) -> frozenset[str]:
     """The preferred labels of the organisation type scheme (ontology/concepts.ttl),
     casefolded; none if the file is missing."""
@@ -498,6 +521,7 @@ def load_gazetteer(settings: Settings, *, exclude: frozenset[str] = frozenset())
             frozenset(exclude),
             curated.site_of,
             organisation_type_names(settings.ontology_dir),
+            place_words(land),
         )
         _GAZETTEERS[key] = gazetteer
         return gazetteer

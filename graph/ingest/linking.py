@@ -16,6 +16,7 @@ words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 
 from nhskg.graph.ingest.gazetteer import Body, Form, Gazetteer
@@ -125,10 +126,15 @@ def near(body: Body | None, context: frozenset[str], gazetteer: Gazetteer) -> bo
     return False
 
 
-def elsewhere(links: tuple[Link, ...], context: frozenset[str], gazetteer: Gazetteer) -> bool:
-    """Whether every link is a local body other documents introduced for another area
-    than this document's: the name is then a body of this document's own (a "Clinical
-    Senate" of another programme is not this programme's)."""
+def elsewhere(
+    links: tuple[Link, ...], words: str, context: frozenset[str], gazetteer: Gazetteer
+) -> bool:
+    """Whether ``words`` name, in general terms, only local bodies other documents introduced
+    for another area than this document's: they are then a body of this document's own (a
+    "Clinical Senate" of another programme is not this programme's). A name with a place
+    in it ("Leicestershire County Council") names the same body wherever it is written."""
+    if any(w.casefold() in gazetteer.place_words for w in re.findall(r"[\w'’-]+", words)):
+        return False
     bodies = [gazetteer.body(link.ref) for link in links]
     return bool(bodies) and all(
         b is not None and b.local and not near(b, context, gazetteer) for b in bodies

@@ -238,7 +238,8 @@ def _link(text: str, found: list[Found], when: DocumentDay, gazetteer: Gazetteer
                 name = clean(text[long.start : long.end])
                 why = f"another name of {name}, a body the reference data lacks"
                 linked = (Link(slug(name), name, long.confidence, why),)
-        if item.pattern in ("name", "alias") and elsewhere(linked, context, gazetteer):
+        words = text[item.start : item.end]
+        if item.pattern in ("name", "alias") and elsewhere(linked, words, context, gazetteer):
             body = gazetteer.body(linked[0].ref)
             others = ", ".join(link.ref for link in linked)
             item.pattern, item.kind = "new-body", body.kind_on(when.day) if body else None
