@@ -151,12 +151,16 @@ def test_each_item_of_a_list_of_ccgs_is_a_mention_of_its_ccg(gazetteer: Gazettee
 
 
 def test_a_counted_group_has_its_count_and_member_type(gazetteer: Gazetteer) -> None:
-    text = "The three NHS trusts and the two acute hospitals met 16 BLMK partners."
+    text = (
+        "The three NHS trusts and the two acute hospitals met 16 BLMK partners and "
+        "the eight CCGs of Kent and Medway."
+    )
     groups = [m for m in find_mentions(text, DAY_2018, gazetteer) if m.pattern == "counted-group"]
     assert [(m.text, m.count, m.member_type) for m in groups] == [
         ("The three NHS trusts", 3, "nhs-trust"),
         ("the two acute hospitals", 2, "acute-trust"),
         ("16 BLMK partners", 16, None),
+        ("the eight CCGs of Kent and Medway", 8, "ccg"),
     ]
     assert all(m.links == () and mention_ref(m) for m in groups)
 

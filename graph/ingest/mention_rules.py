@@ -78,6 +78,12 @@ LEADING_NOISE = frozenset(
      "september", "october", "november", "december", "monday", "tuesday", "wednesday",
      "thursday", "friday", "saturday", "sunday", "and", "of", "for", "in", "on", "upon", "&"}
 )  # fmt: skip
+# An organisation's own words before its body's name ("the Trust's Audit Committee").
+POSSESSIVES = frozenset(
+    f"{noun}{mark}s"
+    for noun in ("trust", "board", "council", "ccg", "stp", "partnership", "programme", "group")
+    for mark in "'’"
+)
 PLURAL_HEADS = frozenset(
     {"boards", "groups", "forums", "committees", "networks", "senates", "offices", "teams"}
 )
@@ -92,6 +98,8 @@ BODY_HEADS: dict[str, str] = {
     "pmo": "programme-office",
     "team": "programme-office",
     "association": "national-body",
+    "commission": "national-body",
+    "authority": "national-body",
     "workstream": "workstream",
     "work-stream": "workstream",
     "programme": "partnership",
@@ -127,6 +135,9 @@ TYPE_NAMES = frozenset(
         "nhs trust",
         "nhs foundation trust",
         "working group",
+        "local authority",
+        "local authorities",
+        "health authority",
         "working groups",
     }
 )
@@ -166,9 +177,16 @@ GROUP_TYPES: list[tuple[str, str | None]] = [
 _NUMBER = r"(?:\d{1,3}|" + "|".join(k for k in NUMBERS if k != "both") + r")"
 COUNTED = re.compile(
     rf"\b(?:(?P<det>the|all(?: of)?(?: the)?|these|those)\s+)?(?P<n>{_NUMBER})\s+"
-    rf"(?P<words>(?:(?!and\b|or\b|of\b|to\b|in\b)[A-Za-z][\w'’-]*\s+){{0,3}}?)"
+    rf"(?P<words>(?:(?:(?!and\b|or\b|of\b|to\b|in\b)[A-Za-z][\w'’-]*|and(?=\s+[A-Z]))\s+){{0,4}}?)"
     rf"(?P<head>{'|'.join(f'(?:{p})' for p, _ in GROUP_TYPES)})\b",
     re.IGNORECASE,
+)
+
+# The area after a counted group ("of Leicester, Leicestershire and Rutland").
+_AREA_WORD = r"[A-Z][\w'’-]*"
+GROUP_AREA = re.compile(
+    rf"[ \t]+(?:of|in|across|within)[ \t]+(?:the[ \t]+)?(?P<area>{_AREA_WORD}"
+    rf"(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]+)(?!and\b){_AREA_WORD})*)"
 )
 
 LIST_HEADS: dict[str, str] = {
@@ -330,7 +348,9 @@ def _phrases(text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
         words = list(re.finditer(r"\S+", text[start:end]))
-        while words and _bare(words[0].group()) in LEADING_NOISE:
+        while words and (
+            _bare(words[0].group()) in LEADING_NOISE or _bare(words[0].group()) in POSSESSIVES
+        ):
             words = words[1:]
         for i, w in enumerate(words[:-2]):  # "Chair of the X Board": X Board
             if _bare(w.group()) in ROLE_WORDS and _bare(words[i + 1].group()) in ("of", "for"):
@@ -621,6 +641,10 @@ def counted_groups(text: str, found: list[Found]) -> list[Found]:
                 break
         start = match.start("det") if match["det"] else match.start("n")
         end = match.end()
+        why = f"a count ({count}) of {head}"
+        if where := GROUP_AREA.match(text, end):  # "the three CCGs of Leicester, ... Rutland"
+            end = where.end()
+            why += f" of {clean(where['area'])}"
         if _overlaps(start, end, [f for f in found + out if f.pattern == "counted-group"]):
             continue
         out.append(
@@ -628,7 +652,7 @@ def counted_groups(text: str, found: list[Found]) -> list[Found]:
                 start,
                 end,
                 "counted-group",
-                f"a count ({count}) of {head}",
+                why,
                 count=count,
                 member_type=member_type,
                 confidence=0.8,
