@@ -26,7 +26,7 @@ UPDATE = """# Partnership update
 
 The Hatters and Bedford Hospital NHS Trust share a car park.
 
-NHS Luton CCG is a member of Bedfordshire, Luton and Milton Keynes. The Wardown team will report in May.
+NHS Luton CCG is a member of Bedfordshire, Luton and Milton Keynes. The Wardown Friends will report in May.
 """
 DOCUMENTS = """documents:
   - identifier: 000_aaaaaaaaaaaaaaaa.txt
@@ -49,10 +49,10 @@ statements:
 """
 UPDATE_RECORDS = """document: 001_bbbbbbbbbbbbbbbb.txt
 entities:
-  - key: wardown-team
+  - key: wardown-friends
     kind: working-group
-    name: Wardown team
-    quote: The Wardown team will report in May.
+    name: Wardown Friends
+    quote: The Wardown Friends will report in May.
 aliases:
   - org: RC9
     alias: Hatters
@@ -91,8 +91,8 @@ def corpus(tmp_path: Path) -> Settings:
 # linking 4/4. Statements: 1 gold membership (RC1 of QHG), 1 candidate, matched: 1/1, 1/1.
 #
 # The update (001). Gold: "Hatters" (its alias), RC1, 06P "NHS Luton CCG", QHG, and the
-# entity "Wardown team", which only the update's own records know: 5. Left out, the
-# Wardown team is unknown and missed; the other 4 are found, all right (the brief's
+# entity "Wardown Friends", which only the update's own records know: 5. Left out, the
+# Wardown Friends are unknown and missed; the other 4 are found, all right (the brief's
 # "Hatters" alias finds it). Precision 4/4, recall 4/5 = 0.8, F1 1.6/1.8 = 0.8889;
 # linking 4/4. Statements: 2 gold (the membership, and joint working in "share a car
 # park", which no cue names), 1 candidate (the membership), matched: precision 1/1,
@@ -123,7 +123,7 @@ def test_leave_one_out_scores_match_the_hand_worked_figures(corpus: Settings) ->
     assert (brief.mentions.gold, brief.mentions.found, brief.mentions.right) == (4, 5, 4)
     assert (update.mentions.gold, update.mentions.found, update.mentions.right) == (5, 4, 4)
     (missed,) = update.mentions.missed  # the body only the update's own records know
-    assert "Wardown team" in missed
+    assert "Wardown Friends" in missed
     assert (update.statements.gold, update.statements.matched_gold) == (2, 1)
     assert (result.mentions.gold, result.mentions.found, result.mentions.right) == (9, 9, 8)
     assert (result.statements.candidates, result.statements.matched_candidates) == (2, 2)
