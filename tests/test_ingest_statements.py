@@ -534,3 +534,44 @@ def test_a_body_named_only_in_a_persons_post_is_proposed_as_a_new_body() -> None
     assert bodies == [
         {"key": "kings-fund", "kind": "national-body", "name": "Kings Fund", "quote": "Kings Fund"}
     ]
+
+
+def test_every_record_proposed_has_the_curated_formats_fields_and_keys() -> None:
+    import re
+    from pathlib import Path
+
+    from nhskg.graph.curated.schema import COMMON, ENTITY_FIELDS, STATEMENTS
+
+    concepts = (Path(__file__).resolve().parents[1] / "ontology" / "concepts.ttl").read_text()
+    scheme = {k: set(re.findall(rf"^{k}:([a-z-]+)", concepts, re.M)) for k in ("role", "status")}
+    text = (
+        "The Acme Partnership comprises the five CCGs and local councils.\n"
+        "The Workforce Board is leading on the development of a workforce strategy.\n"
+        "Dr Ann Lee, Chief Executive of Shire NHS Trust, said the consultation was launched.\n"
+        "Shire NHS Trust has been announced as the preferred bidder for the next five years.\n"
+        "£5m has been secured for a ward. £1 per head of population has been allocated.\n"
+        "A regional event was held on 3 May 2017. The predicted funding gap is £30 billion.\n"
+    )
+    mentions = [
+        at(text, "Acme Partnership", "QAA"),
+        at(text, "the five CCGs", pattern="counted-group", count=5, member_type="ccg"),
+        at(text, "Workforce Board", "workforce-board"),
+        at(text, "Shire NHS Trust", "RSH"),
+        at(text, "Shire NHS Trust", "RSH", n=2),
+    ]
+    out = propose_statements(text, mentions, DAY)
+    kinds = {c.record.get("type", c.section) for c in out}
+    assert kinds >= {"membership", "leadership", "post", "consultation", "contract", "funding"}
+    assert kinds >= {"event", "funding-gap", "entities"}
+    for c in out:
+        if c.section == "entities":
+            assert set(c.record) <= set(ENTITY_FIELDS), c.record
+            continue
+        spec = STATEMENTS[c.record["type"]]
+        fields = {**COMMON, **spec.fields}
+        assert set(c.record) - {"type"} <= set(fields), c.record
+        assert all(n in c.record for n, f in spec.fields.items() if f.required), c.record
+        for name, value in c.record.items():
+            kind = fields[name].kind if name in fields else None
+            if kind in scheme:
+                assert value in scheme[kind], (name, value)

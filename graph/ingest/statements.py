@@ -36,6 +36,7 @@ from nhskg.graph.ingest.statement_context import (
     as_partnership,
     both,
     document_hub,
+    group_entity,
     group_phrases,
     has_ref,
     make_candidate,
@@ -127,7 +128,29 @@ def propose_statements(text: str, mentions: list[Mention], when: DocumentDay) ->
                 identity = str(c.record["key"]) if c.section == "entities" else c.key
                 out.setdefault((c.section, identity), c)
     merged = _merge_same(doc, list(out.values()))
+    merged += _described_groups(doc, merged)
     return sorted(merged, key=lambda c: (c.start, c.end, c.section, c.key))
+
+
+def _described_groups(doc: DocumentView, candidates: list[Candidate]) -> list[Candidate]:
+    """The stated-group entities for the groups a sentence describes ("local councils",
+    "BCT workstreams") that a statement uses and no candidate proposes yet, so that every
+    key a statement names is one an accepted file declares."""
+    proposed = {str(c.record.get("key")) for c in candidates if c.section == "entities"}
+    used = {
+        str(ref)
+        for c in candidates
+        if c.section == "statements"
+        for value in c.record.values()
+        for ref in (value if isinstance(value, list) else [value])
+        if isinstance(ref, str)
+    }
+    described = {}
+    for m in [*(m for found in doc.inside for m in found), *(m for g in doc.groups for m in g)]:
+        ref = mention_ref(m)
+        if m.why == "phrase" and ref and ref in used and ref not in proposed:
+            described.setdefault(ref, m)
+    return [group_entity(doc, m) for _, m in sorted(described.items())]
 
 
 # One contract or merger proposal told of in several sentences is one candidate.
