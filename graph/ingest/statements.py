@@ -145,7 +145,7 @@ def _described_groups(doc: DocumentView, candidates: list[Candidate]) -> list[Ca
         for ref in (value if isinstance(value, list) else [value])
         if isinstance(ref, str)
     }
-    described = {}
+    described: dict[str, Mention] = {}
     for m in [*(m for found in doc.inside for m in found), *(m for g in doc.groups for m in g)]:
         ref = mention_ref(m)
         if m.why == "phrase" and ref and ref in used and ref not in proposed:
