@@ -159,3 +159,40 @@ def test_a_document_without_a_date_asks_for_one_or_names_the_option(
     assert main(["ingest", str(undated)]) == 2  # stdin is not a terminal under pytest
     assert "give --date" in capsys.readouterr().err
     assert main(["ingest", str(undated), "--date", "2019-05", "--quiet"]) == 0
+
+
+def test_at_a_terminal_a_missing_title_and_date_are_asked_for(
+    mini: Settings, tmp_path: Path
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    undated = tmp_path / "undated.txt"
+    undated.write_text("NHS Luton CCG met.\n", encoding="utf-8")
+    primary, secondary = pty.openpty()  # the command's terminal: we type the answers
+    os.set_blocking(primary, False)
+    env = {**os.environ, "NHSKG_DATA_DIR": str(mini.data), "NHSKG_BUILD_DIR": str(mini.build)}
+    command = [sys.executable, "-P", "-m", "nhskg.graph.cli", "ingest", str(undated), "--quiet"]
+    run = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary, env=env)
+    os.close(secondary)
+    screen = b""
+    answers = [
+        (b"Title of undated.txt: ", b"Luton notes\n"),
+        (b"Date of undated.txt", b"2019-05\n"),
+    ]
+    deadline = time.monotonic() + 60
+    while run.poll() is None and time.monotonic() < deadline:
+        try:
+            screen += os.read(primary, 4096)
+        except (BlockingIOError, OSError):
+            time.sleep(0.05)
+        if answers and answers[0][0] in screen:
+            os.write(primary, answers.pop(0)[1])
+    run.wait(timeout=10)
+    os.close(primary)
+    assert run.returncode == 0 and not answers, screen
+    (doc,) = [d for d in load_sources(mini.data / "sources").values() if d.title == "Luton notes"]
+    assert doc.date is not None and doc.date.text == "2019-05"
