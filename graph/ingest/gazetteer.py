@@ -28,6 +28,15 @@ from typing import Any
 import yaml
 from pyoxigraph import RdfFormat, parse
 
+from nhskg.graph.ingest.name_forms import (
+    COMMON_ABBREVIATIONS,
+    JOINING_WORDS,
+    WORDS,
+    and_variants,
+    clean,
+    initials,
+    name_forms,
+)
 from nhskg.graph.namespaces import SKOS
 from nhskg.graph.reference.landscape import load_landscape
 from nhskg.graph.reference.model import Landscape, Organisation
@@ -41,62 +50,7 @@ NOT_ORGANISATION_KINDS = frozenset({"person", "site", "stated-group", "business-
 # bodies (boards, forums, senates, Healthwatch...) are local to the area they serve.
 NATIONAL_KINDS = frozenset({"nhs-england", "regulator", "national-body"})
 
-# Words that carry no letter of an organisation's initials.
-JOINING_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "at", "&", "upon", "with"})
-
-# Initials too common as ordinary abbreviations to stand for one organisation.
-COMMON_ABBREVIATIONS = frozenset(
-    {
-        "NHS",
-        "CCG",
-        "CCGS",
-        "STP",
-        "STPS",
-        "ICB",
-        "ICS",
-        "PCT",
-        "GP",
-        "GPS",
-        "FT",
-        "CEO",
-        "A&E",
-        "UK",
-        "PMO",
-        "SRO",
-        "SROS",
-        "CQC",
-        "PCN",
-        "PCNS",
-        "LMC",
-        "HWB",
-        "ICT",
-        "IT",
-    }
-)
-
-# Words that make a trust's name without "NHS Trust" an organisation's name ("Bedford
-# Hospital"), not a place's ("East London").
-ORGANISATION_WORDS = frozenset(
-    {
-        "hospital",
-        "hospitals",
-        "healthcare",
-        "health",
-        "partnership",
-        "care",
-        "university",
-        "community",
-        "services",
-        "ambulance",
-        "teaching",
-        "infirmary",
-        "clinic",
-    }
-)
-
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
-_SPACE = re.compile(r"\s+")
-_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*|&")
 
 
 @dataclass(frozen=True)
@@ -188,117 +142,6 @@ class Gazetteer:
         return self.bodies.get(ref)
 
 
-def clean(text: str) -> str:
-    """Whitespace runs as one space, typographic apostrophes as plain ones."""
-    return _SPACE.sub(" ", text.replace("’", "'")).strip()
-
-
-def initials(words: list[str]) -> str:
-    """The capital initials of the distinctive words ("Bedfordshire, Luton and Milton Keynes"
-    gives BLMK); a word in capitals keeps all its letters ("NHS Improvement" gives NHSI)."""
-    out = []
-    for word in words:
-        bare = word.strip(",.'’")
-        if not bare or bare.casefold() in JOINING_WORDS:
-            continue
-        out.append(bare if bare.isupper() and len(bare) <= 4 else bare[0].upper())
-    return "".join(out)
-
-
-# --- forms of a recorded reference name -------------------------------------------------
-
-_TRUST = re.compile(r"^(?P<core>.+?)\s+NHS\s+(?P<ft>Foundation\s+)?Trust$", re.IGNORECASE)
-_CCG = re.compile(r"^(?:NHS\s+)?(?P<core>.+?)\s+(?:CCG|Clinical Commissioning Group)$", re.I)
-_ICB = re.compile(r"^(?:NHS\s+)?(?P<core>.+?)\s+(?:ICB|Integrated Care Board)$", re.IGNORECASE)
-
-
-def _title(text: str) -> str:
-    from nhskg.graph.reference.names import title_case
-
-    return title_case(text)
-
-
-def name_forms(name: str, classes: tuple[str, ...]) -> list[tuple[str, str, bool]]:
-    """The forms writers use for a recorded name: (text, note, is_initials)."""
-    name = clean(_title(name))
-    out: list[tuple[str, str, bool]] = []
-    words = _WORDS.findall(name)
-    if " - " in name:  # "NHS X ICB - M1J4Y": a sub-ICB location's code-suffixed name
-        return out
-    if match := _TRUST.match(name):
-        core = match["core"]
-        out.append((name, "the recorded name", False))
-        out.append((f"{core} NHS Trust", "the name as an NHS trust", False))
-        out.append((f"{core} NHS Foundation Trust", "the name as a foundation trust", False))
-        out.append((f"{core} Foundation Trust", "the name without 'NHS'", False))
-        out.append((f"{core} Trust", "the name without 'NHS'", False))
-        if len(_WORDS.findall(core)) >= 2 and ORGANISATION_WORDS & set(core.casefold().split()):
-            out.append((core, "the name without 'NHS Trust'", False))
-        core_words = _WORDS.findall(core)
-        out.append((initials(core_words), "the initials of the name", True))
-        tail = ["F", "T"] if match["ft"] else ["T"]
-        out.append((initials(core_words) + "".join(tail), "the initials of the name", True))
-        return out
-    if match := _CCG.match(name):
-        core = match["core"]
-        for text in (
-            f"NHS {core} CCG",
-            f"{core} CCG",
-            f"NHS {core} Clinical Commissioning Group",
-            f"{core} Clinical Commissioning Group",
-        ):
-            out.append((text, "a form of the recorded CCG name", False))
-        return out
-    if match := _ICB.match(name):
-        core = match["core"]
-        for text in (
-            name,
-            f"NHS {core} ICB",
-            f"{core} ICB",
-            f"{core} Integrated Care Board",
-            f"{core} Integrated Care System",
-            f"{core} ICS",
-        ):
-            out.append((text, "a form of the recorded ICB name", False))
-        out.append((initials(_WORDS.findall(core)), "the initials of the name", True))
-        return out
-    if "SustainabilityAndTransformationPartnership" in classes:
-        if len(words) >= 3:  # "Kent and Medway"; not a bare place name ("Devon", "East London")
-            out.append((name, "the recorded name", False))
-        kinds = (
-            "STP",
-            "Sustainability and Transformation Partnership",
-            "Sustainability and Transformation Plan",
-            "ICS",
-            "Health and Care Partnership",
-        )
-        for kind in kinds:
-            out.append((f"{name} {kind}", f"the recorded name with '{kind}'", False))
-            out.append((f"{kind} for {name}", f"the recorded name after '{kind} for'", False))
-        if len(words) >= 3:
-            out.append((initials(words), "the initials of the name", True))
-            for kind in ("STP", "ICS"):
-                out.append((f"{initials(words)} {kind}", f"the initials with '{kind}'", False))
-        return out
-    if "NHSEnglandRegion" in classes:
-        if len(words) >= 3:
-            out.append((name, "the recorded name", False))
-        out.append((f"NHS England {name}", "the region's name after 'NHS England'", False))
-        return out
-    out.append((name, "the recorded name", False))
-    return out
-
-
-def _and_variants(text: str) -> list[str]:
-    """The text with '&' for 'and' and 'and' for '&' (both spellings are written)."""
-    out = [text]
-    if " and " in text:
-        out.append(text.replace(" and ", " & "))
-    if " & " in text:
-        out.append(text.replace(" & ", " and "))
-    return out
-
-
 def _reference_forms(land: Landscape) -> list[Form]:
     forms: list[Form] = []
     for key in sorted(land.organisations):
@@ -310,7 +153,7 @@ def _reference_forms(land: Landscape) -> list[Form]:
                         continue
                     forms.append(Form(text, key, "initials", period.start, period.end, note))
                     continue
-                for variant in _and_variants(text):
+                for variant in and_variants(text):
                     forms.append(Form(variant, key, "name", period.start, period.end, note))
     return forms
 
@@ -338,6 +181,18 @@ def _body(org: Organisation, successors: list[tuple[dt.date, str]], areas: list[
         successors=tuple(successors),
         areas=tuple(sorted(set(areas))),
     )
+
+
+__all__ = [
+    "COMMON_ABBREVIATIONS",
+    "JOINING_WORDS",
+    "Body",
+    "Form",
+    "Gazetteer",
+    "clean",
+    "initials",
+    "load_gazetteer",
+]
 
 
 # --- curated records ------------------------------------------------------------------
@@ -470,7 +325,7 @@ def place_words(land: Landscape) -> frozenset[str]:
             org.classes
         ):
             for name in org.names:
-                out.update(w.casefold() for w in _WORDS.findall(name.text))
+                out.update(w.casefold() for w in WORDS.findall(name.text))
     return frozenset(w for w in out if w not in TYPE_WORDS and w.isalpha() and len(w) > 2)
 
 
