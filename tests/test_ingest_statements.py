@@ -159,7 +159,7 @@ def test_a_consultation_takes_its_status_and_date_from_its_words_and_nothing_wit
     assert got[0]["consulting"] == ["01A"]
     assert got[0]["status"] == "planned"
     assert got[0]["planned_start"] == "2015-11-30"
-    assert got[0]["label"] == "Consultation on stroke services from 30th November 2015"
+    assert got[0]["label"] == "Public consultation on stroke services from 30th November 2015"
     assert got[1]["status"] == "launched" and "consulting" not in got[1]
     assert got[2]["hoped_for"] == "2019" and got[2]["date_text"] == "hope to announce in 2019"
     assert len(got) == 3  # "The consultation was mentioned." says no status

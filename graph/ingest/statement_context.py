@@ -80,7 +80,11 @@ def outermost(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
-_AREA_BEFORE = re.compile(r"\b(?:in|across|covering|throughout)\s+(?:the\s+)?$", re.I)
+_AREA_BEFORE = re.compile(
+    r"\b(?:in|across|covering|throughout|(?:people|population|residents|communities)\s+of)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def area_use(text: str, m: Mention) -> bool:

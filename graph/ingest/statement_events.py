@@ -43,7 +43,10 @@ _CONSULT_STATUS = [
     (re.compile(r"\b(completed|closed|concluded)\b", re.I), "completed"),
     (
         re.compile(
-            r"\b(will|planned|plans? to|intended|targeted|proposals for consultation|from \d)", re.I
+            # "will" only in the consultation's own clause (no comma between)
+            r"(consultation[^,;.]{0,60}\bwill\b|\bwill\b[^,;.]{0,60}consultation|planned|"
+            r"plans? to|intended|targeted|proposals for consultation|from \d)",
+            re.I,
         ),
         "planned",
     ),
@@ -71,8 +74,13 @@ def consultation(doc: DocumentView, i: int) -> list[Candidate]:
         for m in inside
         if CCG.search(m.text) or (m.links and CCG.search(m.links[0].name)) or m.member_type == "ccg"
     ] or [m for m in inside if is_hub(m)]
-    topic = re.search(r"consultation on ([^,.;]+)", s.text, re.I)
-    label = f"Consultation on {topic[1]}" if topic else s.text[: min(len(s.text), 80)].strip()
+    topic = re.search(
+        r"((?:(?:formal|public|full|statutory|further)\s+){0,3}consultation)(?:\s+on\s+([^,.;]+))?",
+        doc.text[spans[0][0] : spans[-1][1]],
+        re.I,
+    )
+    label = (topic[1] + (f" on {topic[2]}" if topic[2] else "")) if topic else "consultation"
+    label = label[0].upper() + label[1:]
     record: dict[str, Any] = {"type": "consultation", "label": label}
     if consulting:
         record["consulting"] = refs_of(consulting)
@@ -185,6 +193,16 @@ def _event_told_before(doc: DocumentView, i: int, cue: re.Match[str]) -> list[Ca
     return out
 
 
+_LABEL_STOP = frozenset(
+    {
+        *("in", "with", "at", "on", "of", "the", "a", "an", "has", "have", "had", "been"),
+        *("will", "be", "was", "were", "and", "to", "for", "by", "this", "that", "these"),
+        *("those", "two", "three", "several", "number", "series", "further", "is", "are"),
+        "from",
+    }
+)
+
+
 def events(doc: DocumentView, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], doc.inside[i]
     heading = _HEADING_EVENT.match(s.text)
@@ -224,10 +242,20 @@ def events(doc: DocumentView, i: int) -> list[Candidate]:
     typed = [d for d in dates if d.value]
     if not typed and not happen:
         return []
-    words = s.text[: cue.end()]
-    label_words = re.findall(r"[\w'’&-]+", words)[-6:]
-    label = " ".join(label_words)
-    label = re.sub(r"^(?:.*?\b(?:of|a|an|the|two|further)\s+)", "", label, flags=re.I) or label
+    if typed:
+        # the event word nearest before the first date names it ("overview summits will
+        # take place on 27th October", not "clinical summits planned by ...")
+        near = [c for c in _EVENT.finditer(s.text) if s.start + c.start() < typed[0].start]
+        cue = near[-1] if near else cue
+    # the words naming it: the run of words before the event word, stopped by the first
+    # little word ("with public events" -> "public events")
+    before = re.findall(r"[\w'’&-]+", s.text[: cue.start()])
+    run: list[str] = []
+    for word in reversed(before[-5:]):
+        if word.casefold() in _LABEL_STOP or word[0].isdigit():
+            break
+        run.insert(0, word)
+    label = " ".join([*run, cue[1]])
     employers = {c.record["organization"] for c in posts(doc, i) if c.record.get("type") == "post"}
     inside = [
         m for m in outermost(inside) if not affiliation(s, m) and mention_ref(m) not in employers

@@ -180,6 +180,13 @@ def _funded_body(doc: DocumentView, s: Sentence) -> tuple[Mention, Candidate] | 
     return body, make_candidate(doc, record, [(body.start, body.end)], 0.4, why, section="entities")
 
 
+def _clause_end(words: str) -> str:
+    """A purpose's words up to where the clause goes on ("... reconfiguration is currently
+    being applied for" -> "... reconfiguration"; "... disorders and" -> "... disorders")."""
+    words = re.split(r"\s+(?:is|are|was|were|has|have|had|will)\s+", words, maxsplit=1)[0]
+    return re.sub(r"(?:\s+(?:and|as well as)|[\s,])+$", "", words.strip())
+
+
 def funding(doc: DocumentView, i: int) -> list[Candidate]:
     s = doc.sentences[i]
     if _CONTRACT.search(s.text) and re.search(r"\bcontract\b", s.text, re.I):
@@ -211,7 +218,7 @@ def funding(doc: DocumentView, i: int) -> list[Candidate]:
         record = {"type": "funding"}
         purpose = re.search(r"funding (?:to |for )([^.;]+)", s.text)
         if purpose:
-            record["purpose"] = purpose[1].strip()
+            record["purpose"] = _clause_end(purpose[1])
         recipient = _funded_body(doc, s)
         if recipient is not None:
             record["recipient"] = [mention_ref(recipient[0])]
@@ -238,10 +245,11 @@ def funding(doc: DocumentView, i: int) -> list[Candidate]:
             record["amount"] = a.value
             record["currency"] = "GBP"
         purpose = re.search(
-            r"\b(?:for|to)\s+([^£;]+?)(?:\s+as well as|\s+and\s+£|[.;]|$)", doc.text[a.end : end]
+            r"^[^£;.]*?\b(?:for|to|of)\s+([^£;]+?)(?:\s+as well as|\s+and\s+£|[.;]|$)",
+            doc.text[a.end : end],
         )
         if purpose:
-            record["purpose"] = purpose[1].strip().rstrip(",")
+            record["purpose"] = _clause_end(purpose[1])
         if status:
             record["status"] = status[0]
         dates = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
