@@ -13,6 +13,7 @@ from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
 from nhskg.graph.ingest.mention_records import mention_records
 from nhskg.graph.ingest.mentions import find_mentions
 from nhskg.graph.ingest.model import DocumentDay, Mention, candidate_key, mention_ref
+from nhskg.graph.ingest.name_forms import name_forms
 from nhskg.graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,3 +237,33 @@ def test_mention_records_propose_aliases_new_bodies_and_groups_with_unique_quote
         "count": 3, "member_type": "ccg", "quote": "",
     }  # fmt: skip
     assert mention_records(text, mentions, DAY_2018) == records
+
+
+def test_a_recorded_name_gives_the_forms_writers_use() -> None:
+    ccg = {text for text, _, _ in name_forms("NHS LUTON CCG", ("ClinicalCommissioningGroup",))}
+    assert {"Luton CCG", "NHS Luton CCG", "Luton Clinical Commissioning Group"} <= ccg
+    assert "Luton" not in ccg  # a place, not the CCG
+    trust = name_forms("EAST LONDON NHS FOUNDATION TRUST", ("NHSTrust",))
+    texts = {text for text, _, is_initials in trust if not is_initials}
+    assert "East London Foundation Trust" in texts
+    assert "East London" not in texts  # no organisation's word in it: a place
+    assert {text for text, _, is_initials in trust if is_initials} == {"EL", "ELFT"}
+    stp = name_forms(
+        "Bedfordshire, Luton and Milton Keynes", ("SustainabilityAndTransformationPartnership",)
+    )
+    assert ("BLMK", "the initials of the name", True) in stp
+    assert name_forms("Derbyshire", ("SustainabilityAndTransformationPartnership",))[0][0] == (
+        "Derbyshire STP"
+    )  # a one-word place name is never a name by itself
+
+
+def test_an_unreadable_curated_file_is_refused_naming_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "reference").mkdir(parents=True)
+    (data / "curated").mkdir()
+    for path in (ROOT / "data" / "reference").iterdir():
+        (data / "reference" / path.name).symlink_to(path)
+    broken = data / "curated" / "902_broken.yaml"
+    broken.write_text("entities: [key: x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"902_broken\.yaml"):
+        load_gazetteer(Settings(data_dir=data))
