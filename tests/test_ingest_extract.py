@@ -138,3 +138,17 @@ def test_html_in_a_declared_character_set_is_decoded(tmp_path: Path) -> None:
         "</body></html>".encode("cp1252")
     )
     assert extract(path).text == "Caf\u00e9 \u2013 board\n"
+
+
+def test_runs_that_overlap_on_a_line_make_no_gutter() -> None:
+    from nhskg.graph.ingest.pdf_columns import Run, _gutter
+
+    overlapping = [
+        Run("Line one of a long text that runs", 72, 330, 700, 710),
+        Run("into the next column", 320, 500, 700, 710),
+        Run("Line two of a long text that runs", 72, 330, 685, 695),
+        Run("into the next column", 320, 500, 685, 695),
+    ]
+    assert _gutter(overlapping) is None
+    apart = [Run(r.text, r.left, 300, r.bottom, r.top) if r.left == 72 else r for r in overlapping]
+    assert _gutter(apart) == (300, 320)

@@ -124,7 +124,7 @@ def _gutter(runs: list[Run]) -> tuple[float, float] | None:
     of one row that most rows share (at least MIN_ROWS), leftmost of the best."""
     gaps: list[tuple[float, float]] = []
     for row in _rows(runs):
-        gaps.extend((a.right, b.left) for a, b in itertools.pairwise(row))
+        gaps.extend((a.right, b.left) for a, b in itertools.pairwise(row) if b.left > a.right)
     best: tuple[int, float, float] | None = None
     for lo, hi in sorted(gaps):
         agreeing = [(a, b) for a, b in gaps if max(a, lo) < min(b, hi)]
