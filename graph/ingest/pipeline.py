@@ -18,7 +18,7 @@ import yaml
 
 from nhskg.graph.curated.loader import curated_files
 from nhskg.graph.curated.sources import load_sources
-from nhskg.graph.curated.yamlio import SAFE_LOADER
+from nhskg.graph.curated.yamlio import SAFE_LOADER, CuratedFileError
 from nhskg.graph.errors import IngestError
 from nhskg.graph.ingest.candidates_file import (
     candidates_path,
@@ -94,7 +94,10 @@ def known_refs(settings: Settings) -> set[str]:
     refs = set(land.organisations) | set(land.ons_index)
     curated_dir = settings.data / "curated"
     for path in curated_files(curated_dir) if curated_dir.is_dir() else []:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        except yaml.YAMLError as exc:
+            raise CuratedFileError(f"{path}: not valid YAML: {exc}") from None
         for record in data.get("entities") or [] if isinstance(data, dict) else []:
             if isinstance(record, dict) and record.get("key"):
                 refs.add(str(record["key"]))
