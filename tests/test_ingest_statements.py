@@ -575,3 +575,39 @@ def test_every_record_proposed_has_the_curated_formats_fields_and_keys() -> None
             kind = fields[name].kind if name in fields else None
             if kind in scheme:
                 assert value in scheme[kind], (name, value)
+
+
+def test_an_unseen_board_update_gets_its_ties_posts_money_and_dates() -> None:
+    when = DocumentDay(dt.date(2019, 6, 1), dt.date(2019, 6, 30))
+    text = (
+        "The Integrated Care Partnership brings together Northtown CCG and Alpha Hospitals NHS Trust.\n"
+        "The Partnership Board is chaired by Cllr John Smith, Leader of the council.\n"
+        "A public consultation on the future of maternity services was launched on 12th March.\n"
+        "Alpha Hospitals NHS Trust and Shire Partnership NHS Foundation Trust have agreed to merge, "
+        "and a business case will be submitted to NHS Improvement in September.\n"
+    )
+    mentions = [
+        at(text, "Integrated Care Partnership", "integrated-care-partnership", pattern="new-body"),
+        at(text, "Northtown CCG", "01A"),
+        at(text, "Alpha Hospitals NHS Trust", "RAA"),
+        at(text, "Partnership Board", "partnership-board", pattern="new-body"),
+        at(text, "Alpha Hospitals NHS Trust", "RAA", n=2),
+        at(text, "Shire Partnership NHS Foundation Trust", "RSP"),
+        at(text, "NHS Improvement", "nhs-improvement"),
+    ]
+    out = statements(text, mentions, when)
+    members = sorted((r["member"], r["organization"]) for r in of_type(out, "membership"))
+    assert members == [
+        ("01A", "integrated-care-partnership"),
+        ("RAA", "integrated-care-partnership"),
+    ]
+    assert [(r["organization"], r["title"], r["person"]) for r in of_type(out, "post")] == [
+        ("partnership-board", "Chair", "john-smith")
+    ]
+    (consultation,) = of_type(out, "consultation")
+    assert consultation["label"] == "Public consultation on the future of maternity services"
+    assert (consultation["status"], consultation["start"]) == ("launched", "2019-03-12")
+    (merger,) = of_type(out, "merger-proposal")
+    # a trust named "Partnership" is a trust; the regulator a case goes to does not merge;
+    # September is the business case's month, not the merger's
+    assert merger["proposers"] == ["RAA", "RSP"] and "date" not in merger

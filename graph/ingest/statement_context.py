@@ -203,7 +203,15 @@ def is_hub(m: Mention) -> bool:
     ref = mention_ref(m) or ""
     if re.fullmatch(r"Q[A-Z0-9]{2}", ref):  # STP, ICB and region codes
         return True
+    if any(_ORGANISATION_NAME.search(n) for n in _name_forms(m)):
+        return False  # "Leicestershire Partnership NHS Trust" is a trust, not a partnership
     return any(_HUB_WORDS.search(n) for n in _name_forms(m))
+
+
+# Names that end as an organisation's name: a trust, CCG or council, whatever words before.
+_ORGANISATION_NAME = re.compile(
+    r"\b(?:Trust|CCG|Clinical Commissioning Group|Council|Hospitals?)$", re.I
+)
 
 
 def _name_forms(m: Mention) -> list[str]:

@@ -6,8 +6,10 @@ participants.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
+from nhskg.graph.curated.coverage import Sentence
 from nhskg.graph.ingest.model import (
     Candidate,
     Mention,
@@ -16,6 +18,7 @@ from nhskg.graph.ingest.model import (
 )
 from nhskg.graph.ingest.statement_context import (
     CCG,
+    TRUST_NAME,
     DocumentView,
     as_partnership,
     is_group,
@@ -79,7 +82,12 @@ def consultation(doc: DocumentView, i: int) -> list[Candidate]:
         doc.text[spans[0][0] : spans[-1][1]],
         re.I,
     )
-    label = (topic[1] + (f" on {topic[2]}" if topic[2] else "")) if topic else "consultation"
+    subject = (
+        re.split(r"\s+(?:is|are|was|were|has|have|had|will|which)\s+", topic[2] or "")[0]
+        if topic
+        else ""
+    )
+    label = (topic[1] + (f" on {subject}" if subject else "")) if topic else "consultation"
     label = label[0].upper() + label[1:]
     record: dict[str, Any] = {"type": "consultation", "label": label}
     if consulting:
@@ -90,6 +98,14 @@ def consultation(doc: DocumentView, i: int) -> list[Candidate]:
         record["hoped_for"] = hope[1]
         record["date_text"] = hope[0]
         why.append(f"hoped-for date '{hope[0]}'")
+    elif (
+        dates
+        and status
+        and status[0] == "launched"
+        and re.search(r"launched (?:on|in)\s*$", doc.text[s.start : dates[0].start])
+    ):
+        record["start"] = dates[0].value
+        why.append(f"launched on '{dates[0].text}' {dates[0].note}".rstrip())
     elif dates and status and status[0] == "planned":
         record["planned_start"] = dates[0].value
         record["date_text"] = dates[0].text
@@ -105,12 +121,31 @@ def consultation(doc: DocumentView, i: int) -> list[Candidate]:
 _MERGE = re.compile(r"\bmerg(?:e|er|ing)\b", re.I)
 
 
+def _clauses(s: Sentence) -> list[tuple[int, int]]:
+    """The sentence's clauses: split at ";" and at ", and" / ", but" / ", which"."""
+    cuts = [
+        0,
+        *(m.end() for m in re.finditer(r";|,\s+(?:and|but|which|while)\b", s.text)),
+        len(s.text),
+    ]
+    return [(s.start + a, s.start + b) for a, b in pairwise(cuts)]
+
+
 def merger(doc: DocumentView, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], outermost(doc.inside[i])
     cue = _MERGE.search(s.text)
     if not cue:
         return []
-    proposers = [m for m in inside if not is_group(m) and not is_hub(m)]
+    # those that merge: trusts, CCGs and the like (not a regulator a case goes to)
+    proposers = [
+        m
+        for m in inside
+        if not is_group(m)
+        and not is_hub(m)
+        and any(
+            TRUST_NAME.search(n) or CCG.search(n) for n in [m.text, *(k.name for k in m.links[:1])]
+        )
+    ]
     refs = refs_of(proposers)
     if len(refs) < 2:
         return []
@@ -121,7 +156,14 @@ def merger(doc: DocumentView, i: int) -> list[Candidate]:
     if re.search(r"\bpropos(?:al|ed|e)\b", s.text, re.I):
         record["status"] = "proposed"
         why.append("status word 'proposal'")
-    dates = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
+    # a date in the clause that speaks of the merger, not in another ("..., and a business
+    # case will be submitted in September")
+    clause = next(c for c in _clauses(s) if c[0] <= s.start + cue.start() < c[1])
+    dates = [
+        d
+        for d in dates_in(s.text, s.start, doc.when)
+        if d.value and clause[0] <= d.start < clause[1]
+    ]
     if dates:
         record["date"] = dates[0].value
         record["date_text"] = dates[0].text

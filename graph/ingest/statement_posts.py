@@ -214,6 +214,9 @@ def _post_bodies(
     return bodies, entities
 
 
+_BODY_CHAIRED_BY = re.compile(rf"^\s*(?:is|are|will be|was)\s+(chaired|led)\s+by\s+({PERSON})")
+
+
 def posts(doc: DocumentView, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], doc.inside[i]
     bodies, out = _post_bodies(doc, s, inside)
@@ -275,6 +278,14 @@ def posts(doc: DocumentView, i: int) -> list[Candidate]:
             post(m, ot[1], None, "'organisation title'")
     if not out and doc.hub is not None:
         out += _posts_of_the_partnership(doc, s)
+    for body in inside:
+        # "The Partnership Board is chaired by Cllr John Smith": the body's chair
+        chaired = _BODY_CHAIRED_BY.match(words_after(s, body))
+        if chaired and not is_group(body):
+            name = chaired[2]
+            start = body.end + chaired.start(2)
+            title = "Chair" if chaired[1] == "chaired" else "Lead"
+            post(body, title, (name, start, start + len(name)), f"'... is {chaired[1]} by Name'")
     led = _LED_BY_TITLES.search(s.text)
     if led:
         at = s.start + led.start()

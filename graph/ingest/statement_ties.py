@@ -37,7 +37,7 @@ from nhskg.graph.ingest.statement_values import number_word
 _MEMBER_CUE = re.compile(
     r"\b(partners?|partnership (?:of|between|comprising)|compris(?:es|ing|e)|made up of|"
     r"membership|members? of|"
-    r"established a (?:\w+ )?partnership|draws membership)\b",
+    r"established a (?:\w+ )?partnership|draws membership|brings? together|consists? of)\b",
     re.I,
 )
 
