@@ -276,16 +276,16 @@ def posts(doc: DocumentView, i: int) -> list[Candidate]:
         ot = _ORG_TITLE.match(after)
         if ot:
             post(m, ot[1], None, "'organisation title'")
+    for chair_of in inside:
+        # "The Partnership Board is chaired by Cllr John Smith": the body's chair
+        chaired = _BODY_CHAIRED_BY.match(words_after(s, chair_of))
+        if chaired and not is_group(chair_of):
+            name = chaired[2]
+            start = chair_of.end + chaired.start(2)
+            title = "Chair" if chaired[1] == "chaired" else "Lead"
+            post(chair_of, title, (name, start, start + len(name)), f"'... {chaired[1]} by Name'")
     if not out and doc.hub is not None:
         out += _posts_of_the_partnership(doc, s)
-    for body in inside:
-        # "The Partnership Board is chaired by Cllr John Smith": the body's chair
-        chaired = _BODY_CHAIRED_BY.match(words_after(s, body))
-        if chaired and not is_group(body):
-            name = chaired[2]
-            start = body.end + chaired.start(2)
-            title = "Chair" if chaired[1] == "chaired" else "Lead"
-            post(body, title, (name, start, start + len(name)), f"'... is {chaired[1]} by Name'")
     led = _LED_BY_TITLES.search(s.text)
     if led:
         at = s.start + led.start()
