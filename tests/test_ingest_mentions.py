@@ -26,6 +26,11 @@ entities:
     name: Test Programme Board (of a test programme)
     aliases: [Programme Board]
     quote: the Programme Board
+  - key: test-healthwatch
+    kind: healthwatch
+    name: Healthwatch (of the test)
+    aliases: [Healthwatch]
+    quote: Healthwatch
   - key: test-person
     kind: person
     name: Dr Jane Example
@@ -267,3 +272,14 @@ def test_an_unreadable_curated_file_is_refused_naming_it(tmp_path: Path) -> None
     broken.write_text("entities: [key: x\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"902_broken\.yaml"):
         load_gazetteer(Settings(data_dir=data))
+
+
+def test_a_body_named_by_its_type_and_a_place_is_that_places_body(gazetteer: Gazetteer) -> None:
+    text = "The Board welcomed Sue Brown from Healthwatch Kent and the county council."
+    (kent,) = find_mentions(text, DAY_2018, gazetteer)
+    assert (kent.text, kent.pattern, kent.kind, kent.links) == (
+        "Healthwatch Kent",
+        "new-body",
+        "healthwatch",
+        (),
+    )

@@ -196,6 +196,33 @@ def with_programme(text: str, found: list[Found], gazetteer: Gazetteer) -> list[
     return found
 
 
+_PLACE_WORD = re.compile(r"[ \t]+(?:and[ \t]+)?(?P<word>[A-Z][\w'’-]*)")
+
+
+def with_place(text: str, found: list[Found], gazetteer: Gazetteer) -> list[Found]:
+    """A body's type name followed by a place ("Healthwatch Kent", "Clinical Senate East
+    Midlands") is that place's body: a new body of the type's kind, not another area's."""
+    for item in found:
+        written = clean(text[item.start : item.end]).casefold()
+        if written not in gazetteer.type_names:
+            continue
+        end = item.end
+        while (word := _PLACE_WORD.match(text, end)) and (
+            word["word"].casefold() in gazetteer.place_words
+        ):
+            end = word.end()
+        if end == item.end:
+            continue
+        place = clean(text[item.end : end])
+        bodies = [gazetteer.body(f.ref) for f in item.forms]
+        kinds = sorted({k for b in bodies if b is not None for k, _, _ in b.kinds})
+        item.end, item.forms, item.pattern = end, [], "new-body"
+        item.kind = kinds[0] if kinds else None
+        item.why = f"a {written} named by its place, {place}"
+        item.confidence = 0.6
+    return longest_first(found)
+
+
 def longest_first(found: list[Found], taken: list[tuple[int, int]] | None = None) -> list[Found]:
     """Non-overlapping matches, the longest kept where two overlap (then the earliest)."""
     kept: list[Found] = []
@@ -217,6 +244,7 @@ def find_mentions(
     """The organisation mentions of ``text``, linked on ``when.day``, sorted by offsets."""
     found = longest_first(_gazetteer_matches(text, gazetteer, progress))
     found = with_programme(text, found, gazetteer)
+    found = with_place(text, found, gazetteer)
     found = mention_rules.add_rule_mentions(text, found, gazetteer)
     return _link(text, found, when, gazetteer)
 
