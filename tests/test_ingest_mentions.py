@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
-from nhskg.graph.ingest.mention_records import mention_records
+from nhskg.graph.ingest.mention_records import mention_records, quote_around
 from nhskg.graph.ingest.mentions import find_mentions
 from nhskg.graph.ingest.model import DocumentDay, Mention, candidate_key, mention_ref
 from nhskg.graph.ingest.name_forms import name_forms
@@ -283,3 +283,16 @@ def test_a_body_named_by_its_type_and_a_place_is_that_places_body(gazetteer: Gaz
         "healthwatch",
         (),
     )
+
+
+def test_a_mention_in_a_table_is_quoted_by_its_line_not_the_whole_table() -> None:
+    rows = [f"Objective {n} met\t[Yes /No]" for n in range(12)]
+    table = "\n".join([*rows[:6], "Enabled by excellent IM&T\t[Yes /No]", *rows[6:]])
+    text = f"{table}\nSigned by the IM&T lead on the day."
+    start = text.index("IM&T")
+    assert quote_around(text, start, start + 4) == {"quote": "Enabled by excellent IM&T\t[Yes /No]"}
+    # a line that repeats: the fewest words around the mention that occur once
+    text = "Row\tIM&T\tYes\n" * 3 + "Row\tIM&T\tNo\n" + "Row\tother\tYes\n" * 20
+    start = text.index("IM&T\tNo")
+    quote = quote_around(text, start, start + 4)["quote"]
+    assert text.count(quote) == 1 and "IM&T\tNo" in quote and len(quote) < 40

@@ -25,6 +25,7 @@ from nhskg.graph.reference.name_periods import name_key
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n(?=\s*[-*•]|\s*\d+\.)")
 MAX_QUOTE = 600
+LONG_SENTENCE = 300  # longer than this, a "sentence" is a table or a form: quote less
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -41,10 +42,45 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def _line_or_words(text: str, start: int, end: int) -> dict[str, Any] | None:
+    """For a mention in an over-long "sentence" (a table, a form, a list with no stops):
+    its line when that is short and unique, else the fewest whole words around it that
+    occur once in the text (None if none up to MAX_QUOTE does)."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right < 0 else right
+    line = text[left:right].strip()
+    if len(line) <= LONG_SENTENCE and _count(text, line) == 1:
+        return {"quote": line}
+    left, right = start, end
+    while right - left <= MAX_QUOTE:
+        quote = text[left:right]
+        if right - left >= len(text[start:end]) + 20 and _count(text, quote) == 1:
+            return {"quote": quote}
+        grown_left = text.rfind(" ", max(left - 40, 0), max(left - 1, 0))
+        grown_right = text.find(" ", right + 1, right + 40)
+        new_left = grown_left + 1 if grown_left >= 0 else max(left - 1, 0)
+        new_right = grown_right if grown_right >= 0 else min(right + 1, len(text))
+        if (new_left, new_right) == (left, right):
+            return None
+        left, right = new_left, new_right
+        while text[left].isspace() and left < start:
+            left += 1
+        while text[right - 1].isspace() and right > end:
+            right -= 1
+    return None
+
+
 def quote_around(text: str, start: int, end: int) -> dict[str, Any]:
     """A verbatim stretch of ``text`` holding [start, end) that occurs once in it:
-    ``{"quote": ...}``, or with ``"occurrence": N`` when no stretch up to MAX_QUOTE is."""
+    its sentence, grown by sentences until unique; in a "sentence" over LONG_SENTENCE
+    characters (a table, a form), its line or the fewest words around it; else
+    ``{"quote": ..., "occurrence": N}`` when no stretch up to MAX_QUOTE is unique."""
     left, right = _sentence(text, start, end)
+    if right - left > LONG_SENTENCE:
+        short = _line_or_words(text, start, end)
+        if short is not None:
+            return short
     while True:
         quote = text[left:right]
         if _count(text, quote) == 1:
