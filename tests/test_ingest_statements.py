@@ -611,3 +611,33 @@ def test_an_unseen_board_update_gets_its_ties_posts_money_and_dates() -> None:
     # a trust named "Partnership" is a trust; the regulator a case goes to does not merge;
     # September is the business case's month, not the merger's
     assert merger["proposers"] == ["RAA", "RSP"] and "date" not in merger
+
+
+def test_a_briefing_in_other_words_gets_members_a_contract_in_one_sentence_and_an_events_chair() -> (
+    None
+):
+    when = DocumentDay(dt.date(2018, 11, 1), dt.date(2018, 11, 30))
+    text = (
+        "Shire Care System: Stakeholder Briefing\n"
+        "Our members include Northtown CCG and Alpha Hospital NHS Trust.\n"
+        "Beta Ambulance Service NHS Trust has been awarded a five year contract worth £10m a year "
+        "to provide the 111 service, starting 1 April 2019.\n"
+        "A workshop took place on 15 October, chaired by Dr Tim Moore, Chair of Northtown CCG.\n"
+    )
+    mentions = [
+        at(text, "Shire Care System", "QSC"),
+        at(text, "Northtown CCG", "01A"),
+        at(text, "Alpha Hospital NHS Trust", "RAA"),
+        at(text, "Beta Ambulance Service NHS Trust", "RBB"),
+        at(text, "Northtown CCG", "01A", n=2),
+    ]
+    out = statements(text, mentions, when)
+    assert sorted(r["member"] for r in of_type(out, "membership")) == ["01A", "RAA"]
+    (contract,) = of_type(out, "contract")
+    assert (contract["term"], contract["annual_value"], contract["start"]) == (
+        "P5Y",
+        10000000,
+        "2019-04-01",
+    )
+    (event,) = of_type(out, "event")
+    assert (event["date"], event["chairs"]) == ("2018-10-15", ["tim-moore"])

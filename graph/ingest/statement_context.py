@@ -106,7 +106,7 @@ _GROUP_MOD = (
 
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
-    r"(?:organisations?|councils|providers|partners|commissioners|hospitals|trusts|"
+    r"(?:organisations?|councils|authorities|providers|partners|commissioners|hospitals|trusts|"
     r"working groups)"
     r"|(?<=\band )councils)\b",
     re.I,

@@ -330,6 +330,14 @@ def events(doc: DocumentView, i: int) -> list[Candidate]:
         base["status"] = "planned"
     why = f"cue '{cue[1]}'" + (f"; '{happen[1]}'" if happen else "")
     spans = [sentence_span(s)]
+    people: list[Candidate] = []
+    for pattern, role in ((_CHAIRED_BY, "chairs"), (_SPEAKER, "speakers")):
+        said = pattern.search(s.text)
+        if said:
+            base[role] = [slug(HONORIFIC.sub("", said[1]))]
+            at = s.start + said.start(1)
+            people.append(person_entity(doc, said[1], at, at + len(said[1])))
+            why += f"; {role[:-1]} '{said[1]}'"
     if i + 1 < len(doc.sentences) and re.search(r"\bon the day\b", doc.sentences[i + 1].text):
         # "... will support discussion on the day": who takes part, in the next sentence
         more = [m for m in outermost(doc.inside[i + 1]) if mention_ref(m) != doc_ref]
@@ -338,8 +346,8 @@ def events(doc: DocumentView, i: int) -> list[Candidate]:
             spans.append(sentence_span(doc.sentences[i + 1]))
             why += f"; 'on the day' in the next sentence: {named_as(more)}"
     if not typed:
-        return [make_candidate(doc, base, spans, 0.4, why)]
-    out = []
+        return [make_candidate(doc, base, spans, 0.4, why), *people]
+    out = people
     for d in typed:
         record = dict(base)
         record["date"] = d.value

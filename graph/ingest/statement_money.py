@@ -57,9 +57,28 @@ _CONTRACT = re.compile(
     r"\b(preferred (?:bidder|provider)|new provider|awarded the contract|contract)\b", re.I
 )
 
-_TERM = re.compile(r"\bfor (?:the next |a )?(\w+) years?\b", re.I)
+_TERM = re.compile(r"\bfor (?:the next |a )?(\w+) years?\b|\b(\w+)[- ]year contract\b", re.I)
 
-_COMMENCE = re.compile(r"\b(?:commence|start|begin)s?\b", re.I)
+_COMMENCE = re.compile(r"\b(?:commenc|start|begin)(?:e|es|s|ing)?\b", re.I)
+
+
+def _contract_values(doc: DocumentView, s: Sentence, record: dict[str, Any]) -> list[str]:
+    """A contract's annual value ("the annual value ... is £39m", "worth £10m a year") and
+    start ("due to commence 1 April 2018", "starting 1 April 2019") in a sentence."""
+    said = []
+    money = amounts_in(s.text, s.start)
+    if money and "annual_value" not in record and _ANNUAL.search(s.text):
+        record["annual_value"] = money[0].value
+        record["currency"] = "GBP"
+        said.append(f"annual value '{money[0].text}'")
+    start = [d for d in dates_in(s.text, s.start, doc.when) if d.value]
+    if start and "start" not in record and _COMMENCE.search(s.text):
+        record["start"] = start[0].value
+        said.append(f"start '{start[0].text}'")
+    return said
+
+
+_ANNUAL = re.compile(r"annual value|per (?:year|annum)|a year\b", re.I)
 
 
 def contract(doc: DocumentView, i: int) -> list[Candidate]:
@@ -87,9 +106,10 @@ def contract(doc: DocumentView, i: int) -> list[Candidate]:
     if service:
         record["service"] = service[1]
     term = _TERM.search(s.text)
-    if term and (n := number_word(term[1])):
+    if term and (n := number_word(term[1] or term[2])):
         record["term"] = f"P{n}Y"
         why.append(f"term '{term[0]}'")
+    why += _contract_values(doc, s, record)
     if re.search(r"preferred (bidder|provider)", s.text, re.I):
         record["status"] = "preferred-bidder"
         why.append("status words 'preferred bidder'")
@@ -103,15 +123,7 @@ def contract(doc: DocumentView, i: int) -> list[Candidate]:
             break
         if doc.inside[j] and any(not is_group(m) for m in doc.inside[j]):
             break
-        money = amounts_in(nxt.text, nxt.start)
-        if money and re.search(r"annual value|per (?:year|annum)|a year", nxt.text, re.I):
-            record["annual_value"] = money[0].value
-            record["currency"] = "GBP"
-            why.append(f"annual value '{money[0].text}' in the next sentence")
-        start = [d for d in dates_in(nxt.text, nxt.start, doc.when) if d.value]
-        if start and _COMMENCE.search(nxt.text):
-            record["start"] = start[0].value
-            why.append(f"start '{start[0].text}'")
+        why += [f"{w} in the next sentence" for w in _contract_values(doc, nxt, record)]
         spans.append(sentence_span(nxt))
         j += 1
     return [make_candidate(doc, record, spans, 0.55, "; ".join(why))]

@@ -37,7 +37,8 @@ from nhskg.graph.ingest.statement_values import number_word
 _MEMBER_CUE = re.compile(
     r"\b(partners?|partnership (?:of|between|comprising)|compris(?:es|ing|e)|made up of|"
     r"membership|members? of|"
-    r"established a (?:\w+ )?partnership|draws membership|brings? together|consists? of)\b",
+    r"established a (?:\w+ )?partnership|draws membership|brings? together|consists? of|"
+    r"members include|our members)\b",
     re.I,
 )
 
@@ -107,7 +108,7 @@ def membership(doc: DocumentView, i: int) -> list[Candidate]:
         if before:
             hub = before[-1]
             spans = [sentence_span(doc.sentences[i - 1]), *spans]
-    described = re.search(r"\b[Aa] (?:similar |new |separate )?partnership\b", s.text)
+    described = re.match(r"(?:[-•*]\s*)?A (?:similar |new |separate )?partnership\b", s.text)
     if hub is None and described and re.search(r"compris|made up of|of", cue[0], re.I):
         # "A similar partnership has also been established comprising the seven acute
         # hospital providers": a new body named by its members
@@ -121,7 +122,7 @@ def membership(doc: DocumentView, i: int) -> list[Candidate]:
             out.append(
                 make_candidate(doc, record, [(hub.start, hub.end)], 0.4, why, section="entities")
             )
-    if hub is None and doc.hub is not None and re.search(r"partner|partnership", cue[0], re.I):
+    if hub is None and doc.hub is not None and re.search(r"partner|member", cue[0], re.I):
         hub = doc.hub
     if hub is None:
         return out
