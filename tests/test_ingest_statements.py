@@ -641,3 +641,17 @@ def test_a_briefing_in_other_words_gets_members_a_contract_in_one_sentence_and_a
     )
     (event,) = of_type(out, "event")
     assert (event["date"], event["chairs"]) == ("2018-10-15", ["tim-moore"])
+
+
+def test_findings_brought_together_and_partner_as_an_adjective_make_no_members() -> None:
+    text = (
+        "The Acme Senate brings together the findings of the six working groups.\n"
+        "It will be shared with NHS England and partner member boards and the Acme Partnership Board.\n"
+    )
+    mentions = [
+        at(text, "Acme Senate", "acme-senate", pattern="new-body"),
+        at(text, "the six working groups", pattern="counted-group", count=6),
+        at(text, "NHS England", "nhs-england"),
+        at(text, "Acme Partnership Board", "acme-board"),
+    ]
+    assert of_type(statements(text, mentions), "membership") == []
