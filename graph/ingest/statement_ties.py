@@ -132,6 +132,18 @@ def membership(doc: DocumentView, i: int) -> list[Candidate]:
         for m in outermost(inside)
         if mention_ref(m) != hub_ref and (is_group(m) or not is_hub(m) or m in groups)
     ]
+    at = s.start + cue.end()
+    if re.fullmatch(r"brings? together|consists? of", cue[0], re.I):
+        # the members follow at once ("brings together X, Y and Z"), not "brings together
+        # the key findings ... of the six working groups"
+        first = min((m for m in members if m.start >= at), key=lambda m: m.start, default=None)
+        if first is None or len(doc.text[at : first.start].split()) > 2:
+            return out
+    if cue[0].casefold() == "partner":
+        # "partner" before a noun: only the group it names is a member ("partner
+        # organisations"), not the sentence's other bodies ("partner member boards and NHS
+        # England")
+        members = [m for m in members if m.start <= s.start + cue.start() < m.end]
     if not members:
         return out
     return out + _memberships(doc, hub, members, spans, f"cue '{cue[0]}'")
