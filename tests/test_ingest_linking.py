@@ -169,3 +169,17 @@ def test_initials_the_text_defines_take_the_long_forms_link_alone(gazetteer: Gaz
     assert len(nuh) == 2
     assert all([k.ref for k in m.links] == ["RX1"] for m in nuh)
     assert all("defined in the text" in m.why for m in nuh)
+
+
+def test_a_partnership_named_before_any_record_knows_it_is_linked_doubtfully(
+    gazetteer: Gazetteer,
+) -> None:
+    # QF7 (South Yorkshire and Bassetlaw) has no opening date; the reference files know it
+    # from 2017. In a 2015 paper the words may name the area, not the partnership.
+    text = "Commissioners across South Yorkshire and Bassetlaw met."
+    name = "South Yorkshire and Bassetlaw"
+    early = only(find_mentions(text, day("2015-01-15"), gazetteer), name)
+    later = only(find_mentions(text, day("2018-05-01"), gazetteer), name)
+    assert early.ref == later.ref == "QF7"
+    assert early.links[0].score < later.links[0].score
+    assert "may not have existed on 2015-01-15" in early.links[0].why

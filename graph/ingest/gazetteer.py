@@ -95,6 +95,7 @@ class Body:
     areas: tuple[str, ...] = ()  # refs it lies within (footprints, regions, parents)
     curated: bool = False
     documents: tuple[str, ...] = ()
+    known_from: dt.date | None = None  # the first day a reference file knows it, if no opening
 
     def open_on(self, day: dt.date) -> bool:
         return (self.opened is None or self.opened <= day) and (
@@ -180,6 +181,7 @@ def _body(org: Organisation, successors: list[tuple[dt.date, str]], areas: list[
         closed=org.closed,
         successors=tuple(successors),
         areas=tuple(sorted(set(areas))),
+        known_from=org.known[0] if org.opened is None else None,
     )
 
 

@@ -6,7 +6,10 @@ dates: the organisation bore the name on the day and was open (best); it was ope
 bore the name in another period; it had closed, and a change event names its successor
 (the successor is proposed, the closed organisation kept as an alternative), unless it
 closed within the days the document's date allows; it opened only later (kept; scored
-low, less low within a year: CCGs were named before they opened). Ties left by the
+low, less low within a year: CCGs were named before they opened); no file gives its
+opening and none knows it before the day, and only a recorded name (not a curated
+alias) matched (kept, scored half: an STP's name in a paper from before STPs may name
+the area). Ties left by the
 dates are broken by the document's other mentions: a ref that lies in the same
 footprint or region as the organisations the document names unambiguously, or is one
 of them, is preferred. Every possible ref is kept, best first, each with its reason in
@@ -75,6 +78,14 @@ def _score_ref(
     named = any(f.holds_on(day) for f in forms if f.source in ("name", "initials"))
     if form.source in ("alias", "entity"):
         named = True
+    recorded = form.source in ("name", "initials")  # not a curator's alias: that was read
+    if recorded and body.open_on(day) and body.known_from is not None and day < body.known_from:
+        why = (
+            f"{how}; no reference record knows {ref} before {_day(body.known_from)} and none "
+            f"gives its opening: it may not have existed on {_day(day)} (the words may name "
+            "its area, not it)"
+        )
+        return [Link(ref, name, round(base * 0.5, 3), why)]
     if body.open_on(day):
         if named:
             return [Link(ref, name, round(base, 3), f"{how}; {ref} bore it on {_day(day)}")]
