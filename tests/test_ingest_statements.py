@@ -655,3 +655,21 @@ def test_findings_brought_together_and_partner_as_an_adjective_make_no_members()
         at(text, "Acme Partnership Board", "acme-board"),
     ]
     assert of_type(statements(text, mentions), "membership") == []
+
+
+def test_coordinated_through_and_coordinates_name_coordinator_and_coordinated() -> None:
+    text = (
+        "The Stroke Network is coordinated through the Central PMO.\n"
+        "The Central PMO co-ordinates the Heart Network.\n"
+    )
+    mentions = [
+        at(text, "Stroke Network", "stroke-network"),
+        at(text, "Central PMO", "central-pmo"),
+        at(text, "Central PMO", "central-pmo", n=2),
+        at(text, "Heart Network", "heart-network"),
+    ]
+    got = [
+        (r["coordinator"], r["coordinated"])
+        for r in of_type(statements(text, mentions), "coordination")
+    ]
+    assert got == [("central-pmo", "stroke-network"), ("central-pmo", "heart-network")]

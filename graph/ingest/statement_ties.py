@@ -223,7 +223,7 @@ _LEAD_PASSIVE = re.compile(r"\b(led by|chaired by|overseen by)\b", re.I)
 
 def leadership(doc: DocumentView, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], outermost(doc.inside[i])
-    orgs = [m for m in inside if not is_group(m) or True]
+    orgs = inside
     for cue_re, passive in ((_LEAD_PASSIVE, True), (_LEAD_ACTIVE, False)):
         cue = cue_re.search(s.text)
         if not cue:
@@ -316,11 +316,11 @@ def coordination(doc: DocumentView, i: int) -> list[Candidate]:
     if not after:
         return []
     coordinator = after[0]
-    if cue[0].casefold().startswith("co") and "ordinates" in cue[0]:
-        coordinator, after = (before[-1], after) if before else (None, after)  # type: ignore[assignment]
-        if coordinator is None:
+    if cue[0].casefold().endswith("ordinates"):
+        # "X co-ordinates Y": the coordinator before the cue, what it coordinates after
+        if not before:
             return []
-        coordinated = after[0]
+        coordinator, coordinated = before[-1], after[0]
     elif before:
         coordinated = before[-1]
     elif doc.hub is not None:
