@@ -673,3 +673,35 @@ def test_coordinated_through_and_coordinates_name_coordinator_and_coordinated() 
         for r in of_type(statements(text, mentions), "coordination")
     ]
     assert got == [("central-pmo", "stroke-network"), ("central-pmo", "heart-network")]
+
+
+def test_a_newsletter_gets_a_provision_with_its_commissioner_joint_work_and_an_appointment() -> (
+    None
+):
+    text = (
+        "Alpha Hospitals NHS Foundation Trust will provide the new diabetes service across the "
+        "county, commissioned by Northtown CCG.\n"
+        "We are working with Beta Health NHS Foundation Trust and local GP practices.\n"
+        "Simon Jones has been appointed as Programme Director of the Healthy Lives Partnership.\n"
+    )
+    mentions = [
+        at(text, "Alpha Hospitals NHS Foundation Trust", "RAA"),
+        at(text, "Northtown CCG", "01A"),
+        at(text, "Beta Health NHS Foundation Trust", "RBB"),
+        at(text, "Healthy Lives Partnership", "healthy-lives-partnership", pattern="new-body"),
+    ]
+    out = statements(text, mentions)
+    assert of_type(out, "provision")[0] | {"quote": ""} == {
+        "type": "provision",
+        "provider": ["RAA"],
+        "service": "the new diabetes service",
+        "commissioner": ["01A"],
+        "quote": "",
+    }
+    assert of_type(out, "joint-working")[0]["parties"] == ["RBB", "local-gp-practices"]
+    (post,) = of_type(out, "post")
+    assert (post["organization"], post["title"], post["person"]) == (
+        "healthy-lives-partnership",
+        "Programme Director",
+        "simon-jones",
+    )

@@ -100,14 +100,14 @@ def area_use(text: str, m: Mention) -> bool:
 
 _GROUP_MOD = (
     r"(?:partner|local|NHS|other|independent|voluntary|community|sector|commissioning|"
-    r"locality|Healthwatch|statutory|member|participating|specialist|specialised|CCG|acute|"
+    r"locality|Healthwatch|statutory|member|participating|specialist|specialised|CCG|acute|GP|"
     r"clinical)"
 )
 
 _GROUP_PHRASE = re.compile(
     rf"\b((?:(?:all|each)\s+)?(?:{_GROUP_MOD}(?:,\s*|\s+and\s+|\s+)){{1,5}}"
     r"(?:organisations?|councils|authorities|providers|partners|commissioners|hospitals|trusts|"
-    r"working groups)"
+    r"practices|working groups)"
     r"|(?<=\band )councils)\b",
     re.I,
 )

@@ -24,6 +24,7 @@ from nhskg.graph.ingest.statement_context import (
     named_as,
     outermost,
     sentence_span,
+    words_after,
 )
 from nhskg.graph.ingest.statement_values import amounts_in, dates_in, number_word
 
@@ -34,11 +35,40 @@ _SERVICE = re.compile(
 )
 
 
+_PROVIDES = re.compile(
+    r"^\s*(?:will\s+|is\s+to\s+|also\s+)?(?:provides?|deliver(?:s)?|runs?)\s+"
+    r"((?:the|a|an)\s+[\w ,&'’-]{0,60}?services?)\b"
+)
+_COMMISSIONED_BY = re.compile(r"\bcommissioned by\b", re.I)
+
+
+def _provides(doc: DocumentView, s: Sentence, inside: list[Mention]) -> list[Candidate]:
+    """ "X will provide the new diabetes service ..., commissioned by Y": X provides it,
+    for Y where the sentence says who commissions it."""
+    for provider in inside:
+        said = _PROVIDES.match(words_after(s, provider))
+        if not said or is_group(provider):
+            continue
+        record: dict[str, Any] = {
+            "type": "provision",
+            "provider": [mention_ref(provider)],
+            "service": said[1],
+        }
+        why = f"'{provider.text} ... {said[0].strip()}'"
+        by = _COMMISSIONED_BY.search(s.text)
+        later = [m for m in inside if by and m.start >= s.start + by.end()]
+        if later:
+            record["commissioner"] = [mention_ref(later[0])]
+            why += f"; commissioned by {named_as(later[:1])}"
+        return [make_candidate(doc, record, [sentence_span(s)], 0.5, why)]
+    return []
+
+
 def provision(doc: DocumentView, i: int) -> list[Candidate]:
     s, inside = doc.sentences[i], outermost(doc.inside[i])
     cue = _PROVIDED_BY.search(s.text)
     if not cue:
-        return []
+        return _provides(doc, s, inside)
     after = [m for m in inside if m.start >= s.start + cue.end()]
     if not after:
         return []

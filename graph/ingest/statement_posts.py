@@ -59,7 +59,8 @@ _ROLE = [
 ]
 
 _PERSON_TITLE = re.compile(
-    rf"({PERSON}),\s+([A-Za-z][A-Za-z &'’-]{{1,80}}?)(?:,\s*|\s+(?:of|at|for)\s+(?:the\s+)?)$"
+    rf"({PERSON})(?:,\s+|\s+(?:has\s+been|was|is|will\s+be)\s+appointed\s+(?:as\s+)?(?:the\s+)?)"
+    rf"([A-Za-z][A-Za-z &'’-]{{1,80}}?)(?:,\s*|\s+(?:of|at|for)\s+(?:the\s+)?)$"
 )
 
 _TITLE_PERSON = re.compile(rf"^\s*\(\s*([A-Z][A-Za-z ]{{1,40}}?)\s+({PERSON})\s*\)")
