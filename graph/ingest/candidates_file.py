@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from nhskg.graph.curated.loader import PROPOSAL_SUFFIXES
+from nhskg.graph.curated.loader import PROPOSAL_SUFFIXES, curated_files
 from nhskg.graph.curated.yamlio import (
     LINE,
     LINES,
@@ -123,6 +123,20 @@ def curated_keys(curated_file: Path) -> set[str]:
         for raw in data.get(section) or []
         if isinstance(raw, dict)
     }
+
+
+def entity_keys(curated_dir: Path) -> set[str]:
+    """The entity keys the curated files of ``curated_dir`` define (none for no folder)."""
+    keys: set[str] = set()
+    for path in curated_files(curated_dir) if curated_dir.is_dir() else []:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        except yaml.YAMLError as exc:
+            raise CuratedFileError(f"{path}: not valid YAML: {exc}") from None
+        for record in data.get("entities") or [] if isinstance(data, dict) else []:
+            if isinstance(record, dict) and record.get("key"):
+                keys.add(str(record["key"]))
+    return keys
 
 
 # --- the candidates file -------------------------------------------------------------------

@@ -14,20 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from nhskg.graph.curated.loader import curated_files
 from nhskg.graph.curated.sources import load_sources
-from nhskg.graph.curated.yamlio import SAFE_LOADER, CuratedFileError
 from nhskg.graph.errors import IngestError
 from nhskg.graph.ingest.candidates_file import (
     candidates_path,
+    entity_keys,
     key_of,
     read_candidates,
     write_candidates,
 )
 from nhskg.graph.ingest.extract import extract
 from nhskg.graph.ingest.gazetteer import Gazetteer, load_gazetteer
+from nhskg.graph.ingest.group_keys import scoped_group_keys
 from nhskg.graph.ingest.mention_records import mention_records
 from nhskg.graph.ingest.mentions import find_mentions
 from nhskg.graph.ingest.metadata import Ask, Given, describe, given_dates
@@ -91,17 +89,7 @@ def known_refs(settings: Settings) -> set[str]:
     """What a document's publisher or concerns may name: an ODS or ONS code of the
     reference landscape, or the key of an entity in a curated file."""
     _catalog, land = load_landscape(settings.reference_dir)
-    refs = set(land.organisations) | set(land.ons_index)
-    curated_dir = settings.data / "curated"
-    for path in curated_files(curated_dir) if curated_dir.is_dir() else []:
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-        except yaml.YAMLError as exc:
-            raise CuratedFileError(f"{path}: not valid YAML: {exc}") from None
-        for record in data.get("entities") or [] if isinstance(data, dict) else []:
-            if isinstance(record, dict) and record.get("key"):
-                refs.add(str(record["key"]))
-    return refs
+    return set(land.organisations) | set(land.ons_index) | entity_keys(settings.data / "curated")
 
 
 def check_refs(settings: Settings, given: Given) -> None:
@@ -151,6 +139,7 @@ def ingest(
     when = DocumentDay(*document.period)
     gazetteer = load_gazetteer(settings)
     mentions, candidates = ingest_text(found.text, when, gazetteer, progress)
+    candidates = scoped_group_keys(candidates, stored.identifier)
     say(
         f"{path.name}: {_count(len(mentions), 'mention')} found, "
         f"{_count(len(candidates), 'candidate')} proposed"

@@ -30,6 +30,7 @@ from nhskg.graph.ingest.candidates_file import (
     BLOCK,
     add_rejection,
     curated_keys,
+    entity_keys,
     read_candidates_file,
     record_key,
     remove_candidate,
@@ -194,15 +195,6 @@ def _strings(value: Any) -> set[str]:
     return set()
 
 
-def defined_entities(curated_dir: Path) -> set[str]:
-    """The entity keys the curated files define."""
-    keys: set[str] = set()
-    for path in curated_files(curated_dir):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-        keys |= {str(e.get("key")) for e in data.get("entities") or [] if isinstance(e, dict)}
-    return keys
-
-
 def needed_entities(
     candidates: list[Candidate], record: dict[str, Any], defined: set[str]
 ) -> list[Candidate]:
@@ -246,7 +238,7 @@ def accept(
         raise RecordRefused(f"{curated_file}: already holds this record; nothing to accept")
     before = curated_file.read_text(encoding="utf-8") if curated_file.is_file() else ""
     others = [c for c in data.candidates if c.key != candidate.key]
-    needed = needed_entities(others, chosen, defined_entities(path.parent))
+    needed = needed_entities(others, chosen, entity_keys(path.parent))
     for entity in needed:
         entity_record = {k: v for k, v in entity.record.items() if k != BLOCK}
         before, _ = append_record(before, data.document, entity.section, entity_record)

@@ -23,13 +23,12 @@ from typing import Any, TextIO
 
 from nhskg.graph.curated.loader import Context
 from nhskg.graph.curated.yamlio import CuratedFileError
-from nhskg.graph.ingest.candidates_file import kind_of, read_candidates_file
+from nhskg.graph.ingest.candidates_file import entity_keys, kind_of, read_candidates_file
 from nhskg.graph.ingest.model import Candidate
 from nhskg.graph.ingest.review import (
     Accepted,
     RecordRefused,
     accept,
-    defined_entities,
     load_context,
     needed_entities,
     parse_record,
@@ -194,7 +193,7 @@ def review_loop(path: Path, settings: Settings, term: Terminal, editor: str | No
         term.say("")
         term.say(describe(candidate, text, n, len(todo), tty=tty))
         others = [c for c in left if c.key != candidate.key]
-        needed = needed_entities(others, candidate.record, defined_entities(path.parent))
+        needed = needed_entities(others, candidate.record, entity_keys(path.parent))
         if needed:
             keys = ", ".join(str(e.record.get("key")) for e in needed)
             term.say(f"accepting it also accepts the proposed entities it names: {keys}")
