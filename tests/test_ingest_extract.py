@@ -152,3 +152,9 @@ def test_runs_that_overlap_on_a_line_make_no_gutter() -> None:
     assert _gutter(overlapping) is None
     apart = [Run(r.text, r.left, 300, r.bottom, r.top) if r.left == 72 else r for r in overlapping]
     assert _gutter(apart) == (300, 320)
+
+
+def test_pdfium_control_characters_do_not_reach_the_text() -> None:
+    from nhskg.graph.ingest.pdf_columns import CONTROLS
+
+    assert "work\x02\nstream\x00".translate(CONTROLS) == "work-\nstream"

@@ -21,6 +21,9 @@ from typing import Any
 ROW_TOLERANCE = 0.5  # baselines within half a line height are one row
 GAP_FACTOR = 1.8  # a gap wider than 1.8 line heights cuts a line into two runs
 MIN_ROWS = 2  # a gutter must separate runs in at least two rows
+# PDFium writes a hyphen that ends a line as U+0002 and may end a page's text with a NUL:
+# the hyphen is written as one, other control characters (but tab and newline) dropped.
+CONTROLS = {c: None for c in range(32) if c not in (9, 10)} | {2: "-"}
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,8 @@ def page_text(page: Any) -> str:
     runs = _runs(whole, boxes)
     gutter = _gutter(runs)
     if gutter is None:
-        return plain
-    return _assemble(_order(runs))
+        return plain.translate(CONTROLS)
+    return _assemble(_order(runs)).translate(CONTROLS)
 
 
 def _runs(text: str, boxes: list[tuple[float, float, float, float]]) -> list[Run]:
