@@ -158,3 +158,4 @@ def test_pdfium_control_characters_do_not_reach_the_text() -> None:
     from nhskg.graph.ingest.pdf_columns import CONTROLS
 
     assert "work\x02\nstream\x00".translate(CONTROLS) == "work-\nstream"
+    assert "sub\ufffe\ncommittee".translate(CONTROLS) == "sub-\ncommittee"

@@ -21,9 +21,10 @@ from typing import Any
 ROW_TOLERANCE = 0.5  # baselines within half a line height are one row
 GAP_FACTOR = 1.8  # a gap wider than 1.8 line heights cuts a line into two runs
 MIN_ROWS = 2  # a gutter must separate runs in at least two rows
-# PDFium writes a hyphen that ends a line as U+0002 and may end a page's text with a NUL:
-# the hyphen is written as one, other control characters (but tab and newline) dropped.
-CONTROLS = {c: None for c in range(32) if c not in (9, 10)} | {2: "-"}
+# PDFium writes a hyphen that ends a line as U+0002 (or U+FFFE) and may end a page's
+# text with a NUL: the hyphen is written as one, other control characters (but tab and
+# newline) dropped.
+CONTROLS = {c: None for c in range(32) if c not in (9, 10)} | {2: "-", 0xFFFE: "-"}
 
 
 @dataclass(frozen=True)
