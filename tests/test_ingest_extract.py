@@ -59,6 +59,7 @@ def test_a_pdf_in_one_column_keeps_pdfium_order(tmp_path: Path) -> None:
 
 
 def test_lines_the_layout_wrapped_are_joined_and_others_kept() -> None:
+    assert unwrap("the clinical work-\nstream will meet") == "the clinical work-stream will meet"
     page = "Next steps\nThe boards will meet the\nregulator in March.\n1. Agree the plan\n\nend"
     assert unwrap(page) == (
         "Next steps\nThe boards will meet the regulator in March.\n1. Agree the plan\n\nend"

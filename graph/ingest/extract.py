@@ -285,14 +285,17 @@ def _html(path: Path, raw: bytes) -> Extracted:
 
 
 _WRAPPED = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n[ \t]*(?=[a-z])")
+_HYPHENATED = re.compile(r"(?<=[A-Za-z]-)\n[ \t]*(?=[a-z])")
 
 
 def unwrap(text: str) -> str:
     """A PDF page's lines joined where the layout, not the writer, broke them: a line
     that does not end a sentence or a clause (. ! ? : ;) followed by one that starts
     with a small letter is one line, with a space between. Headings, list items and
-    paragraphs (a next line with a capital, a digit or a bullet) keep their breaks."""
-    return _WRAPPED.sub(" ", text)
+    paragraphs (a next line with a capital, a digit or a bullet) keep their breaks. A
+    word hyphenated over two lines is joined with its hyphen ("work-\\nstream" is
+    "work-stream": whether the hyphen is the writer's cannot be told)."""
+    return _WRAPPED.sub(" ", _HYPHENATED.sub("", text))
 
 
 def _pdf(path: Path, raw: bytes, progress: Progress | None) -> Extracted:
