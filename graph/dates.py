@@ -43,6 +43,17 @@ class VagueDate:
         return Literal(self.text, datatype=XSD[self.datatype])
 
 
+def written_between(
+    date: VagueDate | None, date_from: VagueDate | None, date_until: VagueDate | None
+) -> tuple[dt.date, dt.date]:
+    """The first and last day a document may have been written on: its date's, or its
+    span's (from the first day of ``date_from`` to the last of ``date_until``)."""
+    if date is not None:
+        return date.first, date.last
+    assert date_from is not None and date_until is not None
+    return date_from.first, date_until.last
+
+
 def parse_date(text: str) -> VagueDate:
     """Read YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY; anything else is a DateError."""
     text = text.strip()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nhskg.graph.curated.yamlio import CuratedFileError, line_of, load_with_lines
-from nhskg.graph.dates import DateError, VagueDate, parse_date
+from nhskg.graph.dates import DateError, VagueDate, parse_date, written_between
 
 CONTEXT = 32  # characters of prefix and suffix kept with each quote
 
@@ -49,10 +49,7 @@ class SourceDocument:
     @property
     def period(self) -> tuple[dt.date, dt.date]:
         """The days the document may have been written on."""
-        if self.date is not None:
-            return self.date.first, self.date.last
-        assert self.date_from is not None and self.date_until is not None
-        return self.date_from.first, self.date_until.last
+        return written_between(self.date, self.date_from, self.date_until)
 
     def find(self, exact: str, *, occurrence: int | None, where: str) -> Quote:
         """Locate ``exact``: it must occur, and only once unless ``occurrence`` says which."""

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nhskg.graph.dates import DateError, VagueDate, parse_date
+from nhskg.graph.dates import DateError, VagueDate, parse_date, written_between
 from nhskg.graph.errors import IngestError
 from nhskg.graph.ingest.extract import Extracted
 
@@ -98,10 +98,7 @@ class Metadata:
     @property
     def day(self) -> tuple[dt.date, dt.date]:
         """The first and last day the document may have been written on."""
-        if self.date is not None:
-            return self.date.first, self.date.last
-        assert self.date_from is not None and self.date_until is not None
-        return self.date_from.first, self.date_until.last
+        return written_between(self.date, self.date_from, self.date_until)
 
 
 Ask = Callable[[str], str]
