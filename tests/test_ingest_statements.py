@@ -135,6 +135,24 @@ def test_based_in_makes_a_hosting() -> None:
     assert [(r["host"], r["hosted"]) for r in got] == [("01A", "central-pmo")]
 
 
+def test_host_as_a_verb_puts_the_host_before_it_and_takes_only_what_follows_at_once() -> None:
+    text = "Northtown CCG will host the Central PMO from April.\n"
+    got = of_type(
+        statements(
+            text, [at(text, "Northtown CCG", "01A"), at(text, "Central PMO", "central-pmo")]
+        ),
+        "hosting",
+    )
+    assert [(r["host"], r["hosted"]) for r in got] == [("01A", "central-pmo")]
+    # the body after "host" is not the hosted one when it comes further on, in another clause
+    text = "Luton CCG will host the new programme office from April, with Bedfordshire CCG as partner.\n"
+    got = of_type(
+        statements(text, [at(text, "Luton CCG", "06P"), at(text, "Bedfordshire CCG", "06F")]),
+        "hosting",
+    )
+    assert got == []
+
+
 def test_provided_by_makes_a_provision_with_the_service_words() -> None:
     text = "We talk about a range of adult community health services provided by Shire Partnership NHS Trust.\n"
     got = of_type(statements(text, [at(text, "Shire Partnership NHS Trust", "RT5")]), "provision")

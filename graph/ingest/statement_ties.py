@@ -278,6 +278,7 @@ def _led_paper(doc: DocumentView, s: Sentence, at: int, out: list[Candidate]) ->
     return paper
 
 
+HOST_GAP_WORDS = 3  # words at most between the cue and the body it takes after it
 _HOST_CUE = re.compile(r"\b(based (?:in|at|within)|hosted by|hosts?)\b", re.I)
 
 
@@ -286,14 +287,20 @@ def hosting(doc: DocumentView, i: int) -> list[Candidate]:
     cue = _HOST_CUE.search(s.text)
     if not cue:
         return []
-    at = s.start + cue.start()
+    at, past = s.start + cue.start(), s.start + cue.end()
     before = [m for m in inside if m.end <= at]
-    after = [m for m in inside if m.start >= s.start + cue.end()]
+    # what follows the cue must follow at once ("hosts the PMO", "hosted by X"): not a
+    # body further on ("will host the new office from April, with X as partner")
+    after = [
+        m
+        for m in inside
+        if m.start >= past and len(doc.text[past : m.start].split()) <= HOST_GAP_WORDS
+    ]
     if not before or not after:
         return []
-    if cue[1].casefold().startswith("hosts"):
+    if cue[1].casefold() in ("host", "hosts"):  # active: "X hosts Y", "X will host Y"
         host, hosted = before[-1], after[0]
-    else:
+    else:  # "Y hosted by X", "Y based in X"
         host, hosted = after[0], before[-1]
     if mention_ref(host) == mention_ref(hosted):
         return []
