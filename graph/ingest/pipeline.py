@@ -108,7 +108,7 @@ def check_refs(settings: Settings, given: Given) -> None:
             )
 
 
-def kind_of(candidate: Candidate) -> str:
+def counted_as(candidate: Candidate) -> str:
     """How the summary counts a candidate: its section, and a statement's type."""
     if candidate.section == "statements":
         return f"statement: {candidate.record.get('type', '?')}"
@@ -159,7 +159,7 @@ def ingest(
         mentions=len(mentions),
         proposed=len({key_of(c) for c in candidates}),
         written=written,
-        by_kind=dict(sorted(Counter(kind_of(c) for c in in_file).items())),
+        by_kind=dict(sorted(Counter(counted_as(c) for c in in_file).items())),
         seconds=time.perf_counter() - started,
     )
 
