@@ -59,9 +59,13 @@ run: build
 # (hours; `$(BIN)/python -P benchmarks/scale.py --quick` is a smoke run of minutes).
 # benchmarks/store_modes.py --build-dir DIR --data-dir DIR (on one of those builds)
 # compares the store read-only on disk with the same dump in memory.
+# sparql_like_for_like.py sends the same SPARQL to /sparql and to `oxigraph
+# serve-read-only` in turns, every request new, and times cold lookups and partners
+# with as_of (about ten minutes; `--quick` for a few).
 bench: build
 	$(BIN)/python -P benchmarks/network.py
 	$(BIN)/python -P benchmarks/api.py
+	$(BIN)/python -P benchmarks/sparql_like_for_like.py
 	$(BIN)/python -P benchmarks/scale.py
 
 # The W3C SPARQL 1.1 test suite (tests/w3c-sparql11) against /sparql, on a real server

@@ -134,15 +134,18 @@ def measure_api(
 
 
 @contextmanager
-def anchors(store: Path, allocator: str | None) -> Iterator[tuple[int, int | None]]:
+def anchors(
+    store: Path, allocator: str | None, port: int | None = None, same: int | None = None
+) -> Iterator[tuple[int, int | None]]:
     """`oxigraph serve-read-only` on ``store`` as shipped and, when the product's query
-    workers preload ``allocator``, a second one preloading it too: their ports."""
-    port = free_port()
+    workers preload ``allocator``, a second one preloading it too: their ports (free
+    ones unless given)."""
+    port = port or free_port()
     with serving(oxigraph_read_only(store, port), oxigraph_ready(port)):
         if allocator is None:
             yield port, None
             return
-        same = free_port()
+        same = same or free_port()
         env = environment(allocator)
         with serving(oxigraph_read_only(store, same), oxigraph_ready(same), env=env):
             yield port, same

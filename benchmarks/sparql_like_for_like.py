@@ -1,0 +1,281 @@
+"""`/sparql` against `oxigraph serve-read-only` like for like, and the first requests a
+fresh server answers (on demand: `make bench`, or `--quick` for a run of a few minutes).
+
+On one published build of the national graph (built here unless ``--build-dir`` holds
+one), three servers read the same store: a fresh `nhskg serve` as shipped (its response
+cache on), `oxigraph serve-read-only --union-default-graph` as shipped, and, where the
+product's query workers preload a malloc library (jemalloc), a second Oxigraph server
+preloading it too (scale_api.py's `anchors`). Measured:
+
+- `sparql`: queries/organisation.rq bound to each of ``--codes`` distinct ODS codes, the
+  same texts to the API's `/sparql` and to each Oxigraph's `/query`, every text sent
+  once per server (each carries a comment naming its round, client count and number,
+  so no request repeats an earlier URL and the response cache never answers), at 1 and
+  at 16 clients, the servers taking turns in ``--rounds`` rounds (the first server of a
+  round rotates); per round p50, p99 and requests per second, and the ratios
+  nhskg / oxigraph of each round, summarised as their lowest, median and highest;
+- `lookup_cold`: `GET /api/organisations/{code}` for every organisation of the lookup
+  index once, after a fresh start, with 1 client; then again after a second fresh start
+  with 16 clients;
+- `partners_as_of`: on that second server, `GET /api/queries/partners` with an
+  organisation and an `as_of` day, each pair once (distinct days spread over the
+  graph's years), at 1 and at 16 clients: evaluated, never a published or cached answer.
+
+Writes benchmarks/results/sparql-like-for-like.json (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from nhskg.graph.allocator import describe
+from nhskg.graph.publish import NoPublishedGraph, current
+from nhskg.graph.query.named_queries import bind, load_query_file
+from nhskg.graph.query.service import QueryService
+from nhskg.graph.query.store import OxigraphStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import each_once, free_port, serving, venv_command
+from one_build import parser, settings_of, write
+from record import provenance
+from scale_api import JSON_RESULTS, anchors
+from scale_common import child_env, machine
+
+RESULTS = Path(__file__).parent / "results" / "sparql-like-for-like.json"
+CLIENT_COUNTS = (1, 16)
+FULL = {"codes": 400, "rounds": 5, "days": 800}
+QUICK = {"codes": 100, "rounds": 3, "days": 200}
+FIRST_DAY = date(2013, 4, 1)  # the CCGs and NHS England begin
+LAST_DAY = date(2026, 3, 31)
+PER_CLIENT_LIMITS = ("NHSKG_SPARQL_PER_CLIENT", "NHSKG_SPARQL_KILLS_PER_CLIENT")
+QUERY_WORKERS = "2"  # as scale_api.py and api.py serve on two cores
+
+LEAVES_OUT = {
+    "sparql": "the per-client limits of SPARQL queries at once and running or "
+    "stopped (raised to 16: the clients share one address); the SPARQL workers run "
+    "at their shipped niceness (10), Oxigraph at 0, so other work on a shared "
+    "machine slows the API's more; "
+    "one query shape (organisation.rq bound to one code), answered in JSON; "
+    "the load generator runs on the same two cores as the servers; the servers' "
+    "start-up and the first request of each (ready checks) are not timed; the API's "
+    "response cache is on as shipped but never hit (every URL is new), so its cost of "
+    "keeping each answer is included",
+    "lookup_cold": "the organisation's HTML page (only the JSON route); the index the "
+    "server builds at start (it is built before the first request); later requests "
+    "for the same code (answered from the response cache)",
+    "partners_as_of": "partners without as_of (a published answer); the filtered "
+    "listings; requests repeating a pair (cached); the 10M graph",
+}
+
+
+def distinct_texts(texts: Sequence[str], label: str) -> list[str]:
+    """``texts`` each made a new request: a closing comment names ``label`` and its
+    place, so the same query asked in another round or at another client count is a
+    new URL (the answer is the same; Oxigraph ignores the comment)."""
+    return [f"{text}\n# {label}, request {n}\n" for n, text in enumerate(texts)]
+
+
+def turn_order(servers: Sequence[str], round_number: int) -> list[str]:
+    """The servers in the order a round measures them: each round starts one later, so
+    none is always measured first (or last) on a machine that warms or tires."""
+    shift = round_number % len(servers)
+    return [*servers[shift:], *servers[:shift]]
+
+
+def ratio_spread(
+    rounds: Sequence[Mapping[str, Mapping[str, Any]]], numerator: str, denominator: str, figure: str
+) -> dict[str, Any] | None:
+    """``figure`` of ``numerator`` over that of ``denominator``, round by round (each
+    ratio from one round, the two servers measured one after the other): the ratios, their lowest,
+    median and highest; None when a round lacks the figure for either or either
+    counted a failed request (its figures are then not of the same requests)."""
+    ratios = []
+    for measured in rounds:
+        top = measured.get(numerator, {})
+        bottom = measured.get(denominator, {})
+        if top.get("errors") or bottom.get("errors"):
+            return None
+        if not top.get(figure) or not bottom.get(figure):
+            return None
+        ratios.append(round(top[figure] / bottom[figure], 2))
+    if not ratios:
+        return None
+    return {
+        "per_round": ratios,
+        "min": min(ratios),
+        "median": round(statistics.median(ratios), 2),
+        "max": max(ratios),
+    }
+
+
+def spread_days(count: int, first: date = FIRST_DAY, last: date = LAST_DAY) -> list[str]:
+    """``count`` distinct days from ``first`` to ``last``, evenly spaced, ISO-written."""
+    if count < 1:
+        raise ValueError(f"--days must be at least 1, not {count}")
+    span = (last - first).days
+    if count > span + 1:
+        raise ValueError(f"--days {count}: only {span + 1} days from {first} to {last}")
+    step = span / max(1, count - 1)
+    return [(first + timedelta(days=round(k * step))).isoformat() for k in range(count)]
+
+
+def spread_codes(codes: Sequence[str], count: int) -> list[str]:
+    """``count`` of ``codes`` (sorted first), evenly spaced; all of them if fewer."""
+    ordered = sorted(codes)
+    step = max(1, len(ordered) // max(1, count))
+    return ordered[::step][:count]
+
+
+def _say(name: str, figures: Any) -> Any:
+    print(f"  {name:<44} {figures}", file=sys.stderr)
+    return figures
+
+
+def _ports(first: int | None) -> list[int]:
+    if first is None:
+        return [free_port() for _ in range(4)]
+    return [first + n for n in range(4)]
+
+
+def _ensure_build(settings: Any, env: Mapping[str, str]) -> str:
+    """The published build's store, building it first when there is none."""
+    try:
+        return str(current(settings.build).store)
+    except NoPublishedGraph:
+        print(f"no build in {settings.build}: running nhskg build", file=sys.stderr)
+        subprocess.run([venv_command("nhskg"), "build"], env=dict(env), check=True)
+        return str(current(settings.build).store)
+
+
+def measure_sparql(
+    api_port: int,
+    anchor_ports: Mapping[str, int],
+    texts: Sequence[str],
+    rounds: int,
+) -> dict[str, Any]:
+    """Every text to each server once per round and client count, the servers in turn."""
+    endpoints = {"nhskg": (api_port, "/sparql")} | {
+        name: (port, "/query") for name, port in anchor_ports.items()
+    }
+    out: dict[str, Any] = {}
+    for clients in CLIENT_COUNTS:
+        measured_rounds: list[dict[str, Any]] = []
+        for r in range(rounds):
+            unique = distinct_texts(texts, f"round {r}, {clients} clients")
+            measured: dict[str, Any] = {}
+            for name in turn_order(list(endpoints), r):
+                port, endpoint = endpoints[name]
+                paths = [f"{endpoint}?query={urllib.parse.quote(t)}" for t in unique]
+                figures = each_once(port, paths, clients, accept=JSON_RESULTS, strict=False)
+                measured[name] = _say(f"{clients} clients, round {r}, {name}", figures)
+            measured_rounds.append(measured)
+        ratios = {
+            f"nhskg/{anchor}_{figure}": ratio_spread(measured_rounds, "nhskg", anchor, figure)
+            for anchor in anchor_ports
+            for figure in ("p50_ms", "p99_ms", "rps")
+        }
+        out[f"{clients}_clients"] = {"rounds": measured_rounds, "ratios": ratios}
+    return out
+
+
+def measure_cold_and_partners(
+    env: Mapping[str, str], port: int, codes: Sequence[str], days: Sequence[str]
+) -> dict[str, Any]:
+    """Two fresh starts of `nhskg serve`: every lookup once at 1 client on the first, at
+    16 on the second, then partners with as_of (each pair once) on the second."""
+    command = [venv_command("nhskg"), "serve", "--port", str(port)]
+    lookups = [f"/api/organisations/{urllib.parse.quote(c)}" for c in codes]
+    # Organisation k on day k (cycling through the codes): every pair different.
+    pairs = [(codes[k % len(codes)], day) for k, day in enumerate(days)]
+    partners = [
+        f"/api/queries/partners?organisation={urllib.parse.quote(c)}&as_of={d}" for c, d in pairs
+    ]
+    half = len(partners) // 2
+    out: dict[str, Any] = {"organisations": len(codes), "partners_requests": len(partners)}
+    with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+        out["lookup_cold_1_client"] = _say(
+            "lookup, cold, 1 client", each_once(port, lookups, 1, strict=False)
+        )
+    with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+        out["lookup_cold_16_clients"] = _say(
+            "lookup, cold, 16 clients", each_once(port, lookups, 16, strict=False)
+        )
+        out["partners_as_of_1_client"] = _say(
+            "partners as_of, 1 client", each_once(port, partners[:half], 1, strict=False)
+        )
+        out["partners_as_of_16_clients"] = _say(
+            "partners as_of, 16 clients", each_once(port, partners[half:], 16, strict=False)
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser(__doc__, RESULTS)
+    p.add_argument("--quick", action="store_true", help="fewer codes, rounds and days")
+    p.add_argument("--codes", type=int, help="ODS codes bound into organisation.rq")
+    p.add_argument("--rounds", type=int, help="rounds of the servers taking turns")
+    p.add_argument("--days", type=int, help="partners requests, each on its own day")
+    p.add_argument("--port", type=int, help="first of four loopback ports (default: free ones)")
+    args: argparse.Namespace = p.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    counts = {k: getattr(args, k) or v for k, v in plan.items()}
+    settings = settings_of(args)
+    env = child_env(settings.data, settings.build, NHSKG_QUERY_WORKERS=QUERY_WORKERS)
+    store_path = Path(_ensure_build(settings, env))
+    service = QueryService(settings, store=OxigraphStore.open_read_only(store_path))
+    every_code = sorted(set(service.index.code_of.values()))
+    ods = [c for c in every_code if len(c) == 3 and c[0] in "R0Q"]
+    codes = spread_codes(ods, counts["codes"])
+    organisation = load_query_file(settings.queries_dir / "organisation.rq")
+    texts = [bind(organisation, {"code": c}, service.index.resolve) for c in codes]
+    days = spread_days(counts["days"])
+    api_port, anchor_port, same_port, cold_port = _ports(args.port)
+    started = time.monotonic()
+    report: dict[str, Any] = {
+        **provenance(),
+        "machine": machine(),
+        "quick": args.quick,
+        "quads": current(settings.build).read_manifest()["quads"],
+        "query_workers": int(QUERY_WORKERS),
+        "query_allocator": describe(settings.query_preload),
+        "sparql_codes": len(codes),
+        "rounds": counts["rounds"],
+        "cache": "the API's response cache on, as shipped; every request a new URL "
+        "(a numbered comment in each SPARQL text; each lookup code and each "
+        "partners (organisation, as_of) pair asked once per fresh server)",
+        "sparql_server_settings": {
+            **{k: max(CLIENT_COUNTS) for k in PER_CLIENT_LIMITS},
+            "sparql_niceness": settings.sparql_niceness,
+        },
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+        "leaves_out": LEAVES_OUT,
+    }
+    print(f"{len(codes)} codes, {counts['rounds']} rounds, {len(days)} days", file=sys.stderr)
+    with anchors(store_path, settings.query_preload, anchor_port, same_port) as (port, same):
+        anchor_ports = {"oxigraph": port} | ({"oxigraph_same_allocator": same} if same else {})
+        api = [venv_command("nhskg"), "serve", "--port", str(api_port)]
+        # The 16 clients share one loopback address, which the API allows 4 SPARQL
+        # queries at once (and 6 running or stopped) by default: here they stand for 16
+        # people.
+        sparql_env = env | {k: str(max(CLIENT_COUNTS)) for k in PER_CLIENT_LIMITS}
+        with serving(api, f"http://127.0.0.1:{api_port}/api", env=sparql_env):
+            report["sparql"] = measure_sparql(api_port, anchor_ports, texts, counts["rounds"])
+    report |= measure_cold_and_partners(env, cold_port, every_code, days)
+    report["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    report["seconds"] = round(time.monotonic() - started, 1)
+    write(args.out, report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
