@@ -54,7 +54,7 @@ from scale_common import child_env, machine
 RESULTS = Path(__file__).parent / "results" / "sparql-like-for-like.json"
 CLIENT_COUNTS = (1, 16)
 FULL = {"codes": 400, "rounds": 5, "days": 800}
-QUICK = {"codes": 100, "rounds": 3, "days": 200}
+QUICK = {"codes": 200, "rounds": 3, "days": 200}
 FIRST_DAY = date(2013, 4, 1)  # the CCGs and NHS England begin
 LAST_DAY = date(2026, 3, 31)
 PER_CLIENT_LIMITS = ("NHSKG_SPARQL_PER_CLIENT", "NHSKG_SPARQL_KILLS_PER_CLIENT")
