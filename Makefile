@@ -61,7 +61,7 @@ run: build
 # compares the store read-only on disk with the same dump in memory.
 # sparql_like_for_like.py sends the same SPARQL to /sparql and to `oxigraph
 # serve-read-only` in turns, every request new, and times cold lookups and partners
-# with as_of (about ten minutes; `--quick` for a few).
+# with as_of (about five minutes; `--quick` about two).
 bench: build
 	$(BIN)/python -P benchmarks/network.py
 	$(BIN)/python -P benchmarks/api.py
