@@ -111,14 +111,14 @@ def test_header_rejects_unknown_type_and_missing_title(tmp_path: Path) -> None:
         )
 
 
-def test_header_publish_line_must_name_a_required_organisation_parameter(
-    tmp_path: Path,
-) -> None:
+def test_header_publish_line_must_name_an_organisation_parameter(tmp_path: Path) -> None:
     head = "# title: X\n# description: D\n# param: org  org  required\n"
-    head += "# param: day  date  optional\n"
+    head += "# param: day  date  optional\n# param: other  org  optional\n"
     assert parse_header(tmp_path / "x.rq", head + "# publish: org\nSELECT * {}").publish == "org"
+    optional = parse_header(tmp_path / "x.rq", head + "# publish: other\nSELECT * {}")
+    assert optional.publish == "other"
     for wrong in ("day", "nothing"):
-        with pytest.raises(QueryFileError, match=f"x.rq: '# publish: {wrong}' must name a req"):
+        with pytest.raises(QueryFileError, match=f"x.rq: '# publish: {wrong}' must name an org"):
             parse_header(tmp_path / "x.rq", head + f"# publish: {wrong}\nSELECT * {{}}")
 
 

@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.api.app import create_app
 from nhskg.graph.publish import current
-from nhskg.graph.query.named_queries import ParameterError, bind
+from nhskg.graph.query.named_queries import ParameterError, bind, load_query_files
 from nhskg.graph.query.published_answers import (
     ANSWERS_FOLDER,
     INDEX_FILE,
@@ -66,7 +66,7 @@ def test_every_parameterless_query_is_published_and_is_what_evaluating_it_gives(
     listings = {q.name for q in parameterless(service.library.values())}
     assert {"organisations", "partnerships", "shared-memberships", "documents"} <= listings
     index = json.loads((folder.path / ANSWERS_FOLDER / INDEX_FILE).read_text())
-    assert set(index) == listings | {q.name for q in keyed(service.library.values())}
+    assert set(index) == listings | {f"{q.name}/" for q in keyed(service.library.values())}
     store = OxigraphStore.open_read_only(folder.store)
     for name in sorted(listings):
         answered = service.run(name)
@@ -83,27 +83,41 @@ def test_a_query_asked_with_parameters_is_evaluated_for_the_call(service: QueryS
     assert not service.run("partners", {"organisation": "RC1", "as_of": "2017-01-01"}).published
 
 
-def test_partners_is_published_for_every_organisation_and_is_what_evaluating_it_gives(
-    national: Settings, service: QueryService
+KEYED = [q.name for q in keyed(load_query_files(Settings().queries_dir))]
+
+
+def test_the_queries_an_organisation_lookup_runs_are_published_for_every_organisation() -> None:
+    assert {"partners", "organisation", "names", "placements", "memberships"} <= set(KEYED)
+    assert {"decisions", "funding", "funding-gaps", "merger-proposals"} <= set(KEYED)
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_a_query_published_for_every_organisation_is_what_evaluating_it_gives(
+    national: Settings, service: QueryService, name: str
 ) -> None:
     folder = current(national.build)
     index = json.loads((folder.path / ANSWERS_FOLDER / INDEX_FILE).read_text())
     organisations = service.index.iris()
-    assert index["partners"]["values"] == len(organisations) > 600
-    assert index["partners"]["left_out"] == 0
+    entry = index[f"{name}/"]
+    assert entry["values"] == len(organisations) > 600
+    assert entry["left_out"] == 0
     store = OxigraphStore.open_read_only(folder.store)
-    planned = service.planned_file("partners")
+    planned = service.planned_file(name)
+    param = service.query_file(name).header.publish
+    assert param is not None
     answers = PublishedAnswers(folder.path)
     rows = 0
     for iri in organisations:
-        published = answers.get("partners", value=iri)
+        published = answers.get(name, value=iri)
         assert published is not None and published.published, iri
-        text = bind(planned, {"organisation": iri}, lambda _p, t: NamedNode(t))
+        text = bind(planned, {param: iri}, lambda _p, t: NamedNode(t))
         evaluated = store.query(text, planned=True)
         assert isinstance(evaluated, SelectResult)
         assert _same_answer(published.rows, evaluated.rows), iri
         rows += len(published.rows)
-    assert rows == index["partners"]["rows"] > 400
+    assert rows == entry["rows"]
+    if name == "partners":
+        assert rows > 400
 
 
 def test_partners_of_an_organisation_by_any_of_its_names_is_served_from_its_answer(
@@ -190,3 +204,22 @@ def test_the_api_says_whether_an_answer_was_published_or_evaluated(client: TestC
     assert listing["published"] is True and listing["rows"]
     filtered = client.get("/api/queries/partnerships", params={"type": "stp"}).json()
     assert filtered["published"] is False
+
+
+def test_an_organisation_lookup_without_a_day_is_answered_from_published_answers(
+    national: Settings,
+) -> None:
+    app = create_app(national)
+    with TestClient(app) as fresh:
+        assert fresh.get("/api/organisations/RC9").status_code == 200
+        generation = app.state.graph.acquire()
+        try:
+            ran = dict(generation.graph._results)  # each named query the lookup ran
+        finally:
+            app.state.graph.release(generation)
+        assert len(ran) > 10
+        assert all(result.published for result in ran.values()), [
+            key for key, result in ran.items() if not result.published
+        ]
+        on_a_day = fresh.get("/api/organisations/RC9", params={"as_of": "2019-01-01"})
+        assert on_a_day.status_code == 200 and on_a_day.json()["onDay"]["name"]

@@ -10,7 +10,7 @@ A header is a block of comment lines at the top of the file::
 A ``# group: NAME`` line (optional) files the query under one of the tasks of
 :data:`GROUPS` (the query page lists them in that order).
 
-A ``# publish: NAME`` line (optional) names a required ``org`` parameter: the build
+A ``# publish: NAME`` line (optional) names an ``org`` parameter: the build
 then publishes the query's answer for every organisation as NAME, with no other
 parameter given (:mod:`nhskg.graph.query.published_answers`).
 
@@ -151,10 +151,8 @@ def parse_header(path: Path, text: str) -> Header:
     publish = fields.get("publish")
     if publish is not None:
         keyed = next((p for p in params if p.name == publish), None)
-        if keyed is None or not keyed.required or keyed.type != "org":
-            raise QueryFileError(
-                f"{path}: '# publish: {publish}' must name a required org parameter"
-            )
+        if keyed is None or keyed.type != "org":
+            raise QueryFileError(f"{path}: '# publish: {publish}' must name an org parameter")
     group = fields.get("group")
     if group is not None and group not in GROUPS:
         raise QueryFileError(f"{path}: group must be one of {', '.join(GROUPS)}; not {group!r}")

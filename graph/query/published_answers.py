@@ -12,13 +12,15 @@ JSON format to ``answers/NAME.srj`` in the build's folder, with ``answers/index.
 saying how many rows each has and how long it took. The answers are published with the
 store in one rename, so a reader never sees one build's answers beside another's store.
 
-A query whose header says ``# publish: PARAM`` (PARAM a required ``org`` parameter, see
-:mod:`nhskg.graph.query.named_queries`) is answered the same way once for every organisation
-the graph knows, with PARAM bound to it and no other parameter: ``partners`` is the one
-that needs it, since at national scale one organisation's partners take hundreds of
-milliseconds to evaluate and its answer is the same for the life of the build. Each
-answer goes to ``answers/NAME/DIGEST.srj`` (DIGEST from the organisation's IRI, so no
-file name comes from data), and the index gives how many organisations were answered,
+A query whose header says ``# publish: PARAM`` (PARAM an ``org`` parameter, see
+:mod:`nhskg.graph.query.named_queries`) is answered the same way once for every
+organisation the graph knows, with PARAM bound to it and no other parameter: ``partners``,
+since at national scale one organisation's partners take hundreds of milliseconds to
+evaluate, and each query an organisation's lookup runs (organisation, names, placements,
+the statements it is party to, ...), so its first lookup reads some fifteen small
+answers instead of evaluating fifteen queries. Each answer goes to
+``answers/NAME/DIGEST.srj`` (DIGEST from the organisation's IRI, so no file name comes
+from data), and the index gives, under ``NAME/``, how many organisations were answered,
 their rows and the time taken. A call with another parameter too (``as_of``) is
 evaluated, as is one for an organisation whose answer overran the limit.
 
@@ -83,6 +85,13 @@ class Evaluated:
     skipped: str | None = None
     values: int | None = None
     left_out: int = 0
+
+    @property
+    def key(self) -> str:
+        """Its key in the answers' index: the query's name, followed by '/' (as the folder
+        its answers are in) for one answered for every organisation, so a query that is
+        both (``merger-proposals``) has an entry for each."""
+        return self.name if self.values is None else f"{self.name}/"
 
     def entry(self) -> dict[str, object]:
         """Its entry in the answers' index."""
@@ -173,7 +182,7 @@ def write_index(folder: Path, done: Iterable[Evaluated]) -> None:
     already there."""
     path = folder / ANSWERS_FOLDER / INDEX_FILE
     index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    index |= {e.name: e.entry() for e in done}
+    index |= {e.key: e.entry() for e in done}
     path.write_text(json.dumps(index, indent=2), encoding="utf-8")
 
 
