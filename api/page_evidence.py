@@ -62,7 +62,12 @@ def page_evidence(
 
 
 def organisation_types(graph: PublishedGraph) -> dict[str, set[str]]:
-    """Each organisation's types (their labels), by IRI."""
+    """Each organisation's types (their labels), by IRI; read once a build (not to be
+    changed by the caller)."""
+    return graph.derived("organisation-types", _organisation_types)
+
+
+def _organisation_types(graph: PublishedGraph) -> dict[str, set[str]]:
     return {
         str(r["org"]): {t.strip() for t in str(r.get("types", "")).split(";") if t.strip()}
         for r in rows(graph.run("organisations"))

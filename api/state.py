@@ -19,8 +19,9 @@ import logging
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
+from typing import Any, TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -36,6 +37,7 @@ from nhskg.graph.query.service import QueryService, default_store
 from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
 
+T = TypeVar("T")
 RESULT_CACHE_SIZE = 4096
 GRAPH_KEY = "nhskg.graph"  # the request scope's generation, set by GenerationMiddleware
 
@@ -71,6 +73,7 @@ class PublishedGraph:
         )
         self._lock = threading.Lock()
         self._network_lock = threading.Lock()  # a slow first load must not hold up lookups
+        self._derived: dict[str, Any] = {}
 
     @property
     def index(self) -> OrganisationIndex:
@@ -106,6 +109,17 @@ class PublishedGraph:
             while len(self._results) > RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)
         return result
+
+    def derived(self, name: str, make: Callable[[PublishedGraph], T]) -> T:
+        """``make(self)``, computed once for this build and kept under ``name``: a value
+        read from its answers that every request would otherwise rebuild (callers must not
+        change it). Two first callers at once may both compute it; one value is kept."""
+        with self._lock:
+            if name in self._derived:
+                return self._derived[name]
+        value = make(self)
+        with self._lock:
+            return self._derived.setdefault(name, value)
 
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, so the first

@@ -167,3 +167,30 @@ def test_ontology_page_and_json_ld_context(client: TestClient) -> None:
     assert context["nhskg"] == "https://w3id.org/nhskg/def#"
     turtle = client.get("/def", headers={"Accept": "text/turtle"}).text
     assert "nhskg:MergerProposal" in turtle
+
+
+def test_organisation_types_are_read_once_a_build_and_shared_by_every_page(
+    national: Settings,
+) -> None:
+    from nhskg.api.page_evidence import organisation_types
+
+    app = create_app(national)
+    with TestClient(app) as fresh:
+        generation = app.state.graph.acquire()
+        try:
+            graph = generation.graph
+            made: list[int] = []
+
+            def make(g: object) -> dict[str, int]:
+                made.append(1)
+                return {"calls": len(made)}
+
+            first = graph.derived("counted", make)
+            assert graph.derived("counted", make) is first and made == [1]
+            for code in ("RC9", "RD8"):
+                assert fresh.get(f"/organisations/{code}").status_code == 200
+            types = organisation_types(graph)
+            assert organisation_types(graph) is types
+            assert sum(1 for labels in types.values() if "NHS trust" in labels) > 100
+        finally:
+            app.state.graph.release(generation)
