@@ -123,6 +123,14 @@ class Settings(BaseSettings):
         description="Queries the build evaluates at once for the answers it publishes for "
         "every organisation (a query file's '# publish:' line).",
     )
+    answers_each_budget_s: float = Field(
+        default=150.0,
+        ge=0,
+        description="Longest the build spends on all the answers it publishes for every "
+        "organisation together (each query's '# publish:' line, in the library's order); "
+        "those not started by then are evaluated when asked for instead, so a large graph's "
+        "build stays within its time (about 11 s of it on the national graph).",
+    )
     answers_in_memory_max_quads: int = Field(
         default=30_000_000,
         ge=0,

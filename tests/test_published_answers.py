@@ -4,6 +4,7 @@ organisation, and publishes the answers with the graph."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -223,3 +224,32 @@ def test_an_organisation_lookup_without_a_day_is_answered_from_published_answers
         ]
         on_a_day = fresh.get("/api/organisations/RC9", params={"as_of": "2019-01-01"})
         assert on_a_day.status_code == 200 and on_a_day.json()["onDay"]["name"]
+
+
+def test_per_organisation_answers_not_started_by_the_builds_budget_are_evaluated_when_asked(
+    national: Settings, service: QueryService, tmp_path: Path
+) -> None:
+    folder = current(national.build)
+    store = TimeLimitedStore(folder.store, timeout_s=5)
+    rc9 = service.index.resolve("organisation", "RC9").value
+    try:
+        done = write_keyed_answers(
+            service.query_file("partners"),
+            [rc9],
+            store,
+            lambda iri: bind(
+                service.planned_file("partners"), {"organisation": iri}, lambda _p, t: NamedNode(t)
+            ),
+            tmp_path,
+            timeout_s=5,
+            threads=2,
+            deadline=time.perf_counter(),  # the budget is spent before the first one
+        )
+        assert done.values == 0 and done.left_out == 1 and "budget" in (done.skipped or "")
+        answers = PublishedAnswers(tmp_path)
+        assert answers.get("partners", value=rc9) is None
+        evaluating = QueryService(national, store=service.store, answers=answers)
+        result = evaluating.run("partners", {"organisation": "RC9"})
+        assert not result.published and result.rows
+    finally:
+        store.close()

@@ -159,8 +159,11 @@ def _publish_answers(
             folder.path,
             timeout_s=settings.answer_timeout_s,
         )
-        each = keyed(service.library.values())
+        # partners first: it was published for every organisation before the others
+        # were, and the network views lean on it; the budget may stop the later ones
+        each = sorted(keyed(service.library.values()), key=lambda q: q.name != "partners")
         values = service.index.iris() if each else []
+        deadline = time.perf_counter() + settings.answers_each_budget_s
         for query in each:
             planned = service.planned_file(query.name)
             done.append(
@@ -172,6 +175,7 @@ def _publish_answers(
                     folder.path,
                     timeout_s=settings.answer_timeout_s,
                     threads=settings.answer_threads,
+                    deadline=deadline,
                 )
             )
         write_index(folder.path, done)

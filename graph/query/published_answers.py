@@ -143,16 +143,21 @@ def write_keyed_answers(
     *,
     timeout_s: float,
     threads: int,
+    deadline: float | None = None,
 ) -> Evaluated:
     """Evaluate ``query`` once for each organisation IRI of ``values`` (its text with
     the organisation bound from ``bound_text``), ``threads`` at a time, on ``store``,
     writing each answer under ``folder``/answers/NAME; an organisation whose answer
-    overruns ``timeout_s`` or fails is left out (and evaluated when asked for)."""
+    overruns ``timeout_s`` or fails is left out (and evaluated when asked for), and so
+    is every one not started by ``deadline`` (a ``time.perf_counter()`` reading: the
+    build's budget for all its per-organisation answers)."""
     target = folder / ANSWERS_FOLDER
     (target / query.name).mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
     def answer(value: str) -> int | str:
+        if deadline is not None and time.perf_counter() >= deadline:
+            return f"{value}: not started within the build's budget for per-organisation answers"
         try:
             result = store.query(bound_text(value), timeout_s=timeout_s, planned=True)
         except (QueryTimeout, QueryFailed) as error:
