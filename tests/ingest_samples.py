@@ -4,12 +4,15 @@ the candidates file, for the tests of the file, review and the candidates page."
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from conftest import MINI_DATA
+from loopback import free_port, running, venv_command
 
 from nhskg.graph.building.build import build
 from nhskg.graph.ingest.candidates_file import candidates_path, write_candidates
@@ -20,7 +23,7 @@ DOCUMENT = "000_ab1d5f3ab4a972f1.txt"
 STEM = "000_ab1d5f3ab4a972f1"
 
 
-def _candidate(
+def sample(
     text: str, section: str, record: dict[str, Any], confidence: float, why: str, **extra: Any
 ) -> Candidate:
     quote = record["quote"]
@@ -41,7 +44,7 @@ def _candidate(
 
 def activity(text: str) -> Candidate:
     """A statement the mini curated file lacks (the full data's file has it)."""
-    return _candidate(
+    return sample(
         text,
         "statements",
         {
@@ -59,7 +62,7 @@ def activity(text: str) -> Candidate:
 
 def county_alias(text: str) -> Candidate:
     """A doubtful alias (a county name for a CCG), with ranked alternatives."""
-    return _candidate(
+    return sample(
         text,
         "aliases",
         {
@@ -78,7 +81,7 @@ def county_alias(text: str) -> Candidate:
 
 def accepted_alias(text: str) -> Candidate:
     """An alias the mini curated file already has, word for word."""
-    return _candidate(
+    return sample(
         text,
         "aliases",
         {
@@ -93,7 +96,7 @@ def accepted_alias(text: str) -> Candidate:
 
 def new_body(text: str) -> Candidate:
     """A new entity: a body of evidence the reference data lacks."""
-    return _candidate(
+    return sample(
         text,
         "entities",
         {
@@ -116,7 +119,7 @@ def boards(text: str) -> Candidate:
         "name": "the Boards of partner organisations",
         "quote": "the Boards of partner organisations with an update",
     }
-    return _candidate(text, "entities", record, 0.6, "counted group without a number")
+    return sample(text, "entities", record, 0.6, "counted group without a number")
 
 
 def all_candidates(text: str) -> list[Candidate]:
@@ -137,6 +140,19 @@ def build_with_candidates(root: Path, proposals: Callable[[str], list[Candidate]
     outcome = build(settings)
     assert outcome.published, outcome.report.as_table(limit=10)
     return settings
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """``nhskg serve`` of that build on a free loopback port; its base URL."""
+    port = free_port()
+    env = os.environ | {
+        "NHSKG_DATA_DIR": str(settings.data),
+        "NHSKG_BUILD_DIR": str(settings.build),
+    }
+    url = f"http://127.0.0.1:{port}"
+    with running([venv_command("nhskg"), "serve", "--port", str(port)], url + "/api", env=env):
+        yield url
 
 
 def document_text(data: Path) -> str:

@@ -9,7 +9,6 @@ test-output/screenshots/."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import httpx
@@ -20,8 +19,8 @@ from ingest_samples import (
     boards,
     build_with_candidates,
     county_alias,
+    serving,
 )
-from loopback import free_port, running, venv_command
 from playwright.sync_api import Browser, Page, ViewportSize
 from test_browser import (  # noqa: F401 -- fixtures
     axe_violations,
@@ -49,10 +48,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def served(built: Settings) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {"NHSKG_DATA_DIR": str(built.data), "NHSKG_BUILD_DIR": str(built.build)}
-    url = f"http://127.0.0.1:{port}"
-    with running([venv_command("nhskg"), "serve", "--port", str(port)], url + "/api", env=env):
+    with serving(built) as url:
         yield url
 
 

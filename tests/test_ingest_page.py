@@ -29,11 +29,13 @@ from ingest_samples import (
     county_alias,
     document_text,
     new_body,
+    sample,
+    serving,
 )
 from loopback import free_port, running, venv_command
 
 from nhskg.graph.building.build import build
-from nhskg.graph.ingest.model import Candidate, candidate_key
+from nhskg.graph.ingest.model import Candidate
 from nhskg.graph.publish import current
 from nhskg.graph.settings import Settings
 
@@ -49,16 +51,7 @@ def hostile(text: str) -> Candidate:
         "label": "<img src=x onerror=alert(1)> the review",
         "quote": "The Clinical Senate report also identifies a number of specific services",
     }
-    start = text.index(record["quote"])
-    return Candidate(
-        "statements",
-        record,
-        start,
-        start + len(record["quote"]),
-        0.3,
-        HOSTILE_WHY,
-        key=candidate_key("statements", record),
-    )
+    return sample(text, "statements", record, 0.3, HOSTILE_WHY)
 
 
 def hospital(text: str) -> Candidate:
@@ -68,16 +61,7 @@ def hospital(text: str) -> Candidate:
         "alias": "Luton and Dunstable Hospital",
         "quote": "redevelopment of the Luton and Dunstable Hospital site",
     }
-    start = text.index(record["quote"])
-    return Candidate(
-        "aliases",
-        record,
-        start,
-        start + len(record["quote"]),
-        0.8,
-        "a site's name",
-        key=candidate_key("aliases", record),
-    )
+    return sample(text, "aliases", record, 0.8, "a site's name")
 
 
 def proposals(text: str) -> list[Candidate]:
@@ -92,10 +76,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def base(built: Settings) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {"NHSKG_DATA_DIR": str(built.data), "NHSKG_BUILD_DIR": str(built.build)}
-    url = f"http://127.0.0.1:{port}"
-    with running([venv_command("nhskg"), "serve", "--port", str(port)], url + "/api", env=env):
+    with serving(built) as url:
         yield url
 
 

@@ -19,6 +19,7 @@ from ingest_samples import (
     county_alias,
     document_text,
     new_body,
+    sample,
 )
 from loopback import venv_command
 
@@ -32,7 +33,6 @@ from nhskg.graph.ingest.candidates_file import (
     rejections_path,
     write_candidates,
 )
-from nhskg.graph.ingest.model import Candidate, candidate_key
 from nhskg.graph.ingest.review import RecordRefused, accept, append_record, reject
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.settings import Settings
@@ -310,16 +310,7 @@ def test_a_statement_about_a_proposed_entity_is_accepted_with_that_entity(
         "organization": "healthier-together",
         "quote": "provide the Boards of partner organisations with an update on progress",
     }
-    start = text.index(record["quote"])
-    statement = Candidate(
-        "statements",
-        record,
-        start,
-        start + len(record["quote"]),
-        0.5,
-        "test",
-        candidate_key("statements", record),
-    )
+    statement = sample(text, "statements", record, 0.5, "test")
     path = candidates_path(mini.data / "curated", DOCUMENT)
     write_candidates(path, DOCUMENT, [group, statement])
     done = accept(path, statement.key, mini)
