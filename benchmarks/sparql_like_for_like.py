@@ -17,6 +17,9 @@ preloading it too (scale_api.py's `anchors`). Measured:
 - `lookup_cold`: `GET /api/organisations/{code}` for every organisation of the lookup
   index once, after a fresh start, with 1 client; then again after a second fresh start
   with 16 clients;
+- `page_cold`: the same for each organisation's HTML page, `GET /organisations/{code}`,
+  on two more fresh starts (1 client, then 16), so no lookup before it has filled the
+  server's caches;
 - `partners_as_of`: on that second server, `GET /api/queries/partners` with an
   organisation and an `as_of` day, each pair once (distinct days spread over the
   graph's years), at 1 and at 16 clients: evaluated, never a published or cached answer.
@@ -73,6 +76,8 @@ LEAVES_OUT = {
     "lookup_cold": "the organisation's HTML page (only the JSON route); the index the "
     "server builds at start (it is built before the first request); later requests "
     "for the same code (answered from the response cache)",
+    "page_cold": "the page with as_of (its partners evaluated on the day); the index "
+    "the server builds at start; later requests for the same page (the response cache)",
     "partners_as_of": "partners without as_of (a published answer); the filtered "
     "listings; requests repeating a pair (cached); the 10M graph",
 }
@@ -219,6 +224,21 @@ def measure_cold_and_partners(
     return out
 
 
+def measure_pages_cold(env: Mapping[str, str], port: int, codes: Sequence[str]) -> dict[str, Any]:
+    """Each organisation's page once after a fresh start at 1 client, then again after a
+    second fresh start at 16."""
+    command = [venv_command("nhskg"), "serve", "--port", str(port)]
+    pages = [f"/organisations/{urllib.parse.quote(c)}" for c in codes]
+    out: dict[str, Any] = {}
+    for clients in CLIENT_COUNTS:
+        with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+            out[f"page_cold_{clients}_client{'s' if clients > 1 else ''}"] = _say(
+                f"page, cold, {clients} client{'s' if clients > 1 else ''}",
+                each_once(port, pages, clients, accept="text/html", strict=False),
+            )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__, RESULTS)
     p.add_argument("--quick", action="store_true", help="fewer codes, rounds and days")
@@ -271,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         with serving(api, f"http://127.0.0.1:{api_port}/api", env=sparql_env):
             report["sparql"] = measure_sparql(api_port, anchor_ports, texts, counts["rounds"])
     report |= measure_cold_and_partners(env, cold_port, every_code, days)
+    report |= measure_pages_cold(env, cold_port, every_code)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     report["seconds"] = round(time.monotonic() - started, 1)
     write(args.out, report)
