@@ -19,6 +19,7 @@ from nhskg.api.deps import code_of, rows
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.mint import local_page
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
+from nhskg.graph.query.page_evidence_answers import NAME as EVIDENCE_ANSWER
 from nhskg.graph.query.statement_evidence import BATCH, evidence_of
 from nhskg.graph.query.store import SelectResult
 
@@ -53,12 +54,22 @@ MEMBER_KINDS = (
 
 
 def page_evidence(
-    graph: PublishedGraph, tables: Iterable[tuple[list[dict[str, Any]], str]]
+    graph: PublishedGraph,
+    tables: Iterable[tuple[list[dict[str, Any]], str]],
+    organisation: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The evidence of every row of the tables, each given with the column holding its
-    statement: ``{statement IRI: [piece, ...]}`` (see statement_evidence.evidence_of)."""
+    statement: ``{statement IRI: [piece, ...]}`` (see statement_evidence.evidence_of);
+    for the page of the organisation of IRI ``organisation``, what the build published
+    of it (:mod:`nhskg.graph.query.page_evidence_answers`) is read, not evaluated."""
     statements = [str(r[key]) for table, key in tables for r in table if r.get(key)]
-    return evidence_of(graph.service.store, graph.settings.queries_dir, statements)
+    answers = graph.service.answers
+    published = (
+        answers.get(EVIDENCE_ANSWER, value=organisation)
+        if answers is not None and organisation is not None
+        else None
+    )
+    return evidence_of(graph.service.store, graph.settings.queries_dir, statements, published)
 
 
 def organisation_types(graph: PublishedGraph) -> dict[str, set[str]]:

@@ -229,6 +229,7 @@ def organisation_page(
             *((org[key], column) for key, column in ORGANISATION_STATEMENTS),
             *(([{"s": s} for s in p["statementList"]], "s") for p in partners),
         ],
+        organisation=org["iri"],
     )
     for p in partners:
         p["evidence"] = [e for s in p["statementList"] for e in evidence.get(s, [])]

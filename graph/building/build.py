@@ -40,6 +40,7 @@ from nhskg.graph.publish import (
     reject,
 )
 from nhskg.graph.query.named_queries import QueryFile, bind
+from nhskg.graph.query.page_evidence_answers import write_page_evidence
 from nhskg.graph.query.published_answers import (
     keyed,
     parameterless,
@@ -133,9 +134,10 @@ def _publish_answers(
 ) -> float:
     """The answers the build publishes (:mod:`nhskg.graph.query.published_answers`) written
     into its folder: the parameterless named queries', then, for each query that asks
-    for it, every organisation's. A graph of up to ``answers_in_memory_max_quads`` is
-    answered from a copy in a worker's memory (several times faster than the store on
-    disk), a larger one from the store. The seconds taken."""
+    for it, every organisation's, and the evidence each organisation's page shows. A
+    graph of up to ``answers_in_memory_max_quads`` is answered from a copy in a worker's
+    memory (several times faster than the store on disk), a larger one from the store.
+    The seconds taken."""
     t = time.perf_counter()
     in_memory = quads <= settings.answers_in_memory_max_quads
     store = TimeLimitedStore(
@@ -173,6 +175,18 @@ def _publish_answers(
                     store,
                     partial(_bound_to, planned, query.header.publish, service.orgtypes),
                     folder.path,
+                    timeout_s=settings.answer_timeout_s,
+                    threads=settings.answer_threads,
+                    deadline=deadline,
+                )
+            )
+        if each:  # the evidence of each organisation's page, read from the answers above
+            done.append(
+                write_page_evidence(
+                    values,
+                    store,
+                    folder.path,
+                    settings.queries_dir,
                     timeout_s=settings.answer_timeout_s,
                     threads=settings.answer_threads,
                     deadline=deadline,

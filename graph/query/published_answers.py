@@ -47,7 +47,7 @@ from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 from nhskg.graph.query.named_queries import QueryFile
 from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.query.result_formats import json_results
-from nhskg.graph.query.store import GraphStore, SelectResult, outcome
+from nhskg.graph.query.store import GraphStore, QueryOutcome, SelectResult, outcome
 
 ANSWERS_FOLDER = "answers"
 INDEX_FILE = "index.json"
@@ -151,21 +151,46 @@ def write_keyed_answers(
     overruns ``timeout_s`` or fails is left out (and evaluated when asked for), and so
     is every one not started by ``deadline`` (a ``time.perf_counter()`` reading: the
     build's budget for all its per-organisation answers)."""
+    return answer_each(
+        query.name,
+        values,
+        lambda value: store.query(bound_text(value), timeout_s=timeout_s, planned=True),
+        folder,
+        threads=threads,
+        deadline=deadline,
+    )
+
+
+def answer_each(
+    name: str,
+    values: Sequence[str],
+    evaluate: Callable[[str], QueryOutcome | None],
+    folder: Path,
+    *,
+    threads: int,
+    deadline: float | None = None,
+) -> Evaluated:
+    """``evaluate`` each organisation IRI of ``values``, ``threads`` at a time, writing
+    each answer to ``folder``/answers/NAME/DIGEST.srj (None: nothing to write, counted as
+    answered with no rows); one that overruns its limit or fails is left out, and so is
+    every one not started by ``deadline``."""
     target = folder / ANSWERS_FOLDER
-    (target / query.name).mkdir(parents=True, exist_ok=True)
+    (target / name).mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
     def answer(value: str) -> int | str:
         if deadline is not None and time.perf_counter() >= deadline:
             return f"{value}: not started within the build's budget for per-organisation answers"
         try:
-            result = store.query(bound_text(value), timeout_s=timeout_s, planned=True)
+            result = evaluate(value)
         except (QueryTimeout, QueryFailed) as error:
             return f"{value}: {str(error)[:200]}"
+        if result is None:
+            return 0
         if not isinstance(result, SelectResult):
             return f"{value}: not a SELECT query"
         body = json_results(result.variables, result.rows, truncated=False)
-        keyed_path(target, query.name, value).write_text(body, encoding="utf-8")
+        keyed_path(target, name, value).write_text(body, encoding="utf-8")
         return len(result.rows)
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answers") as pool:
@@ -173,7 +198,7 @@ def write_keyed_answers(
     rows = [o for o in outcomes if isinstance(o, int)]
     left_out = [o for o in outcomes if isinstance(o, str)]
     return Evaluated(
-        query.name,
+        name,
         round(time.perf_counter() - started, 3),
         rows=sum(rows),
         skipped=left_out[0] if left_out else None,

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
-from nhskg.graph.query.store import GraphStore, SelectResult
+from nhskg.graph.query.store import GraphStore, SelectResult, Term
 
 BATCH = 500
 QUERY = Path("internal") / "statement-evidence.rq"
@@ -46,34 +46,51 @@ def local_href(kind: str, source: str, start: int | None) -> str | None:
 
 
 def evidence_of(
-    store: GraphStore, queries_dir: Path, statements: Iterable[str]
+    store: GraphStore,
+    queries_dir: Path,
+    statements: Iterable[str],
+    published: SelectResult | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The pieces of evidence of each statement (an empty list for one with none),
     each statement's in a fixed order: quotes by document and place, then rows, then
-    reasoning."""
+    reasoning. ``published``: the build's rows of this query for some statements (each
+    it covers in at least one row; see :mod:`.page_evidence_answers`), whose evidence is
+    taken from it; the rest are evaluated."""
     wanted = list(dict.fromkeys(s for s in statements if s))
     found: dict[str, list[dict[str, Any]]] = {s: [] for s in wanted}
+    covered: set[str] = set()
+    for row in published.rows if published is not None else ():
+        assert row[0] is not None
+        covered.add(row[0].value)
+        if row[0].value in found and row[1] is not None:
+            _add(found, row)
+    asked = [s for s in wanted if s not in covered]
     text = _query_text(queries_dir)
-    for at in range(0, len(wanted), BATCH):
-        result = store.query(bind_statements(text, wanted[at : at + BATCH]))
+    for at in range(0, len(asked), BATCH):
+        result = store.query(bind_statements(text, asked[at : at + BATCH]))
         assert isinstance(result, SelectResult), "statement-evidence must be a SELECT query"
         for row in result.rows:
-            statement, kind, words, source, title, day, start, _end = (
-                term.value if term is not None else None for term in row
-            )
-            assert statement is not None and kind is not None and words is not None
-            offset = int(start) if start is not None else None
-            piece = {
-                "kind": kind,
-                "quote": words,
-                "source": source or "",
-                "title": title or source or "",
-                "date": day or "",
-                "start": offset,
-                "href": local_href(kind, source or "", offset),
-            }
-            if piece not in found[statement]:
-                found[statement].append(piece)
+            _add(found, row)
     for pieces in found.values():
         pieces.sort(key=lambda p: (ORDER[p["kind"]], p["source"], p["start"] or 0, p["quote"]))
     return found
+
+
+def _add(found: dict[str, list[dict[str, Any]]], row: tuple[Term | None, ...]) -> None:
+    """One row of statement-evidence.rq added to its statement's pieces (once)."""
+    statement, kind, words, source, title, day, start, _end = (
+        term.value if term is not None else None for term in row
+    )
+    assert statement is not None and kind is not None and words is not None
+    offset = int(start) if start is not None else None
+    piece = {
+        "kind": kind,
+        "quote": words,
+        "source": source or "",
+        "title": title or source or "",
+        "date": day or "",
+        "start": offset,
+        "href": local_href(kind, source or "", offset),
+    }
+    if piece not in found[statement]:
+        found[statement].append(piece)
