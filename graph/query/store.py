@@ -267,5 +267,5 @@ def outcome(
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(solution[v] for v in variables))
+        rows.append(tuple(solution))  # its values in the order of ``variables``
     return SelectResult(variables, rows, truncated)
