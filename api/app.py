@@ -14,6 +14,7 @@ a CDN.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.graph.start()  # watch build/current for new builds
+        # watch build/current for new builds; users' SPARQL answers are read on this loop
+        app.state.graph.start(asyncio.get_running_loop())
         yield
         app.state.graph.close()
 
