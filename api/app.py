@@ -14,7 +14,6 @@ a CDN.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -71,8 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # watch build/current for new builds; users' SPARQL answers are read on this loop
-        app.state.graph.start(asyncio.get_running_loop())
+        app.state.graph.start()  # watch build/current for new builds
         yield
         app.state.graph.close()
 

@@ -14,7 +14,6 @@ remote store (NHSKG_STORE_URL) has no build folder and is served as it is.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import sys
@@ -122,13 +121,6 @@ class PublishedGraph:
         with self._lock:
             return self._derived.setdefault(name, value)
 
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Read users' SPARQL answers on the server's event loop (the /sparql path awaits
-        them there): a thread hand-off less a request. Lookups keep their reply thread,
-        since their callers are threads."""
-        if isinstance(self.sparql_service.store, TimeLimitedStore):
-            self.sparql_service.store.attach(loop)
-
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, so the first
         requests on this build wait for neither; raises what a broken store raises."""
@@ -168,7 +160,6 @@ class ServedGraph:
         self._retired: list[_Generation] = []
         self._target = target  # where build/current pointed when last looked at
         self._failed: str | None = None  # a target that would not open: not tried again
-        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once it runs
 
     @property
     def build_id(self) -> str:
@@ -218,8 +209,6 @@ class ServedGraph:
             fresh.close()
             self._target = target
             return False
-        if self.loop is not None:
-            fresh.attach(self.loop)
         try:
             fresh.warm()
         except Exception:
@@ -244,12 +233,8 @@ class ServedGraph:
             old.graph.close()
         return True
 
-    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        """Watch build/current every ``reload_check_s`` seconds, in a thread; with
-        ``loop`` (the server's), each build's SPARQL answers are read on it."""
-        if loop is not None:
-            self.loop = loop
-            self._current.graph.attach(loop)
+    def start(self) -> None:
+        """Watch build/current every ``reload_check_s`` seconds, in a thread."""
         if self.settings.store_url or not self.settings.reload_check_s or self._watcher:
             return
         self._watcher = threading.Thread(target=self._watch, name="nhskg-reload", daemon=True)

@@ -21,12 +21,9 @@ bytes (:class:`~nhskg.graph.query.query_answer.Answer`). The worker's side of th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -39,7 +36,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from nhskg.graph.allocator import environment
-from nhskg.graph.query.pipe_frames import FrameReader, frame
 from nhskg.graph.query.query_answer import Answer, Formats, NotAcceptable
 from nhskg.graph.query.query_limits import CrashMemory, kill_if_running_after
 from nhskg.graph.query.sandbox import Isolation
@@ -74,25 +70,9 @@ class WorkerLost(Exception):
         return WorkerLost(str(self), retry=self.retry, crashed=self.crashed)
 
 
-Waiter = Future[tuple[str, object]] | asyncio.Future[tuple[str, object]]
-
-
-def _settle(future: Waiter, outcome: tuple[str, object] | Exception) -> None:
+def _settle(future: Future[tuple[str, object]], outcome: tuple[str, object] | Exception) -> None:
     """Hand a caller its reply, unless it has stopped waiting (an event loop's wait for
-    it was cancelled). An event loop's future is settled on its loop's thread."""
-    if isinstance(future, asyncio.Future):
-        loop = future.get_loop()
-        if _running_loop() is not loop:
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-                loop.call_soon_threadsafe(_settle, future, outcome)
-            return
-        if future.done():
-            return
-        if isinstance(outcome, Exception):
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
-        return
+    it was cancelled)."""
     try:
         if isinstance(outcome, Exception):
             future.set_exception(outcome)
@@ -102,15 +82,7 @@ def _settle(future: Waiter, outcome: tuple[str, object] | Exception) -> None:
         pass
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
 _reported: set[Isolation] = set()
-SEND_TIMEOUT_S = 30.0  # a worker that takes no request for this long is taken for dead
 
 
 def _said(message: object, process: subprocess.Popen[bytes]) -> Isolation:
@@ -131,14 +103,10 @@ def _said(message: object, process: subprocess.Popen[bytes]) -> Isolation:
 
 class _Worker:
     """One worker: ``python -m nhskg.graph.query.worker_process STORE FD ...`` on a socket pair,
-    and a reader here that hands each reply to the caller waiting for it.
+    and a thread here that hands each reply to the caller waiting for it.
 
-    The reader is a thread of its own, or, given ``loop``, that event loop: the loop
-    then reads the pipe when it has bytes (``add_reader``) and settles its callers'
-    futures itself, a thread wake-up and a thread-safe call less a request than a
-    reply thread handing each reply over. Callers on other threads are answered the same
-    either way. A fresh interpreter rather than multiprocessing's spawn, which would
-    re-run the caller's main script (a notebook or a user's script) in every worker.
+    A fresh interpreter rather than multiprocessing's spawn, which would re-run the
+    caller's main script (a notebook or a user's script) in every worker.
     """
 
     def __init__(
@@ -150,7 +118,6 @@ class _Worker:
         allocator: str | None = None,
         isolation: str = "auto",
         allow_unisolated: bool = False,
-        loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self.conn, child = Pipe()
         # The worker starts at its final priority (``nice`` runs it), not at the server's
@@ -177,34 +144,15 @@ class _Worker:
         child.close()
         self._lock = threading.Lock()  # the waiting callers and why the worker was lost
         self._sending = threading.Lock()
-        self._waiting: dict[int, Waiter] = {}
+        self._waiting: dict[int, Future[tuple[str, object]]] = {}
         self._numbers = itertools.count()
         self.lost: WorkerLost | None = None
         self.isolation: Isolation | None = None  # the worker's first word: its barriers
         self.started = threading.Event()  # set once it has said it (or stopped)
-        self.loop = loop
-        self._outgoing: socket.socket | None = None  # the loop's way to send, see _read_on
-        if loop is not None:
-            try:
-                self._read_on(loop)
-                return
-            except RuntimeError:  # the loop has closed: read in a thread after all
-                self.loop = None
         threading.Thread(target=self._read, daemon=True, name="query-replies").start()
 
-    def _send(self, message: object) -> None:
-        if self._outgoing is None:
-            self.conn.send(message)
-        else:
-            self._outgoing.sendall(frame(message))
-
-    def submit(self, request: Request) -> Waiter:
-        """Send ``request``; the reply will settle the future returned: the running
-        event loop's when the worker is read on that loop, else a thread's."""
-        loop = self.loop
-        future: Waiter = (
-            loop.create_future() if loop is not None and _running_loop() is loop else Future()
-        )
+    def submit(self, request: Request) -> Future[tuple[str, object]]:
+        future: Future[tuple[str, object]] = Future()
         with self._lock:
             if self.lost is not None:
                 raise self.lost.again()
@@ -212,72 +160,24 @@ class _Worker:
             self._waiting[number] = future
         try:
             with self._sending:
-                self._send((number, request))
+                self.conn.send((number, request))
         except OSError as error:
             stopped = f"the query worker stopped unexpectedly ({error})"
             self.kill(WorkerLost(stopped, retry=True, crashed=True))
         return future
 
-    def _reply(self, message: object) -> None:
-        """One message from the worker: its barriers first, then numbered replies."""
-        if self.isolation is None:
-            self.isolation = _said(message, self.process)
-            self.started.set()
-            return
-        number, status, payload = cast(tuple[int, str, object], message)
-        with self._lock:
-            future = self._waiting.pop(number, None)
-        if future is not None:
-            _settle(future, (status, payload))
-
     def _read(self) -> None:
-        """The reply thread: read until the pipe closes, then settle who still waits."""
         try:
+            self.isolation = _said(self.conn.recv(), self.process)
+            self.started.set()
             while True:
-                self._reply(self.conn.recv())
+                number, status, payload = self.conn.recv()
+                with self._lock:
+                    future = self._waiting.pop(number, None)
+                if future is not None:
+                    _settle(future, (status, payload))
         except (EOFError, OSError):
             pass
-        self._ended()
-
-    def _read_on(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Read the pipe on ``loop`` from now on (from any thread)."""
-        # Descriptors of our own: one read with MSG_DONTWAIT, one that sends with a
-        # timeout (Python then waits for room itself), since an event loop may make the
-        # pipe non-blocking (uvloop does) and Connection.send would fail on it.
-        pipe = socket.socket(fileno=os.dup(self.conn.fileno()))
-        self._outgoing = socket.socket(fileno=os.dup(self.conn.fileno()))
-        self._outgoing.settimeout(SEND_TIMEOUT_S)
-        frames = FrameReader()
-
-        def readable() -> None:
-            try:
-                data = pipe.recv(1 << 20, socket.MSG_DONTWAIT)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                data = b""
-            try:
-                if data:
-                    for message in frames.feed(data):
-                        self._reply(message)
-                    return
-            except (EOFError, ValueError) as error:  # began wrongly, or a broken frame
-                log.warning("query worker %s: %s", self.process.pid, error)
-                self.process.kill()
-            loop.remove_reader(pipe.fileno())
-            pipe.close()
-            if self._outgoing is not None:
-                self._outgoing.close()
-            # Waiting for the process to be reaped is not the loop's to do.
-            threading.Thread(target=self._ended, daemon=True, name="query-ended").start()
-
-        if _running_loop() is loop:
-            loop.add_reader(pipe.fileno(), readable)
-        else:
-            loop.call_soon_threadsafe(loop.add_reader, pipe.fileno(), readable)
-
-    def _ended(self) -> None:
-        """The pipe has closed: why the worker was lost, told to every caller waiting."""
         self.started.set()
         code = self.process.wait()
         with self._lock:
@@ -292,15 +192,11 @@ class _Worker:
             _settle(future, lost.again())
         self.conn.close()
 
-    def pending(self, future: Waiter | None) -> bool:
+    def pending(self, future: Future[tuple[str, object]]) -> bool:
         """Whether the query behind ``future`` is still running here (its caller may
         have stopped waiting for it)."""
         with self._lock:
             return self.lost is None and any(f is future for f in self._waiting.values())
-
-    def stale(self) -> bool:
-        """Read on an event loop that has closed: no reply would reach anyone."""
-        return self.loop is not None and self.loop.is_closed()
 
     def kill(self, reason: WorkerLost) -> None:
         """Stop the worker; the queries it was running fail with ``reason``."""
@@ -351,14 +247,6 @@ class TimeLimitedStore:
         self._lock = threading.Lock()
         self.grace_s = grace_s
         self.crashes = CrashMemory()
-        self.loop: asyncio.AbstractEventLoop | None = None  # where workers are read, if set
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Read the pipes of workers started from now on on ``loop`` (an event loop that
-        asks through :meth:`answer_async`); those already running keep their reply
-        thread until they are replaced. Calls from other threads are answered as before;
-        a blocking call on the loop's own thread is refused (it would wait for itself)."""
-        self.loop = loop
 
     def query(
         self,
@@ -408,11 +296,8 @@ class TimeLimitedStore:
                 turn = self._try_turn()
             try:
                 future, wait_s = attempts.send(turn[1])
-                waited = (
-                    future if isinstance(future, asyncio.Future) else asyncio.wrap_future(future)
-                )
                 try:
-                    reply: _Reply = await asyncio.wait_for(waited, wait_s)
+                    reply: _Reply = await asyncio.wait_for(asyncio.wrap_future(future), wait_s)
                 except TimeoutError:
                     reply = None
                 except WorkerLost as lost:
@@ -430,17 +315,11 @@ class TimeLimitedStore:
         return lateral_groups(sparql, parameters=parameters)
 
     def _call(self, request: Request, timeout_s: float | None) -> object:
-        if self.loop is not None and _running_loop() is self.loop:
-            raise RuntimeError(
-                "a blocking query on the event loop its workers are read on would wait for "
-                "itself: await answer_async, or call from another thread"
-            )
         attempts = _Attempts(self, request, timeout_s)
         while True:
             turn = self._take_turn()
             try:
                 future, wait_s = attempts.send(turn[1])
-                assert isinstance(future, Future)  # not on the loop: a thread's future
                 try:
                     reply: _Reply = future.result(timeout=wait_s)
                 except FutureTimeout:
@@ -460,11 +339,7 @@ class TimeLimitedStore:
             if self._running[slot] >= self.threads:
                 return None
             worker = self._slots[slot]
-            if worker is not None and worker.lost is None and worker.stale():
-                worker.kill(WorkerLost("its event loop has closed", retry=True))
-                worker._ended()
             if worker is None or worker.lost is not None:
-                loop = self.loop if self.loop is not None and not self.loop.is_closed() else None
                 worker = _Worker(
                     self.store_path,
                     self.memory_mb,
@@ -473,7 +348,6 @@ class TimeLimitedStore:
                     self.allocator,
                     self.isolation_mode,
                     self.allow_unisolated,
-                    loop,
                 )
                 self._slots[slot] = worker
             self._running[slot] += 1
@@ -534,8 +408,6 @@ class TimeLimitedStore:
         for worker in workers:
             worker.kill(WorkerLost("the store was closed", retry=False))
             worker.process.wait(timeout=5)
-            if worker.stale():  # nobody reads its pipe now: tell its callers here
-                worker._ended()
 
 
 _Reply = tuple[str, object] | WorkerLost | None  # None: no reply within the time limit
@@ -556,15 +428,14 @@ class _Attempts:
         self.deadline: float | None = None
         self.crashes = 0
         self.guarded = request[2]  # a user's query, as written
-        self.future: Waiter | None = None
+        self.future: Future[tuple[str, object]] | None = None
         if self.guarded and store.crashes.crashed_before(request[0]):
             raise QueryRefused(CRASHER)
 
-    def send(self, worker: _Worker) -> tuple[Waiter, float]:
+    def send(self, worker: _Worker) -> tuple[Future[tuple[str, object]], float]:
         """The reply to come, and how long to wait for it."""
         if self.deadline is None:
             self.deadline = time.monotonic() + self.limit
-        future: Waiter
         try:
             future = worker.submit(self.request)
         except WorkerLost as lost:
