@@ -14,6 +14,10 @@ preloading it too (scale_api.py's `anchors`). Measured:
   at 16 clients, the servers taking turns in ``--rounds`` rounds (the first server of a
   round rotates); per round p50, p99 and requests per second, and the ratios
   nhskg / oxigraph of each round, summarised as their lowest, median and highest;
+- `sparql_planned`: the same, with organisation.rq as the product plans it (each
+  OPTIONAL and UNION in a LATERAL, :mod:`nhskg.graph.query.sparql_text`): a lookup-sized
+  query of about 0.5 ms of engine time, where the text as written takes about 20 ms, so
+  what each server adds to a request shows;
 - `lookup_cold`: `GET /api/organisations/{code}` for every organisation of the lookup
   index once, after a fresh start, with 1 client; then again after a second fresh start
   with 16 clients;
@@ -167,6 +171,8 @@ def measure_sparql(
     anchor_ports: Mapping[str, int],
     texts: Sequence[str],
     rounds: int,
+    *,
+    label: str = "as written",
 ) -> dict[str, Any]:
     """Every text to each server once per round and client count, the servers in turn."""
     endpoints = {"nhskg": (api_port, "/sparql")} | {
@@ -176,13 +182,13 @@ def measure_sparql(
     for clients in CLIENT_COUNTS:
         measured_rounds: list[dict[str, Any]] = []
         for r in range(rounds):
-            unique = distinct_texts(texts, f"round {r}, {clients} clients")
+            unique = distinct_texts(texts, f"{label}, round {r}, {clients} clients")
             measured: dict[str, Any] = {}
             for name in turn_order(list(endpoints), r):
                 port, endpoint = endpoints[name]
                 paths = [f"{endpoint}?query={urllib.parse.quote(t)}" for t in unique]
                 figures = each_once(port, paths, clients, accept=JSON_RESULTS, strict=False)
-                measured[name] = _say(f"{clients} clients, round {r}, {name}", figures)
+                measured[name] = _say(f"{label}, {clients} clients, round {r}, {name}", figures)
             measured_rounds.append(measured)
         ratios = {
             f"nhskg/{anchor}_{figure}": ratio_spread(measured_rounds, "nhskg", anchor, figure)
@@ -258,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     codes = spread_codes(ods, counts["codes"])
     organisation = load_query_file(settings.queries_dir / "organisation.rq")
     texts = [bind(organisation, {"code": c}, service.index.resolve) for c in codes]
+    # The same lookups as the product runs them (planned: each OPTIONAL and UNION in a
+    # LATERAL): about 0.5 ms of engine where the text as written takes about 20, so the
+    # servers' own cost a request is not lost in the engine's.
+    planned = [service.planned_text("organisation", {"code": c}) for c in codes]
     days = spread_days(counts["days"])
     api_port, anchor_port, same_port, cold_port = _ports(args.port)
     started = time.monotonic()
@@ -290,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         sparql_env = env | {k: str(max(CLIENT_COUNTS)) for k in PER_CLIENT_LIMITS}
         with serving(api, f"http://127.0.0.1:{api_port}/api", env=sparql_env):
             report["sparql"] = measure_sparql(api_port, anchor_ports, texts, counts["rounds"])
+            report["sparql_planned"] = measure_sparql(
+                api_port, anchor_ports, planned, counts["rounds"], label="planned"
+            )
     report |= measure_cold_and_partners(env, cold_port, every_code, days)
     report |= measure_pages_cold(env, cold_port, every_code)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
