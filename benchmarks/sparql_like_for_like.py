@@ -26,7 +26,17 @@ preloading it too (scale_api.py's `anchors`). Measured:
   server's caches;
 - `partners_as_of`: on that second server, `GET /api/queries/partners` with an
   organisation and an `as_of` day, each pair once (distinct days spread over the
-  graph's years), at 1 and at 16 clients: evaluated, never a published or cached answer.
+  graph's years), at 1 and at 16 clients: evaluated, never a published or cached answer;
+- `listings`: on a third fresh server, the filtered listings, each request once:
+  `GET /api/organisations` with no type or one of the six types with the most
+  organisations, an `as_of` day of its own and, in turn, no other
+  filter, a region, a partnership, a period open or `evidenced_only` (the keys from the
+  listing's own facets), at 1 and at 16 clients; and `GET /api/partnerships?type=...`
+  once for each type an organisation has (its only filter), at 1 client.
+
+``--only`` picks some of `sparql`, `lookup_cold`, `page_cold`, `partners`, `listings` (for example
+``--only partners,listings --build-dir /tmp/nhskg-10m/build --data-dir
+/tmp/nhskg-10m/data`` on a large build made beforehand).
 
 Writes benchmarks/results/sparql-like-for-like.json (or ``--out``).
 """
@@ -34,12 +44,14 @@ Writes benchmarks/results/sparql-like-for-like.json (or ``--out``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -82,9 +94,16 @@ LEAVES_OUT = {
     "for the same code (answered from the response cache)",
     "page_cold": "the page with as_of (its partners evaluated on the day); the index "
     "the server builds at start; later requests for the same page (the response cache)",
-    "partners_as_of": "partners without as_of (a published answer); the filtered "
-    "listings; requests repeating a pair (cached); the 10M graph",
+    "partners_as_of": "partners without as_of (a published answer); requests repeating "
+    "a pair (cached)",
+    "listings": "the listings without a filter (published answers); text search (q); "
+    "the /organisations HTML page; the first request of the server (it reads the "
+    "listing table and the facet index; timed on its own as listings_first_ms)",
 }
+SECTIONS = ("sparql", "lookup_cold", "page_cold", "partners", "listings")
+# The filters the organisations listing's requests take in turn (beside type and as_of).
+LISTING_FILTERS = ("", "region", "partnership", "open_from", "evidenced_only")
+LISTING_TYPES = 6  # the organisation types listed, beside no type at all
 
 
 def distinct_texts(texts: Sequence[str], label: str) -> list[str]:
@@ -200,10 +219,17 @@ def measure_sparql(
 
 
 def measure_cold_and_partners(
-    env: Mapping[str, str], port: int, codes: Sequence[str], days: Sequence[str]
+    env: Mapping[str, str],
+    port: int,
+    codes: Sequence[str],
+    days: Sequence[str],
+    *,
+    with_lookups: bool = True,
+    with_partners: bool = True,
 ) -> dict[str, Any]:
     """Two fresh starts of `nhskg serve`: every lookup once at 1 client on the first, at
-    16 on the second, then partners with as_of (each pair once) on the second."""
+    16 on the second, then partners with as_of (each pair once) on the second (each
+    part only if asked for)."""
     command = [venv_command("nhskg"), "serve", "--port", str(port)]
     lookups = [f"/api/organisations/{urllib.parse.quote(c)}" for c in codes]
     # Organisation k on day k (cycling through the codes): every pair different.
@@ -213,14 +239,18 @@ def measure_cold_and_partners(
     ]
     half = len(partners) // 2
     out: dict[str, Any] = {"organisations": len(codes), "partners_requests": len(partners)}
+    if with_lookups:
+        with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+            out["lookup_cold_1_client"] = _say(
+                "lookup, cold, 1 client", each_once(port, lookups, 1, strict=False)
+            )
     with serving(command, f"http://127.0.0.1:{port}/api", env=env):
-        out["lookup_cold_1_client"] = _say(
-            "lookup, cold, 1 client", each_once(port, lookups, 1, strict=False)
-        )
-    with serving(command, f"http://127.0.0.1:{port}/api", env=env):
-        out["lookup_cold_16_clients"] = _say(
-            "lookup, cold, 16 clients", each_once(port, lookups, 16, strict=False)
-        )
+        if with_lookups:
+            out["lookup_cold_16_clients"] = _say(
+                "lookup, cold, 16 clients", each_once(port, lookups, 16, strict=False)
+            )
+        if not with_partners:
+            return out
         out["partners_as_of_1_client"] = _say(
             "partners as_of, 1 client", each_once(port, partners[:half], 1, strict=False)
         )
@@ -245,6 +275,68 @@ def measure_pages_cold(env: Mapping[str, str], port: int, codes: Sequence[str]) 
     return out
 
 
+def listing_paths(
+    types: Sequence[str], days: Sequence[str], facets: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """`/api/organisations` requests, each with a type (or none) and a day of its own,
+    and in turn one more filter of LISTING_FILTERS (a region or partnership from
+    ``facets``, a period open from the year before the day, or evidenced_only)."""
+    kinds = [None, *types]
+    paths = []
+    for k, day in enumerate(days):
+        params = {"as_of": day, "limit": "20"}
+        if kinds[k % len(kinds)]:
+            params["type"] = str(kinds[k % len(kinds)])
+        extra = LISTING_FILTERS[k % len(LISTING_FILTERS)]
+        if extra in ("region", "partnership") and facets.get(extra):
+            keys = facets[extra]
+            params[extra] = keys[(k // len(LISTING_FILTERS)) % len(keys)]
+        elif extra == "open_from":
+            params["open_from"] = f"{int(day[:4]) - 1}{day[4:]}"
+        elif extra == "evidenced_only":
+            params["evidenced_only"] = "true"
+        paths.append(f"/api/organisations?{urllib.parse.urlencode(params)}")
+    return paths
+
+
+def measure_listings(
+    env: Mapping[str, str], port: int, types: Sequence[str], days: Sequence[str]
+) -> dict[str, Any]:
+    """On a fresh `nhskg serve`: the listing's facets (one request, not timed with the
+    rest), the first filtered listing on its own, then the filtered listings of
+    :func:`listing_paths`, half at 1 client and half at 16, then the partnerships of
+    each type once."""
+    command = [venv_command("nhskg"), "serve", "--port", str(port)]
+    out: dict[str, Any] = {}
+    with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/organisations?limit=1", timeout=600
+        ) as response:
+            facets = json.load(response)["facets"]
+        keys = {f: [v["key"] for v in facets.get(f, [])] for f in ("region", "partnership")}
+        # the types with the most organisations (the listing's facet counts, most first):
+        # the heaviest listings, not the many types a handful of bodies have
+        every_type = [v["key"] for v in facets.get("type", []) if v["key"] in types]
+        types = every_type[:LISTING_TYPES]
+        paths = listing_paths(types, days, keys)
+        first = each_once(port, paths[:1], 1, strict=False)
+        out["listings_first_ms"] = _say("listings, first request", first.get("p50_ms"))
+        rest = paths[1:]
+        half = len(rest) // 2
+        out["listings_requests"] = len(rest)
+        out["listings_1_client"] = _say(
+            "listings, 1 client", each_once(port, rest[:half], 1, strict=False)
+        )
+        out["listings_16_clients"] = _say(
+            "listings, 16 clients", each_once(port, rest[half:], 16, strict=False)
+        )
+        partnerships = [f"/api/partnerships?type={t}" for t in every_type]
+        out["partnerships_by_type_1_client"] = _say(
+            "partnerships by type, 1 client", each_once(port, partnerships, 1, strict=False)
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__, RESULTS)
     p.add_argument("--quick", action="store_true", help="fewer codes, rounds and days")
@@ -252,7 +344,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, help="rounds of the servers taking turns")
     p.add_argument("--days", type=int, help="partners requests, each on its own day")
     p.add_argument("--port", type=int, help="first of four loopback ports (default: free ones)")
+    p.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated parts to run, of {', '.join(SECTIONS)} (default: all)",
+    )
     args: argparse.Namespace = p.parse_args(argv)
+    only = {part.strip() for part in args.only.split(",") if part.strip()}
+    if not only or only - set(SECTIONS):
+        p.error(f"--only takes some of {', '.join(SECTIONS)}: got {args.only!r}")
     plan = QUICK if args.quick else FULL
     counts = {k: getattr(args, k) or v for k, v in plan.items()}
     settings = settings_of(args)
@@ -291,20 +391,36 @@ def main(argv: list[str] | None = None) -> int:
         "leaves_out": LEAVES_OUT,
     }
     print(f"{len(codes)} codes, {counts['rounds']} rounds, {len(days)} days", file=sys.stderr)
-    with anchors(store_path, settings.query_preload, anchor_port, same_port) as (port, same):
-        anchor_ports = {"oxigraph": port} | ({"oxigraph_same_allocator": same} if same else {})
-        api = [venv_command("nhskg"), "serve", "--port", str(api_port)]
-        # The 16 clients share one loopback address, which the API allows 4 SPARQL
-        # queries at once (and 6 running or stopped) by default: here they stand for 16
-        # people.
-        sparql_env = env | {k: str(max(CLIENT_COUNTS)) for k in PER_CLIENT_LIMITS}
-        with serving(api, f"http://127.0.0.1:{api_port}/api", env=sparql_env):
-            report["sparql"] = measure_sparql(api_port, anchor_ports, texts, counts["rounds"])
-            report["sparql_planned"] = measure_sparql(
-                api_port, anchor_ports, planned, counts["rounds"], label="planned"
-            )
-    report |= measure_cold_and_partners(env, cold_port, every_code, days)
-    report |= measure_pages_cold(env, cold_port, every_code)
+    report["parts"] = sorted(only, key=SECTIONS.index)
+    if "sparql" in only:
+        with anchors(store_path, settings.query_preload, anchor_port, same_port) as (
+            port,
+            same,
+        ):
+            anchor_ports = {"oxigraph": port} | ({"oxigraph_same_allocator": same} if same else {})
+            api = [venv_command("nhskg"), "serve", "--port", str(api_port)]
+            # The 16 clients share one loopback address, which the API allows 4 SPARQL
+            # queries at once (and 6 running or stopped) by default: here they stand for
+            # 16 people.
+            sparql_env = env | {k: str(max(CLIENT_COUNTS)) for k in PER_CLIENT_LIMITS}
+            with serving(api, f"http://127.0.0.1:{api_port}/api", env=sparql_env):
+                report["sparql"] = measure_sparql(api_port, anchor_ports, texts, counts["rounds"])
+                report["sparql_planned"] = measure_sparql(
+                    api_port, anchor_ports, planned, counts["rounds"], label="planned"
+                )
+    if only & {"lookup_cold", "partners"}:
+        report |= measure_cold_and_partners(
+            env,
+            cold_port,
+            every_code,
+            days,
+            with_lookups="lookup_cold" in only,
+            with_partners="partners" in only,
+        )
+    if "listings" in only:
+        report |= measure_listings(env, cold_port, sorted(service.orgtypes), days)
+    if "page_cold" in only:
+        report |= measure_pages_cold(env, cold_port, every_code)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     report["seconds"] = round(time.monotonic() - started, 1)
     write(args.out, report)

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from sparql_like_for_like import distinct_texts, ratio_spread, spread_codes, spread_days, turn_order
+from sparql_like_for_like import (
+    distinct_texts,
+    listing_paths,
+    ratio_spread,
+    spread_codes,
+    spread_days,
+    turn_order,
+)
 
 
 def test_distinct_texts_makes_every_request_new_across_rounds_and_keeps_the_query() -> None:
@@ -68,3 +75,14 @@ def test_spread_codes_takes_evenly_spaced_distinct_codes() -> None:
     picked = spread_codes(list(reversed(codes)), 10)
     assert picked == [f"R{n:02d}" for n in range(0, 100, 10)]
     assert spread_codes(codes[:3], 10) == codes[:3]
+
+
+def test_listing_paths_are_each_new_and_take_every_filter_in_turn() -> None:
+    days = spread_days(40)
+    paths = listing_paths(["ccg", "nhs-trust"], days, {"region": ["Y56"], "partnership": ["QHG"]})
+    assert len(paths) == len(set(paths)) == 40
+    assert all(f"as_of={d}" in p for d, p in zip(days, paths, strict=True))
+    for part in ("type=ccg", "type=nhs-trust", "region=Y56", "partnership=QHG", "open_from="):
+        assert any(part in p for p in paths), part
+    assert any("evidenced_only=true" in p for p in paths)
+    assert any("type=" not in p for p in paths)

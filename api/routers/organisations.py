@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from nhskg.api import browse
+from nhskg.api import browse, listing
 from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
@@ -110,8 +110,7 @@ def search(
             f"open_from ({open_from}) is after open_until ({open_until})",
             parameter="open_from",
         )
-    listed = graph.run("organisations", {"type": type, **on_the_day(as_of, evidenced_only)})
-    by_iri = {str(r["org"]): r for r in rows(listed)}
+    by_iri = {str(r["org"]): r for r in _listed(graph, type, as_of, evidenced_only)}
     ranked: list[tuple[str, float | None]]
     if q:
         ranked = [(iri, s) for iri, s in graph.index.search(q, limit=2000) if iri in by_iri]
@@ -153,6 +152,20 @@ def search(
         "items": items,
         "facets": browse.counts(index, [iri for iri, _ in ranked]),
     }
+
+
+def _listed(
+    graph: PublishedGraph, type: str | None, as_of: date | None, evidenced_only: bool
+) -> list[dict[str, Any]]:
+    """The `organisations` named query's rows: its published answer with no filter, else
+    worked out for this request from the build's listing table (:mod:`nhskg.api.listing`),
+    or the query evaluated where the table cannot give its exact answer."""
+    day = on_the_day(as_of, evidenced_only)
+    if type is not None or as_of is not None or evidenced_only:
+        found = listing.listing(graph, type, day["as_of"], evidenced_only)
+        if found is not None:
+            return found
+    return rows(graph.run("organisations", {"type": type, **day}))
 
 
 def _matched(graph: PublishedGraph, iri: str, q: str | None, shown: str) -> str | None:

@@ -6,11 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from nhskg.api import browse
 from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
 from nhskg.api.routers.organisations import name_on_day, statement_kinds
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.named_queries import to_term
 
 router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
 
@@ -40,8 +42,22 @@ def partnerships(
             "documents": r["documents"],
             "url": f"/api/partnerships/{r['code']}",
         }
-        for r in rows(graph.run("partnerships", {"type": type}))
+        for r in _listed(graph, type)
     ]
+
+
+def _listed(graph: PublishedGraph, type: str | None) -> list[dict[str, Any]]:
+    """The `partnerships` named query's rows: its published answer, narrowed for a type
+    (checked as the query checks it) to the bodies the facet index gives that type or a
+    narrower one (:mod:`nhskg.api.browse`), as the query narrows them."""
+    listed = rows(graph.run("partnerships"))
+    if type is None:
+        return listed
+    param = graph.service.query_file("partnerships").header.param("type")
+    assert param is not None
+    to_term(param, type, None, graph.service.orgtypes)  # an unknown type is refused
+    index = browse.facets_of(graph)
+    return [r for r in listed if type in index.of(str(r["partnership"]), "type")]
 
 
 @router.get("/{id}", response_model=PartnershipDetail, summary="One partnership")

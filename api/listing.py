@@ -1,0 +1,248 @@
+"""The organisations listing of a type or on a day, worked out in Python.
+
+``queries/organisations.rq`` asked with ``type``, ``as_of`` or ``evidenced_only``
+matches every classification period against the day and looks up each organisation's
+names, codes and dates: hundreds of milliseconds on the national graph, more at ten
+million quads, on every call. The facts it reads are few (a row a classification
+period, name period, name, code and date of each organisation) and do not change within
+a build, so they are read once a build (``queries/internal/organisation-listing.rq``,
+:func:`table_of`) and each request's listing is worked out here: the query's filters,
+its grouping, its OPTIONAL rows and its ORDER BY, row for row the answer the query gives
+(tests/test_listing.py compares the two over many types and days). It is evaluated for
+each request, never kept.
+
+Where the table holds something the query would compare in a way this module does not
+copy (a period date that is not a plain ``xsd:date``, a name that is not a plain string),
+:func:`rows_on` returns None and the caller evaluates the query instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from pyoxigraph import Literal, NamedNode
+
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.named_queries import load_query_file, to_term
+from nhskg.graph.query.results import python_value
+from nhskg.graph.query.store import SelectResult
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Period:
+    """One classification period as organisations.rq matches it."""
+
+    type: str  # the type's IRI
+    type_name: Literal
+    known_from: str
+    until: str | None
+    presumed_from: str | None
+    presumed_until: str | None
+
+
+@dataclass
+class Organisation:
+    """What the listing shows of one organisation, each fact as often as the graph has it."""
+
+    periods: list[Period] = field(default_factory=list)
+    current_names: list[str] = field(default_factory=list)
+    ods: list[str] = field(default_factory=list)
+    opened: list[Any] = field(default_factory=list)
+    closed: list[Any] = field(default_factory=list)
+    # (name, start, end) of each name period
+    names: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class ListingTable:
+    """Each organisation with a classification period (in the order the query meets their
+    first period), the types each type falls under, and whether the rows can be worked out
+    here exactly (``exact``)."""
+
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    broader: dict[str, set[str]] = field(default_factory=dict)
+    exact: bool = True
+
+
+def _date(term: Any, table: ListingTable) -> str | None:
+    """A compared date's lexical form; one the module cannot compare as the engine does
+    marks the table inexact."""
+    if term is None:
+        return None
+    if not (
+        isinstance(term, Literal)
+        and term.datatype.value == XSD_DATE
+        and PLAIN_DATE.fullmatch(term.value)
+    ):
+        table.exact = False
+    return str(term.value)
+
+
+def _string(term: Any, table: ListingTable) -> str:
+    """A name sorted on: a plain string, else the table is inexact."""
+    if not (isinstance(term, Literal) and term.datatype.value == XSD_STRING):
+        table.exact = False
+    return str(term.value)
+
+
+def read_table(result: SelectResult) -> ListingTable:
+    """The table from the rows of ``organisation-listing.rq``."""
+    table = ListingTable()
+    for row in result.dicts():
+        kind = str(row["kind"].value) if row["kind"] is not None else ""
+        value = row["value"]
+        if kind == "broader":
+            assert row["t"] is not None and value is not None
+            table.broader.setdefault(row["t"].value, set()).add(value.value)
+            continue
+        assert row["org"] is not None and value is not None
+        entry = table.organisations.setdefault(row["org"].value, Organisation())
+        if kind == "period":
+            assert row["t"] is not None and isinstance(value, Literal)
+            entry.periods.append(
+                Period(
+                    row["t"].value,
+                    value,
+                    _date(row["from"], table) or "",
+                    _date(row["until"], table),
+                    _date(row["presumedFrom"], table),
+                    _date(row["presumedUntil"], table),
+                )
+            )
+        elif kind == "currentName":
+            entry.current_names.append(_string(value, table))
+        elif kind == "ods":
+            entry.ods.append(str(value.value))
+        elif kind == "opened":
+            entry.opened.append(python_value(value))
+        elif kind == "closed":
+            entry.closed.append(python_value(value))
+        elif kind == "namePeriod":
+            entry.names.append(
+                (_string(value, table), _date(row["from"], table), _date(row["until"], table))
+            )
+    table.organisations = {o: e for o, e in table.organisations.items() if e.periods}
+    return table
+
+
+_tables: WeakKeyDictionary[PublishedGraph, ListingTable] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def table_of(graph: PublishedGraph) -> ListingTable:
+    """The listing table of this build, read on first use."""
+    with _lock:
+        found = _tables.get(graph)
+    if found is not None:
+        return found
+    store = graph.service.store
+    query = load_query_file(graph.settings.queries_dir / "internal" / "organisation-listing.rq")
+    result = store.query(store.plan(query.text), planned=True)
+    assert isinstance(result, SelectResult)
+    table = read_table(result)
+    with _lock:
+        return _tables.setdefault(graph, table)
+
+
+def _held(p: Period, as_of: str | None, evidenced_only: bool) -> bool:
+    """organisations.rq's test of a period on the day (every date a plain xsd:date)."""
+    if as_of is None:
+        return True
+    if not p.known_from <= as_of:
+        return False
+    if p.until is None or as_of <= p.until:
+        return True
+    return (
+        p.presumed_from is not None
+        and not evidenced_only
+        and (p.presumed_until is None or as_of <= p.presumed_until)
+    )
+
+
+def _of_type(table: ListingTable, t: str, type_iri: str | None) -> bool:
+    """`?t = ?type || EXISTS { ?t skos:broader+ ?type }`, or true with no type asked."""
+    return type_iri is None or t == type_iri or type_iri in table.broader.get(t, ())
+
+
+def _name_on(names: list[tuple[str, str | None, str | None]], as_of: str | None) -> list[str]:
+    """The names of the name periods that hold on ``as_of``: with no day, those with
+    neither start nor end (a comparison with an unbound day is an error, so false)."""
+    return [
+        name
+        for name, start, end in names
+        if (start is None or (as_of is not None and start <= as_of))
+        and (end is None or (as_of is not None and as_of <= end))
+    ]
+
+
+def _code(org: str) -> str:
+    """STRAFTER(STR(?org), the organisations' prefix): "" when the IRI lacks it."""
+    return org.removeprefix(ORG_PREFIX) if org.startswith(ORG_PREFIX) else ""
+
+
+def rows_on(
+    table: ListingTable, type_iri: str | None, as_of: str | None, evidenced_only: bool
+) -> list[dict[str, Any]] | None:
+    """organisations.rq's rows (as :func:`nhskg.api.deps.rows` gives them) for a type
+    (its IRI), a day (ISO) and ``evidenced_only``; None when the table is not exact."""
+    if not table.exact:
+        return None
+    found: list[tuple[tuple[str, str], dict[str, Any]]] = []
+    for org, entry in table.organisations.items():
+        names: list[Literal] = []
+        presumed: bool | None = None
+        for p in entry.periods:
+            if not _held(p, as_of, evidenced_only):
+                continue
+            if not _of_type(table, p.type, type_iri):
+                continue
+            if p.type_name not in names:
+                names.append(p.type_name)
+            typed = as_of is not None and p.until is not None and as_of > p.until
+            presumed = typed if presumed is None else min(presumed, typed)
+        if presumed is None:
+            continue
+        types = "; ".join(str(n.value) for n in names)
+        day_names = _name_on(entry.names, as_of)
+        for current in entry.current_names:
+            for code in entry.ods or [_code(org)]:
+                for name in day_names or [current]:
+                    for opened in entry.opened or [None]:
+                        for closed in entry.closed or [None]:
+                            row = {
+                                "code": code,
+                                "name": name,
+                                "currentName": current,
+                                "types": types,
+                                "presumed": presumed,
+                                "opened": opened,
+                                "closed": closed,
+                                "org": org,
+                            }
+                            found.append(((name, code), row))
+    found.sort(key=lambda kv: kv[0])
+    return [{k: v for k, v in row.items() if v not in (None, "")} for _, row in found]
+
+
+def listing(
+    graph: PublishedGraph, type_key: str | None, as_of: str | None, evidenced_only: bool
+) -> list[dict[str, Any]] | None:
+    """The listing's rows for a type key (checked as the query checks it), a day and
+    ``evidenced_only``; None when the query must be evaluated instead."""
+    type_iri = None
+    if type_key is not None:
+        param = graph.service.query_file("organisations").header.param("type")
+        assert param is not None
+        term = to_term(param, type_key, None, graph.service.orgtypes)
+        assert isinstance(term, NamedNode)
+        type_iri = term.value
+    return rows_on(table_of(graph), type_iri, as_of, evidenced_only)
