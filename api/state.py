@@ -233,6 +233,14 @@ class ServedGraph:
             old.graph.close()
         return True
 
+    def warm(self) -> None:
+        """Warm the build served now (:meth:`PublishedGraph.warm`); one that does not
+        answer is logged and served as it is (its requests fail as they would have)."""
+        try:
+            self._current.graph.warm()
+        except Exception:
+            log.exception("nhskg: build %s did not answer when warmed", self.build_id)
+
     def start(self) -> None:
         """Watch build/current every ``reload_check_s`` seconds, in a thread."""
         if self.settings.store_url or not self.settings.reload_check_s or self._watcher:
