@@ -10,10 +10,10 @@ import io
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nhskg.api.deps import published, resolve_org
+from nhskg.api.deps import Graph, resolve_org
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import TEXT_MAX
 from nhskg.api.routers.pages import render
@@ -23,7 +23,6 @@ from nhskg.graph.network.area_tables import matrix_table, ties_table
 from nhskg.graph.network.fetch import short_id
 
 router = APIRouter(tags=["areas"])
-Graph = Annotated[PublishedGraph, Depends(published)]
 AreaId = Annotated[
     str,
     Path(max_length=TEXT_MAX, description="partnership, STP/ICB or region: code, name or alias"),

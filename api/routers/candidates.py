@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from nhskg.api.deps import published, rows
+from nhskg.api.deps import Graph, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import TEXT_MAX
 from nhskg.api.published_candidates import (
@@ -30,7 +30,6 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.dates import parse_date
 
 router = APIRouter(tags=["documents"])
-Graph = Annotated[PublishedGraph, Depends(published)]
 Identifier = Annotated[
     str, Path(max_length=TEXT_MAX, description="the document's identifier (its file name)")
 ]

@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from nhskg.api.deps import published
+from nhskg.api.deps import Graph
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX, PATH_MAX
 from nhskg.api.routers.pages import render, term_cell
@@ -30,7 +30,6 @@ from nhskg.graph.namespaces import BASE, NHSKG, OWL, PREFIXES, RDF, RDFS, SKOS, 
 from nhskg.graph.query.query_answer import Formats, write_answer
 
 router = APIRouter(include_in_schema=False)
-Graph = Annotated[PublishedGraph, Depends(published)]
 RDF_KEYS = ("turtle", "ntriples", "rdfxml", "jsonld")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PATH_PATTERN = r"^[A-Za-z0-9_.\-/]+$"

@@ -21,7 +21,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from nhskg.api.deps import published, resolve_org
+from nhskg.api.deps import Graph, resolve_org
 from nhskg.api.limits import TEXT_MAX
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.network import analysis
@@ -41,7 +41,6 @@ from nhskg.graph.network.views import (
 from nhskg.graph.query.statement_evidence import evidence_of
 
 router = APIRouter(tags=["network"])
-Graph = Annotated[PublishedGraph, Depends(published)]
 TypeKey = Annotated[list[str] | None, Query(description="organisation type keys (repeatable)")]
 
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from nhskg.api import browse, listing
-from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
+from nhskg.api.deps import (
+    AsOf,
+    EvidencedOnly,
+    Graph,
+    code_of,
+    on_the_day,
+    resolve_org,
+    rows,
+)
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import OrganisationDetail, OrganisationPage, OrganisationSummary, Rows
@@ -50,7 +58,6 @@ ORGANISATION_KINDS = {
     k: STATEMENT_KINDS[k]
     for k in ("decisions", "contracts", "funding", "fundingGaps", "services", "submissions")
 }
-Graph = Annotated[PublishedGraph, Depends(published)]
 TYPE_PATTERN = r"^[a-z][a-z0-9-]*$"
 Code = Annotated[str, Path(max_length=TEXT_MAX, description="code, key, name or alias")]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import (
@@ -21,7 +21,7 @@ from pyoxigraph import (
     Triple,
 )
 
-from nhskg.api.deps import published, rows
+from nhskg.api.deps import Graph, published, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.page_columns import header
 from nhskg.api.page_evidence import (
@@ -50,7 +50,6 @@ router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.filters["header"] = header
 TEMPLATES.env.filters["local"] = local_page
-Graph = Annotated[PublishedGraph, Depends(published)]
 
 COUNTED = {
     "https://w3id.org/nhskg/def#NHSTrust": "NHS trusts",

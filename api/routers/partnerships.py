@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from nhskg.api import browse
-from nhskg.api.deps import AsOf, EvidencedOnly, code_of, on_the_day, published, resolve_org, rows
+from nhskg.api.deps import (
+    AsOf,
+    EvidencedOnly,
+    Graph,
+    code_of,
+    on_the_day,
+    resolve_org,
+    rows,
+)
 from nhskg.api.limits import KEY_MAX, TEXT_MAX
 from nhskg.api.models import PartnershipDetail, PartnershipSummary
 from nhskg.api.routers.organisations import name_on_day, statement_kinds
@@ -15,8 +23,6 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.query.named_queries import to_term
 
 router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
-
-Graph = Annotated[PublishedGraph, Depends(published)]
 
 
 @router.get("", response_model=list[PartnershipSummary], summary="Partnerships")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from nhskg.api.deps import published, rows
+from nhskg.api.deps import Graph, rows
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import KEY_MAX
 from nhskg.api.models import QueryInfo, QueryParam, QueryResult
@@ -15,7 +15,6 @@ from nhskg.api.state import PublishedGraph
 from nhskg.graph.query.results import to_csv
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
-Graph = Annotated[PublishedGraph, Depends(published)]
 
 
 def _info(graph: PublishedGraph, name: str) -> QueryInfo:

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from nhskg.api.client_limits import limited
-from nhskg.api.deps import published
+from nhskg.api.deps import Graph
 from nhskg.api.query_forms import choices, form_of, grouped
 from nhskg.api.result_chart import bar_chart, timeline
 from nhskg.api.routers.pages import render, term_cell
@@ -37,7 +37,6 @@ from nhskg.graph.query.sparql_guard import QueryRefused
 
 router = APIRouter(include_in_schema=False)
 HEADER_LINE = re.compile(r"^# (title|group|description):")
-Graph = Annotated[PublishedGraph, Depends(published)]
 # The SPARQL page shows at most this many rows (its downloads go to /sparql, whose cap
 # is NHSKG_MAX_ROWS); the worker writes them, so a page costs the server no more than
 # reading them back and rendering the table.

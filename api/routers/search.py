@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from nhskg.api import search as finder
-from nhskg.api.deps import published
+from nhskg.api.deps import Graph
 from nhskg.api.errors import ApiError
 from nhskg.api.limits import TEXT_MAX
 from nhskg.api.routers import organisations as org_api
@@ -17,7 +17,6 @@ from nhskg.api.routers.pages import pager, render
 from nhskg.api.state import PublishedGraph
 
 router = APIRouter(tags=["search"])
-Graph = Annotated[PublishedGraph, Depends(published)]
 Kind = Literal["organisations", "passages", "people", "sites"]
 Text = Annotated[
     str,
