@@ -1,7 +1,8 @@
 """The FastAPI application: lookup API, SPARQL endpoint, one error shape, caching.
 
 ``create_app(settings)`` opens the published graph and, as it starts, warms it (the
-organisation index built, a worker of each pool started) and leaves the objects then
+organisation index built, a worker of each pool started, the page templates compiled)
+and leaves the objects then
 alive out of the garbage collector's passes (``gc.freeze``: a full pass over the index
 paused a request for tens of milliseconds), then serves it read-only; while it runs it
 switches to each newly published build without a restart (:mod:`nhskg.api.state`).
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.graph.warm()  # before the first request, not in it (nothing is served yet)
+        pages.compile_templates()
         gc.freeze()  # what lives for the server's life is not collected again and again
         app.state.graph.start()  # watch build/current for new builds
         yield

@@ -74,6 +74,7 @@ class PublishedGraph:
         self._lock = threading.Lock()
         self._network_lock = threading.Lock()  # a slow first load must not hold up lookups
         self._derived: dict[str, Any] = {}
+        self._deriving: dict[str, threading.Lock] = {}  # one lock a name, while computed
 
     @property
     def index(self) -> OrganisationIndex:
@@ -113,13 +114,19 @@ class PublishedGraph:
     def derived(self, name: str, make: Callable[[PublishedGraph], T]) -> T:
         """``make(self)``, computed once for this build and kept under ``name``: a value
         read from its answers that every request would otherwise rebuild (callers must not
-        change it). Two first callers at once may both compute it; one value is kept."""
+        change it). Callers that come while it is computed wait for it (the first requests
+        of a server, many at once, would each compute it)."""
         with self._lock:
             if name in self._derived:
                 return self._derived[name]
-        value = make(self)
-        with self._lock:
-            return self._derived.setdefault(name, value)
+            computing = self._deriving.setdefault(name, threading.Lock())
+        with computing:
+            with self._lock:
+                if name in self._derived:
+                    return self._derived[name]
+            value = make(self)
+            with self._lock:
+                return self._derived.setdefault(name, value)
 
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, so the first

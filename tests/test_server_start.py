@@ -1,10 +1,13 @@
-"""A server warms its build as it starts, so the first request for an organisation does
-not wait for the organisation index, and keeps what it then holds out of the garbage
-collector's passes."""
+"""A server warms its build as it starts, so the first requests for organisations do not
+wait for the organisation index or compile the page templates, and keeps what it then
+holds out of the garbage collector's passes; a value derived once a build is computed
+once, however many requests ask for it at once."""
 
 from __future__ import annotations
 
 import gc
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
@@ -23,3 +26,30 @@ def test_a_started_server_has_its_organisation_index_before_the_first_request(
         assert gc.get_freeze_count() > 0
         page = client.get("/organisations/RC9", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "Luton and Dunstable" in page.text
+
+
+def test_a_started_server_has_compiled_its_page_templates(national: Settings) -> None:
+    from nhskg.api.routers.pages import TEMPLATES
+
+    TEMPLATES.env.cache.clear()
+    with TestClient(create_app(national)):
+        cached = {key[1] for key in TEMPLATES.env.cache}
+        assert {"organisation.html", "base.html", "evidence.html"} <= cached
+
+
+def test_a_value_derived_once_a_build_is_computed_once_by_callers_at_once(
+    national: Settings,
+) -> None:
+    app = create_app(national)
+    served = app.state.graph._current.graph
+    calls: list[int] = []
+
+    def make(_graph: object) -> int:
+        calls.append(1)
+        time.sleep(0.2)  # long enough that the other callers come while it is computed
+        return 26
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: served.derived("test-value", make), range(8)))
+    assert values == [26] * 8 and len(calls) == 1
+    served.close()

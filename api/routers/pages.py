@@ -51,6 +51,14 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent
 TEMPLATES.env.filters["header"] = header
 TEMPLATES.env.filters["local"] = local_page
 
+
+def compile_templates() -> None:
+    """Compile every page template now (a server's start), not in its first requests,
+    each of which would otherwise compile the templates it renders while others wait."""
+    for name in TEMPLATES.env.list_templates(extensions=["html"]):
+        TEMPLATES.env.get_template(name)
+
+
 COUNTED = {
     "https://w3id.org/nhskg/def#NHSTrust": "NHS trusts",
     "https://w3id.org/nhskg/def#ClinicalCommissioningGroup": "clinical commissioning groups",
