@@ -211,7 +211,7 @@ def rows_on(
             presumed = typed if presumed is None else min(presumed, typed)
         if presumed is None:
             continue
-        types = "; ".join(str(n.value) for n in names)
+        types = "; ".join(sorted(str(n.value) for n in names))
         day_names = _name_on(entry.names, as_of)
         for current in entry.current_names:
             for code in entry.ods or [_code(org)]:
