@@ -129,10 +129,16 @@ class PublishedGraph:
                 return self._derived.setdefault(name, value)
 
     def warm(self) -> None:
-        """Start a worker of each pool and build the organisation index, so the first
-        requests on this build wait for neither; raises what a broken store raises."""
+        """Start a worker of each pool and build the organisation index, and read the
+        organisations listing's facet index and table, so the first requests on this
+        build wait for none of them; raises what a broken store raises."""
+        # imported here: they read a PublishedGraph, so they import this module
+        from nhskg.api import browse, listing
+
         self.index  # noqa: B018 -- the property builds the index on a lookup worker
         self.sparql_service.sparql("ASK {}")
+        browse.facets_of(self)
+        listing.table_of(self)
 
     def close(self) -> None:
         """Stop the workers, then let the build folder go."""

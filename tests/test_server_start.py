@@ -1,5 +1,6 @@
 """A server warms its build as it starts, so the first requests for organisations do not
-wait for the organisation index or compile the page templates, and keeps what it then
+wait for the organisation index, the listings' facets and table, or compile the page
+templates, and keeps what it then
 holds out of the garbage collector's passes; a value derived once a build is computed
 once, however many requests ask for it at once."""
 
@@ -53,3 +54,16 @@ def test_a_value_derived_once_a_build_is_computed_once_by_callers_at_once(
         values = list(pool.map(lambda _: served.derived("test-value", make), range(8)))
     assert values == [26] * 8 and len(calls) == 1
     served.close()
+
+
+def test_a_started_server_has_read_the_listings_facets_and_table(national: Settings) -> None:
+    """The first filtered /api/organisations does not read them (at 10M quads, seconds)."""
+    from nhskg.api import browse, listing
+
+    app = create_app(national)
+    served = app.state.graph._current.graph
+    assert served not in listing._tables and served not in browse._indexes
+    with TestClient(app) as client:
+        assert served in listing._tables and served in browse._indexes
+        body = client.get("/api/organisations", params={"type": "ccg", "as_of": "2015-06-01"})
+        assert body.status_code == 200 and body.json()["total"] > 100
