@@ -90,7 +90,9 @@ def search(
     partnership: Annotated[
         str | None,
         Query(
-            max_length=KEY_MAX,
+            # a key is made from the body's name, so it may be as long as a name: the
+            # listing's facets offer every one of them
+            max_length=TEXT_MAX,
             pattern=KEY_PATTERN,
             description="partnership code or key (QHG, healthier-together, ...): its members",
         ),
