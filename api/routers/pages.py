@@ -43,6 +43,7 @@ from nhskg.graph.mint import local_page
 from nhskg.graph.namespaces import compact
 from nhskg.graph.network.area import areas
 from nhskg.graph.query.named_queries import bind, load_query_file
+from nhskg.graph.query.page_evidence_answers import PAGE_STATEMENTS
 from nhskg.graph.query.results import records
 from nhskg.graph.query.store import SelectResult, Term
 
@@ -261,22 +262,18 @@ def organisation_page(
     )
 
 
-# The tables of an organisation's page that list statements: its key, and the column
-# holding each row's statement (whose evidence the row shows).
-ORGANISATION_STATEMENTS = (
-    ("memberships", "membership"),
-    ("placements", "placement"),
-    ("posts", "postNode"),
-    ("sites", "site"),
-    ("decisions", "decision"),
-    ("contracts", "contract"),
-    ("funding", "funding"),
-    ("fundingGaps", "gap"),
-    ("services", "provision"),
-    ("submissions", "submission"),
-    ("mergerProposals", "proposal"),
-    ("changes", "change"),
-    ("documentNames", "record"),
+# The tables of an organisation's page that list statements, as the build publishes their
+# evidence (page_evidence_answers.PAGE_STATEMENTS: one list, so the page and the build
+# cannot drift apart): the lookup's key of each (organisations.organisation names a few
+# otherwise than their query), and the column holding each row's statement.
+LOOKUP_KEYS = {
+    "funding-gaps": "fundingGaps",
+    "merger-proposals": "mergerProposals",
+    "history": "changes",
+    "document-names": "documentNames",
+}
+ORGANISATION_STATEMENTS = tuple(
+    (LOOKUP_KEYS.get(name, name), column) for name, column in PAGE_STATEMENTS if name != "partners"
 )
 
 

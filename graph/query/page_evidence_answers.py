@@ -27,8 +27,8 @@ from nhskg.graph.query.store import GraphStore, SelectResult, Term
 
 NAME = "statement-evidence"
 # The published answers an organisation's page lists, and the column of each that holds
-# a row's statement (partners: a comma-separated list of them); as the page's tables
-# (api/routers/pages.py, ORGANISATION_STATEMENTS and the partners' statements).
+# a row's statement (partners: a comma-separated list of them); the page's tables are
+# made from this list (api/routers/pages.py, ORGANISATION_STATEMENTS).
 PAGE_STATEMENTS = (
     ("memberships", "membership"),
     ("placements", "placement"),
