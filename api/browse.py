@@ -9,11 +9,9 @@ and the ``/organisations`` page page through the same list and show the same cou
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from nhskg.api.deps import code_of
 from nhskg.api.state import PublishedGraph
@@ -33,16 +31,12 @@ class FacetIndex:
         return self.values.get(org, {}).get(facet, set())
 
 
-_indexes: WeakKeyDictionary[PublishedGraph, FacetIndex] = WeakKeyDictionary()
-_lock = threading.Lock()
-
-
 def facets_of(graph: PublishedGraph) -> FacetIndex:
-    """The facet index of this build, read on first use."""
-    with _lock:
-        found = _indexes.get(graph)
-    if found is not None:
-        return found
+    """The facet index of this build, read once (:meth:`PublishedGraph.derived`)."""
+    return graph.derived("organisation-facets", _read_facets)
+
+
+def _read_facets(graph: PublishedGraph) -> FacetIndex:
     index = FacetIndex()
     store, queries = graph.service.store, graph.settings.queries_dir
     for row in internal_rows(store, queries, "organisation-facets"):
@@ -51,8 +45,6 @@ def facets_of(graph: PublishedGraph) -> FacetIndex:
         key = value if facet == "type" else code_of(graph, value)
         index.values.setdefault(org, {}).setdefault(facet, set()).add(key)
         index.labels[(facet, key)] = label
-    with _lock:
-        _indexes[graph] = index
     return index
 
 

@@ -19,10 +19,8 @@ copy (a period date that is not a plain ``xsd:date``, a name that is not a plain
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from pyoxigraph import Literal, NamedNode
 
@@ -134,23 +132,17 @@ def read_table(result: SelectResult) -> ListingTable:
     return table
 
 
-_tables: WeakKeyDictionary[PublishedGraph, ListingTable] = WeakKeyDictionary()
-_lock = threading.Lock()
-
-
 def table_of(graph: PublishedGraph) -> ListingTable:
-    """The listing table of this build, read on first use."""
-    with _lock:
-        found = _tables.get(graph)
-    if found is not None:
-        return found
+    """The listing table of this build, read once (:meth:`PublishedGraph.derived`)."""
+    return graph.derived("organisation-listing-table", _read_table_of)
+
+
+def _read_table_of(graph: PublishedGraph) -> ListingTable:
     store = graph.service.store
     query = load_query_file(graph.settings.queries_dir / "internal" / "organisation-listing.rq")
     result = store.query(store.plan(query.text), planned=True)
     assert isinstance(result, SelectResult)
-    table = read_table(result)
-    with _lock:
-        return _tables.setdefault(graph, table)
+    return read_table(result)
 
 
 def _held(p: Period, as_of: str | None, evidenced_only: bool) -> bool:
