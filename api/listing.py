@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
 from nhskg.api.state import PublishedGraph
+from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import load_query_file, to_term
 from nhskg.graph.query.results import python_value
 from nhskg.graph.query.store import SelectResult
@@ -36,15 +38,17 @@ PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
-class Period:
-    """One classification period as organisations.rq matches it."""
+class Period(HeldTime):
+    """One classification period as organisations.rq matches it: held on a day as a
+    network tie is (:class:`~nhskg.graph.network.fetch.HeldTime`), from ``start``
+    (``nhskg:knownFrom``) to ``end`` (``nhskg:knownUntil``), then presumed."""
 
     type: str  # the type's IRI
     type_name: Literal
-    known_from: str
-    until: str | None
-    presumed_from: str | None
-    presumed_until: str | None
+    start: date
+    end: date | None
+    presumed_from: date | None
+    presumed_until: date | None
 
 
 @dataclass
@@ -85,6 +89,19 @@ def _date(term: Any, table: ListingTable) -> str | None:
     return str(term.value)
 
 
+def _day(term: Any, table: ListingTable) -> date | None:
+    """A compared date as a day; one that is not a plain, real ``xsd:date`` marks the
+    table inexact (its rows are then never worked out here)."""
+    text = _date(term, table)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        table.exact = False
+        return date.min
+
+
 def _string(term: Any, table: ListingTable) -> str:
     """A name sorted on: a plain string, else the table is inexact."""
     if not (isinstance(term, Literal) and term.datatype.value == XSD_STRING):
@@ -110,10 +127,10 @@ def read_table(result: SelectResult) -> ListingTable:
                 Period(
                     row["t"].value,
                     value,
-                    _date(row["from"], table) or "",
-                    _date(row["until"], table),
-                    _date(row["presumedFrom"], table),
-                    _date(row["presumedUntil"], table),
+                    _day(row["from"], table) or date.min,
+                    _day(row["until"], table),
+                    _day(row["presumedFrom"], table),
+                    _day(row["presumedUntil"], table),
                 )
             )
         elif kind == "currentName":
@@ -145,21 +162,6 @@ def _read_table_of(graph: PublishedGraph) -> ListingTable:
     return read_table(result)
 
 
-def _held(p: Period, as_of: str | None, evidenced_only: bool) -> bool:
-    """organisations.rq's test of a period on the day (every date a plain xsd:date)."""
-    if as_of is None:
-        return True
-    if not p.known_from <= as_of:
-        return False
-    if p.until is None or as_of <= p.until:
-        return True
-    return (
-        p.presumed_from is not None
-        and not evidenced_only
-        and (p.presumed_until is None or as_of <= p.presumed_until)
-    )
-
-
 def _of_type(table: ListingTable, t: str, type_iri: str | None) -> bool:
     """`?t = ?type || EXISTS { ?t skos:broader+ ?type }`, or true with no type asked."""
     return type_iri is None or t == type_iri or type_iri in table.broader.get(t, ())
@@ -188,18 +190,19 @@ def rows_on(
     (its IRI), a day (ISO) and ``evidenced_only``; None when the table is not exact."""
     if not table.exact:
         return None
+    day = date.fromisoformat(as_of) if as_of is not None else None
     found: list[tuple[tuple[str, str], dict[str, Any]]] = []
     for org, entry in table.organisations.items():
         names: list[Literal] = []
         presumed: bool | None = None
         for p in entry.periods:
-            if not _held(p, as_of, evidenced_only):
+            if day is not None and not p.holds_on(day, presumed=not evidenced_only):
                 continue
             if not _of_type(table, p.type, type_iri):
                 continue
             if p.type_name not in names:
                 names.append(p.type_name)
-            typed = as_of is not None and p.until is not None and as_of > p.until
+            typed = day is not None and p.presumed_on(day)
             presumed = typed if presumed is None else min(presumed, typed)
         if presumed is None:
             continue
