@@ -130,15 +130,17 @@ class PublishedGraph:
 
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, and read the
-        organisations listing's facet index and table, so the first requests on this
-        build wait for none of them; raises what a broken store raises."""
+        organisations listing's facet index and table and the organisation types a page
+        reads, so the first requests on this build wait for none of them; raises what a
+        broken store raises."""
         # imported here: they read a PublishedGraph, so they import this module
-        from nhskg.api import browse, listing
+        from nhskg.api import browse, listing, page_evidence
 
         self.index  # noqa: B018 -- the property builds the index on a lookup worker
         self.sparql_service.sparql("ASK {}")
         browse.facets_of(self)
         listing.table_of(self)
+        page_evidence.organisation_types(self)
 
     def close(self) -> None:
         """Stop the workers, then let the build folder go."""

@@ -1,8 +1,8 @@
 """A server warms its build as it starts, so the first requests for organisations do not
-wait for the organisation index, the listings' facets and table, or compile the page
-templates, and keeps what it then
-holds out of the garbage collector's passes; a value derived once a build is computed
-once, however many requests ask for it at once."""
+wait for the organisation index, the listings' facets and table, the organisation types
+a page reads, or compile the page templates, and keeps what it then holds out of the
+garbage collector's passes; a value derived once a build is computed once, however many
+requests ask for it at once."""
 
 from __future__ import annotations
 
@@ -66,3 +66,18 @@ def test_a_started_server_has_read_the_listings_facets_and_table(national: Setti
         assert read <= set(served._derived)
         body = client.get("/api/organisations", params={"type": "ccg", "as_of": "2015-06-01"})
         assert body.status_code == 200 and body.json()["total"] > 100
+
+
+def test_a_started_server_has_read_the_organisation_types_a_page_shows(
+    national: Settings,
+) -> None:
+    """The first organisation page does not run the organisations listing to learn which
+    partners are bodies (partnerships, boards) and which are organisations."""
+    app = create_app(national)
+    served = app.state.graph._current.graph
+    assert "organisation-types" not in served._derived
+    with TestClient(app) as client:
+        types = served._derived["organisation-types"]
+        assert any("sustainability and transformation partnership" in t for t in types.values())
+        page = client.get("/organisations/RC9", headers={"Accept": "text/html"})
+        assert page.status_code == 200
