@@ -2,10 +2,10 @@
 
 ``create_app(settings)`` opens the published graph and, as it starts, warms it (the
 organisation index built, a worker of each pool started, the page templates compiled)
-and leaves the objects then
-alive out of the garbage collector's passes (``gc.freeze``: a full pass over the index
-paused a request for tens of milliseconds), then serves it read-only; while it runs it
-switches to each newly published build without a restart (:mod:`nhskg.api.state`).
+and leaves the objects then alive out of the garbage collector's passes (``gc.freeze``:
+a full pass over the index paused a request for tens of milliseconds), then serves it
+read-only; while it runs it switches to each newly published build without a restart,
+warmed and frozen in the same way (:mod:`nhskg.api.state`).
 Run it with ``nhskg serve`` (uvicorn on 127.0.0.1:8000).
 Outside everything else, :mod:`nhskg.api.security_headers` puts the security headers on
 every response and pins each request's Host to the public base URL; CORS is for the
@@ -17,7 +17,6 @@ a CDN.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -47,7 +46,7 @@ from nhskg.api.routers import (
     sparql,
 )
 from nhskg.api.security_headers import ScopedCORSMiddleware, SecurityHeadersMiddleware
-from nhskg.api.state import GenerationMiddleware, ServedGraph
+from nhskg.api.state import GenerationMiddleware, ServedGraph, keep_out_of_collection
 from nhskg.api.static_files import mount_static
 from nhskg.graph.settings import Settings
 
@@ -76,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.graph.warm()  # before the first request, not in it (nothing is served yet)
         pages.compile_templates()
-        gc.freeze()  # what lives for the server's life is not collected again and again
+        keep_out_of_collection()  # what the build holds is not collected again and again
         app.state.graph.start()  # watch build/current for new builds
         yield
         app.state.graph.close()

@@ -9,6 +9,7 @@ query workers open the store folder by path whenever they start.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -224,3 +225,22 @@ def test_no_lease_is_given_on_a_folder_being_pruned(tmp_path: Path) -> None:
     held.release()
     assert _remove_if_free(folder) and not folder.path.exists()
     assert lease(folder) is None
+
+
+def test_a_build_switched_to_is_left_out_of_the_garbage_collectors_passes(
+    mini: Settings,
+) -> None:
+    """As the first build is when a server starts: the index a new build warms is frozen,
+    so no full collection walks it while requests wait."""
+    settings = mini.model_copy(update={"keep_builds": 1})
+    assert build(settings).published
+    served = ServedGraph(settings)
+    try:
+        assert build(settings).published
+        assert served.check()
+        index = served.acquire().graph.index
+        assert gc.is_tracked(index) and gc.get_freeze_count() > 0
+        assert not any(o is index for o in gc.get_objects()), "the new build's index is collected"
+    finally:
+        gc.unfreeze()
+        served.close()
