@@ -99,6 +99,10 @@ class CuratedEmitter:
         self.sink = sink
         self.stems = stems
         self._by_id: dict[tuple[Any, Any], NamedNode] | None = None
+        # an entity's IRI, from all its records: found once, not at each reference to it
+        # (a scan of every record of the entity per reference made the dump quadratic)
+        self._entity_nodes: dict[str, NamedNode] = {}
+        self._facts: dict[str, tuple[set[str], tuple[dt.date, dt.date], Presumption | None]] = {}
         self.presumptions = Presumptions(curated, ctx, lambda r: known_period(r, r.get("end")))
 
     def wanted(self, doc: SourceDocument) -> bool:
@@ -145,9 +149,13 @@ class CuratedEmitter:
 
     def entity_node(self, key: str) -> NamedNode:
         """A curated entity's IRI: from its own ONS/ODS code where a record gives one."""
-        records = self.curated.entities[key]
-        codes = [r.get("code") for r in records if r.get("code")]
-        return mint.org(codes[0]) if codes else entity_iri(records[0].type, key)
+        node = self._entity_nodes.get(key)
+        if node is None:
+            records = self.curated.entities[key]
+            code = next((r.get("code") for r in records if r.get("code")), None)
+            node = mint.org(code) if code else entity_iri(records[0].type, key)
+            self._entity_nodes[key] = node
+        return node
 
     def emit_value(
         self, w: GraphWriter, node: NamedNode, spec: FieldSpec, value: Any, record: Record
@@ -278,18 +286,7 @@ class CuratedEmitter:
             kind = records[0].type
             node = self.entity_node(key)
             first = records[0]
-            names = {r.get("name") for r in records} | {
-                a for r in records for a in (r.get("aliases") or [])
-            }
-            starts = [r.get("start") for r in records if r.get("start")]
-            ends = [r.get("end") for r in records if r.get("end")]
-            known = (
-                min(s.first for s in starts)
-                if starts
-                else min(r.document.period[0] for r in records),
-                max(e.last for e in ends) if ends else max(r.document.period[1] for r in records),
-            )
-            presumed = self.presumptions.for_entity(key, known[1])
+            names, known, presumed = self._entity_facts(key)
             for record in records:
                 if not self.wanted(record.document):
                     continue
@@ -301,6 +298,28 @@ class CuratedEmitter:
                     period = mint.statement("classification", node.value.rsplit("/", 1)[1], kind)
                     for presumer in (node, period):
                         self.presumed(w, presumer, presumed)
+
+    def _entity_facts(
+        self, key: str
+    ) -> tuple[set[str], tuple[dt.date, dt.date], Presumption | None]:
+        """An entity's names, known period and presumed existence, from all its records:
+        found once, not again in each batch that has one of its records."""
+        facts = self._facts.get(key)
+        if facts is None:
+            records = self.curated.entities[key]
+            names = {r.get("name") for r in records} | {
+                a for r in records for a in (r.get("aliases") or [])
+            }
+            starts = [r.get("start") for r in records if r.get("start")]
+            ends = [r.get("end") for r in records if r.get("end")]
+            known = (
+                min(s.first for s in starts)
+                if starts
+                else min(r.document.period[0] for r in records),
+                max(e.last for e in ends) if ends else max(r.document.period[1] for r in records),
+            )
+            facts = self._facts[key] = (names, known, self.presumptions.for_entity(key, known[1]))
+        return facts
 
     def _entity_rows(self, w: GraphWriter, node: NamedNode, record: Record) -> list[NamedNode]:
         """The dataset rows an entity record cites (for its code or its site's operator),

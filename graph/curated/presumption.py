@@ -97,6 +97,7 @@ class Presumptions:
         self.known = known
         self._ties: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
         self._endings: dict[int, list[Record]] = defaultdict(list)
+        self._ends: dict[str, Ending | None] = {}  # each target's end_of, once found
         for record in curated.statements:
             if record.type in STANDING_TIES:
                 self._ties[self.tie_key(record)].append(record)
@@ -156,8 +157,14 @@ class Presumptions:
 
     # -- when bodies end ----------------------------------------------------------
 
-    def end_of(self, target: str, seen: frozenset[str] = frozenset()) -> Ending | None:
-        """The earliest known end of an organisation or body, or of what it belongs to."""
+    def end_of(self, target: str) -> Ending | None:
+        """The earliest known end of an organisation or body, or of what it belongs to
+        (found once a target: every statement naming it asks)."""
+        if target not in self._ends:
+            self._ends[target] = self._end_of(target, frozenset())
+        return self._ends[target]
+
+    def _end_of(self, target: str, seen: frozenset[str]) -> Ending | None:
         if target in seen:
             return None
         kind, _, key = target.partition(":")
@@ -177,7 +184,7 @@ class Presumptions:
                 if parent:
                     whole = self._target(parent, record)
                     if isinstance(whole, str):
-                        above = self.end_of(whole, seen | {target})
+                        above = self._end_of(whole, seen | {target})
                         if above is not None:
                             endings.append(above)
         return min(endings, key=lambda e: e.last_day, default=None)
