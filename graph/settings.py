@@ -127,9 +127,12 @@ class Settings(BaseSettings):
         default=150.0,
         ge=0,
         description="Longest the build spends on all the answers it publishes for every "
-        "organisation together (each query's '# publish:' line, in the library's order); "
-        "those not started by then are evaluated when asked for instead, so a large graph's "
-        "build stays within its time (about 11 s of it on the national graph).",
+        "organisation together (each query's '# publish:' line, in the library's order with "
+        "partners last, then the evidence each page shows), each query given an equal part "
+        "of what is left of it when it starts (what one leaves unused goes to those after "
+        "it); those not started within their part are evaluated when asked for instead, so "
+        "a large graph's build stays within its time (about 11 s of it on the national "
+        "graph).",
     )
     answers_in_memory_max_quads: int = Field(
         default=30_000_000,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,9 @@ from nhskg.graph.query.page_evidence_answers import NAME as PAGE_EVIDENCE
 from nhskg.graph.query.published_answers import (
     ANSWERS_FOLDER,
     INDEX_FILE,
+    Evaluated,
     PublishedAnswers,
+    in_shares,
     keyed,
     parameterless,
     write_answers,
@@ -251,3 +253,27 @@ def test_per_organisation_answers_not_started_by_the_builds_budget_are_evaluated
         national, service, tmp_path, timeout_s=5, deadline=time.perf_counter()
     )
     assert "budget" in why
+
+
+def test_each_per_organisation_step_gets_its_share_of_the_budget_and_what_earlier_ones_left() -> (
+    None
+):
+    # a slow step (partners at 10M) cannot take the time of the steps after it, and
+    # time a quick step leaves unused goes to those after it
+    given: list[tuple[str, float]] = []
+
+    def step(name: str, slow: bool) -> Callable[[float], Evaluated]:
+        def run(deadline: float) -> Evaluated:
+            given.append((name, deadline - time.perf_counter()))
+            if slow:
+                time.sleep(max(0.0, deadline - time.perf_counter()))
+            return Evaluated(name, 0.0)
+
+        return run
+
+    done = in_shares([step("slow", True), step("quick", False), step("last", True)], 1.2)
+    assert [e.name for e in done] == ["slow", "quick", "last"]
+    shares = dict(given)
+    assert 0.3 < shares["slow"] <= 0.4  # a third of the budget
+    assert 0.3 < shares["quick"] <= 0.4  # half of what is left
+    assert 0.6 < shares["last"] <= 0.8  # the rest, the quick step's unused part with it

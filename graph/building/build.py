@@ -42,6 +42,8 @@ from nhskg.graph.publish import (
 from nhskg.graph.query.named_queries import QueryFile, bind
 from nhskg.graph.query.page_evidence_answers import write_page_evidence
 from nhskg.graph.query.published_answers import (
+    Evaluated,
+    in_shares,
     keyed,
     parameterless,
     write_answers,
@@ -161,37 +163,42 @@ def _publish_answers(
             folder.path,
             timeout_s=settings.answer_timeout_s,
         )
-        # partners first: it was published for every organisation before the others
-        # were, and the network views lean on it; the budget may stop the later ones
-        each = sorted(keyed(service.library.values()), key=lambda q: q.name != "partners")
+        # The lookup's queries in the library's order, then partners (the slowest, whose
+        # answers the page's evidence reads), then the evidence each page shows: each
+        # given an equal part of what is left of the budget when it starts.
+        each = sorted(keyed(service.library.values()), key=lambda q: q.name == "partners")
         values = service.index.iris() if each else []
-        deadline = time.perf_counter() + settings.answers_each_budget_s
-        for query in each:
-            planned = service.planned_file(query.name)
-            done.append(
-                write_keyed_answers(
-                    query,
-                    values,
-                    store,
-                    partial(_bound_to, planned, query.header.publish, service.orgtypes),
-                    folder.path,
-                    timeout_s=settings.answer_timeout_s,
-                    threads=settings.answer_threads,
-                    deadline=deadline,
-                )
+
+        def answer(query: QueryFile, deadline: float) -> Evaluated:
+            bound = partial(
+                _bound_to, service.planned_file(query.name), query.header.publish, service.orgtypes
             )
+            return write_keyed_answers(
+                query,
+                values,
+                store,
+                bound,
+                folder.path,
+                timeout_s=settings.answer_timeout_s,
+                threads=settings.answer_threads,
+                deadline=deadline,
+            )
+
+        def page_evidence(deadline: float) -> Evaluated:
+            return write_page_evidence(
+                values,
+                store,
+                folder.path,
+                settings.queries_dir,
+                timeout_s=settings.answer_timeout_s,
+                threads=settings.answer_threads,
+                deadline=deadline,
+            )
+
+        steps: list[Callable[[float], Evaluated]] = [partial(answer, query) for query in each]
         if each:  # the evidence of each organisation's page, read from the answers above
-            done.append(
-                write_page_evidence(
-                    values,
-                    store,
-                    folder.path,
-                    settings.queries_dir,
-                    timeout_s=settings.answer_timeout_s,
-                    threads=settings.answer_threads,
-                    deadline=deadline,
-                )
-            )
+            steps.append(page_evidence)
+        done.extend(in_shares(steps, settings.answers_each_budget_s))
         write_index(folder.path, done)
     finally:
         store.close()

@@ -207,6 +207,20 @@ def answer_each(
     )
 
 
+def in_shares(steps: Sequence[Callable[[float], Evaluated]], budget_s: float) -> list[Evaluated]:
+    """Run ``steps`` in turn within ``budget_s`` seconds, each given its deadline (a
+    ``time.perf_counter()`` reading): an equal part of what is left of the budget when it
+    starts. So no step can take the time of those after it (the cheap per-organisation
+    queries are answered for every organisation however long ``partners`` would take),
+    and what a step leaves unused goes to those after it."""
+    end = time.perf_counter() + budget_s
+    done: list[Evaluated] = []
+    for at, step in enumerate(steps):
+        now = time.perf_counter()
+        done.append(step(now + max(0.0, end - now) / (len(steps) - at)))
+    return done
+
+
 def write_index(folder: Path, done: Iterable[Evaluated]) -> None:
     """``answers/index.json``, with an entry for each query of ``done`` added to those
     already there."""
