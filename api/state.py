@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from nhskg.api import partners_on_a_day
 from nhskg.api.caching import BUILD_KEY
 from nhskg.api.errors import ApiError
 from nhskg.graph.network.fetch import NetworkData, load_network_data
@@ -40,6 +41,11 @@ from nhskg.graph.settings import Settings
 
 T = TypeVar("T")
 RESULT_CACHE_SIZE = 4096
+# Named queries whose answer to some parameters is worked out in Python from a table of
+# the build: the function gives None where the query is evaluated instead
+WORKED_OUT: dict[str, Callable[[PublishedGraph, Mapping[str, str]], SelectResult | None]] = {
+    "partners": partners_on_a_day.answer,
+}
 GRAPH_KEY = "nhskg.graph"  # the request scope's generation, set by GenerationMiddleware
 
 log = logging.getLogger("nhskg.api")
@@ -105,7 +111,9 @@ class PublishedGraph:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]
-        result = self.service.run(name, {k: str(v) for k, v in clean.items()})
+        text = {k: str(v) for k, v in clean.items()}
+        worked_out = WORKED_OUT.get(name)
+        result = (worked_out(self, text) if worked_out else None) or self.service.run(name, text)
         with self._lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE_SIZE:
@@ -131,8 +139,8 @@ class PublishedGraph:
 
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, and read the
-        organisations listing's facet index and table and the organisation types a page
-        reads, so the first requests on this build wait for none of them; raises what a
+        organisations listing's facet index and table, the organisation types a page
+        reads and the partners table, so the first requests on this build wait for none of them; raises what a
         broken store raises."""
         # imported here: they read a PublishedGraph, so they import this module
         from nhskg.api import browse, listing, page_evidence
@@ -142,6 +150,7 @@ class PublishedGraph:
         browse.facets_of(self)
         listing.table_of(self)
         page_evidence.organisation_types(self)
+        partners_on_a_day.table_of(self)
 
     def close(self) -> None:
         """Stop the workers, then let the build folder go."""

@@ -1,0 +1,428 @@
+"""An organisation's partners on a day, worked out in Python: ``queries/partners.rq`` restated.
+
+``partners.rq`` asked with ``as_of`` matches every tie of the organisation against the
+day: the other members of each body it belongs to (some bodies have hundreds of
+membership statements, most presumed to hold on any day), the bodies it is a member of,
+its members, and the other parties to each statement it is a party to, with each tie's
+evidence. The facts it reads do not change within a build, so they are read once a build
+(``queries/internal/partners-table.rq``, :func:`table_of`) and each request's rows are
+worked out here, as the query works them out: its day filter (the held-on-a-day rule of
+:class:`~nhskg.graph.network.fetch.HeldTime`, as the network views and the listing use
+it), a fellow member's tie held while both memberships are, ``presumed`` and
+``lastEvidenced``, the grouping with its documents, quotes and statements concatenated in
+the query's order, the names of the day and today's names, and its ORDER BY. This module
+restates ``partners.rq``: a change to one is a change to the other, and
+``tests/test_partners_on_a_day.py`` holds the two together (every organisation of the
+national graph on many days, with and without ``evidenced_only``, the same rows in the
+same order). It is evaluated for each request, never kept.
+
+Without ``as_of`` the query is answered as before (a published answer, or evaluated).
+Where the table holds something the query would compare in a way this module does not
+copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string),
+or could not be read within the query time limit (a very large graph),
+:func:`answer` returns None and the caller evaluates the query instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import Literal, NamedNode
+
+from nhskg.graph.network.fetch import HeldTime
+from nhskg.graph.query.named_queries import load_query_file, to_term
+from nhskg.graph.query.query_worker import QueryTimeout
+from nhskg.graph.query.store import SelectResult
+
+if TYPE_CHECKING:
+    from nhskg.api.state import PublishedGraph
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+STRINGS = (XSD + "string", LANG_STRING)
+ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
+NHSKG = "https://w3id.org/nhskg/def#"
+NOT_MINE = frozenset(NHSKG + r for r in ("placed", "within", "organisation"))  # my role, never
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+VARIABLES = [
+    "code",
+    "name",
+    "currentName",
+    "through",
+    "throughName",
+    "throughCurrentName",
+    "relation",
+    "basis",
+    "presumed",
+    "lastEvidenced",
+    "documents",
+    "quotes",
+    "partner",
+    "statements",
+]
+STATED = Literal("stated")
+RESOLVED = Literal("resolved")
+FELLOW = Literal("fellow member")
+MEMBER_OF = Literal("member of")
+HAS_MEMBER = Literal("has member")
+
+
+@dataclass(frozen=True)
+class TiePeriod(HeldTime):
+    """One combination of a statement's dates and basis, as the query matches it:
+    ``nhskg:knownFrom`` (``start``) to ``nhskg:knownUntil`` (``end``, ``until`` its term,
+    shown as ``lastEvidenced``), presumed after it while ``presumedFrom`` is bound
+    (:class:`~nhskg.graph.network.fetch.HeldTime`)."""
+
+    basis: Literal
+    start: date
+    end: date | None
+    until: Literal | None
+    presumed_from: date | None
+    presumed_until: date | None
+
+
+@dataclass
+class PartnersTable:
+    """The facts ``partners.rq`` reads, indexed as its patterns follow them; ``exact``
+    false when some cannot be compared here as the engine compares them."""
+
+    periods: dict[str, list[TiePeriod]] = field(default_factory=lambda: defaultdict(list))
+    by_member: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    by_body: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    by_party: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    parties: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    role_labels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    evidence: dict[str, list[tuple[Literal, Literal]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    organisations: set[str] = field(default_factory=set)
+    labels: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
+    type_labels: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
+    ods: dict[str, list[Literal]] = field(default_factory=lambda: defaultdict(list))
+    # (name, first day, last day) of each name period of a node
+    names: dict[str, list[tuple[Literal, date | None, date | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    exact: bool = True
+
+    def day(self, term: Any) -> date | None:
+        """A compared date; one that is not a plain, real ``xsd:date`` marks the table
+        inexact (its rows are then never worked out here)."""
+        if term is None:
+            return None
+        if not (
+            isinstance(term, Literal)
+            and term.datatype.value == XSD + "date"
+            and PLAIN_DATE.fullmatch(term.value)
+        ):
+            self.exact = False
+            return date.min
+        try:
+            return date.fromisoformat(term.value)
+        except ValueError:
+            self.exact = False
+            return date.min
+
+    def string(self, term: Any) -> Literal:
+        """A name, basis or label compared or sorted on: a string, else inexact."""
+        if not (isinstance(term, Literal) and term.datatype.value in STRINGS):
+            self.exact = False
+        return term
+
+    def plain(self, term: Any) -> Literal:
+        """A document identifier or quote concatenated: a plain string, else inexact."""
+        if not (isinstance(term, Literal) and term.datatype.value == XSD + "string"):
+            self.exact = False
+        return term
+
+
+def read_table(result: SelectResult) -> PartnersTable:
+    """The table from the rows of ``partners-table.rq``."""
+    table = PartnersTable()
+    for kind, s, node, value, extra, start, until, presumed_from, presumed_until in result.rows:
+        assert isinstance(kind, Literal)
+        k = kind.value
+        if k == "period":
+            assert s is not None
+            period = TiePeriod(
+                table.string(value),
+                table.day(start) or date.min,
+                table.day(until),
+                until,  # type: ignore[arg-type]
+                table.day(presumed_from),
+                table.day(presumed_until),
+            )
+            if (
+                period.presumed_from is not None
+                and period.end is not None
+                and period.presumed_until is not None
+                and period.presumed_until < period.end
+            ):
+                table.exact = False  # the query would hold it to its end; HeldTime would not
+            table.periods[s.value].append(period)
+        elif k == "member":
+            assert s is not None and node is not None and value is not None
+            table.by_member[node.value].append((s.value, value.value))
+            table.by_body[value.value].append((s.value, node.value))
+        elif k == "party":
+            assert s is not None and node is not None and value is not None
+            table.by_party[node.value].append((s.value, value.value))
+            table.parties[s.value].append((value.value, node.value))
+        elif k == "roleLabel":
+            assert node is not None
+            table.role_labels[node.value].append(table.string(value).value)
+        elif k == "evidence":
+            assert s is not None
+            table.evidence[s.value].append((table.plain(value), table.plain(extra)))
+        elif k == "organisation":
+            assert node is not None
+            table.organisations.add(node.value)
+        elif k == "label":
+            assert node is not None
+            table.labels[node.value].append(table.string(value))
+        elif k == "typeLabel":
+            assert node is not None and isinstance(value, Literal)
+            table.type_labels[node.value].append(value)
+        elif k == "ods":
+            assert node is not None and isinstance(value, Literal)
+            table.ods[node.value].append(value)
+        elif k == "namePeriod":
+            assert node is not None
+            table.names[node.value].append(
+                (table.string(value), table.day(start), table.day(until))
+            )
+    return table
+
+
+def table_of(graph: PublishedGraph) -> PartnersTable | None:
+    """The partners table of this build, read once (``PublishedGraph.derived``); None
+    when it could not be read within the query time limit."""
+    return graph.derived("partners-table", _read_table_of)
+
+
+def _read_table_of(graph: PublishedGraph) -> PartnersTable | None:
+    store = graph.service.store
+    query = load_query_file(graph.settings.queries_dir / "internal" / "partners-table.rq")
+    try:
+        result = store.query(store.plan(query.text), planned=True)
+    except QueryTimeout:
+        return None  # too large to read in time: each request evaluates partners.rq
+    assert isinstance(result, SelectResult)
+    return read_table(result)
+
+
+@dataclass
+class _Group:
+    """One row of the query's inner GROUP BY: its (source, quote, statement) rows."""
+
+    rows: set[tuple[Literal | None, Literal | None, str]] = field(default_factory=set)
+
+
+def _term_key(term: Any) -> tuple[Any, ...]:
+    """A term's place in ORDER BY as the engine sorts these columns: unbound first, then
+    IRIs, then literals by their text (a language-tagged one before a plain one of the
+    same text, by tag)."""
+    if term is None:
+        return (0,)
+    if isinstance(term, NamedNode):
+        return (1, term.value)
+    language = term.language
+    return (2, term.value, 0 if language else 1, language or "")
+
+
+def _on_day(names: Iterable[tuple[Literal, date | None, date | None]], day: date) -> list[Literal]:
+    """The names of the name periods that hold on ``day``."""
+    return [
+        name
+        for name, first, last in names
+        if (first is None or first <= day) and (last is None or day <= last)
+    ]
+
+
+def _ties(
+    table: PartnersTable, org: str, day: date, evidenced_only: bool
+) -> dict[tuple[Any, ...], _Group]:
+    """The inner SELECT of partners.rq: each (partner, via, relation, basis, presumed,
+    lastEvidenced) with its rows of evidence."""
+    groups: dict[tuple[Any, ...], _Group] = defaultdict(_Group)
+    presumed_ok = not evidenced_only
+
+    def is_partner(node: str) -> bool:
+        return node != org and node in table.organisations and bool(table.labels.get(node))
+
+    def add(
+        partner: str,
+        via: str,
+        relation: Literal,
+        basis: Literal,
+        statement: str,
+        last1: TiePeriod | None,
+        period: TiePeriod,
+    ) -> None:
+        if not period.holds_on(day, presumed=presumed_ok):
+            return
+        # presumed if either membership of fellow members is; last evidenced: the earlier
+        presumed2 = period.presumed_on(day)
+        last = period if presumed2 else None
+        if last1 is not None and (last is None or last1.end < last.end):  # type: ignore[operator]
+            last = last1
+        key = (
+            partner,
+            via,
+            relation,
+            basis,
+            last1 is not None or presumed2,
+            last.until if last is not None else None,
+        )
+        rows = groups[key].rows
+        evidence = table.evidence.get(statement)
+        if evidence:
+            rows.update((source, quote, statement) for source, quote in evidence)
+        else:
+            rows.add((None, None, statement))
+
+    # fellow members: each body the organisation is a member of on the day, once a basis
+    # (its presumed membership's period standing for its presumed1 and last1)
+    mine: dict[tuple[str, Literal, Literal | None], TiePeriod | None] = {}
+    for statement, body in table.by_member.get(org, ()):
+        for period in table.periods.get(statement, ()):
+            if period.holds_on(day, presumed=presumed_ok):
+                presumed1 = period.presumed_on(day)
+                last1 = period.until if presumed1 else None
+                mine[(body, period.basis, last1)] = period if presumed1 else None
+    for (body, basis1, _), mine_presumed in mine.items():
+        for statement, partner in table.by_body.get(body, ()):
+            if not is_partner(partner):
+                continue
+            for period in table.periods.get(statement, ()):
+                both = basis1 == STATED and period.basis == STATED
+                add(
+                    partner,
+                    body,
+                    FELLOW,
+                    STATED if both else RESOLVED,
+                    statement,
+                    mine_presumed,
+                    period,
+                )
+    # a body the organisation is a member of; a member of the organisation
+    for statement, body in table.by_member.get(org, ()):
+        if is_partner(body):
+            for period in table.periods.get(statement, ()):
+                add(body, body, MEMBER_OF, period.basis, statement, None, period)
+    for statement, member in table.by_body.get(org, ()):
+        if is_partner(member):
+            for period in table.periods.get(statement, ()):
+                add(member, org, HAS_MEMBER, period.basis, statement, None, period)
+    # another party to a statement the organisation is a party to
+    for statement, my_role in table.by_party.get(org, ()):
+        if my_role in NOT_MINE or not table.role_labels.get(my_role):
+            continue
+        for their_role, partner in table.parties.get(statement, ()):
+            if not is_partner(partner):
+                continue
+            for my_label in table.role_labels[my_role]:
+                for their_label in table.role_labels.get(their_role, ()):
+                    relation = Literal(f"{my_label} / {their_label}")
+                    for period in table.periods.get(statement, ()):
+                        add(partner, statement, relation, period.basis, statement, None, period)
+    return groups
+
+
+def _concat(values: Iterable[Any], separator: str) -> Literal:
+    """GROUP_CONCAT(DISTINCT ...): each value once, in the order met, unbound left out."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if value is not None:
+            seen.setdefault(value, None)
+    return Literal(separator.join(seen))
+
+
+def rows_on(
+    table: PartnersTable, org: str, day: date, evidenced_only: bool
+) -> list[tuple[Any, ...]]:
+    """partners.rq's rows (its SELECT's terms, in its order) for an organisation (its
+    IRI) on a day, with or without ``evidenced_only``."""
+    found: list[tuple[Any, ...]] = []
+    for (partner, via, relation, basis, presumed, last), group in _ties(
+        table, org, day, evidenced_only
+    ).items():
+        ordered = sorted(group.rows, key=lambda r: (_term_key(r[0]), _term_key(r[1]), r[2]))
+        documents = _concat((r[0].value if r[0] is not None else None for r in ordered), ", ")
+        quotes = _concat((r[1].value if r[1] is not None else None for r in ordered), " | ")
+        statements = _concat((r[2] for r in ordered), ", ")
+        strafter = partner.removeprefix(ORG_PREFIX) if partner.startswith(ORG_PREFIX) else ""
+        codes = [Literal(o.value) for o in table.ods.get(partner, ())] or [Literal(strafter)]
+        day_names = _on_day(table.names.get(partner, ()), day)
+        via_labels: list[Literal | None] = list(table.labels.get(via, ())) or [None]
+        via_day_names: list[Literal | None] = list(_on_day(table.names.get(via, ()), day)) or [None]
+        through = NamedNode(via)
+        for current in table.labels[partner]:
+            for code in codes:
+                for name in day_names or [current]:
+                    for via_label in via_labels:
+                        type_labels: list[Literal | None] = (
+                            list(table.type_labels.get(via, ())) if via_label is None else []
+                        ) or [None]
+                        for type_label in type_labels:
+                            current_through = via_label or type_label
+                            through_current = Literal(
+                                current_through.value if current_through is not None else ""
+                            )
+                            for via_day in via_day_names:
+                                of_day = via_day or via_label or type_label
+                                found.append(
+                                    (
+                                        code,
+                                        name,
+                                        current,
+                                        through,
+                                        Literal(of_day.value if of_day is not None else ""),
+                                        through_current,
+                                        relation,
+                                        basis,
+                                        Literal(presumed),
+                                        last,
+                                        documents,
+                                        quotes,
+                                        NamedNode(partner),
+                                        statements,
+                                    )
+                                )
+    # ORDER BY ?name ?throughName ?relation ?basis ?code ?partner ?through ?presumed
+    #          ?lastEvidenced ?currentName ?throughCurrentName
+    found.sort(key=lambda r: tuple(_term_key(r[i]) for i in (1, 4, 6, 7, 0, 12, 3, 8, 9, 2, 5)))
+    return found
+
+
+def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | None:
+    """partners.rq's answer for these parameters (checked as binding them checks them),
+    worked out from the table, when they ask for a day; None when the query must be
+    evaluated instead (no day, or the table cannot give its exact answer)."""
+    if not params.get("as_of"):
+        return None
+    service = graph.service
+    service.planned_text("partners", params)  # refuses what the query refuses, the same way
+    table = table_of(graph)
+    if table is None or not table.exact:
+        return None
+    header = service.query_file("partners").header
+    terms = {}
+    for name, value in params.items():
+        param = header.param(name)
+        assert param is not None  # planned_text refused any other
+        terms[name] = to_term(param, value, service.index.resolve, service.orgtypes)
+    org = terms["organisation"]
+    as_of = terms["as_of"]
+    flag = terms.get("evidenced_only")
+    assert isinstance(org, NamedNode) and isinstance(as_of, Literal)
+    evidenced_only = flag is not None and flag.value == "true"
+    found = rows_on(table, org.value, date.fromisoformat(as_of.value), evidenced_only)
+    cap = service.settings.max_rows
+    return SelectResult(list(VARIABLES), found[:cap], truncated=len(found) > cap)

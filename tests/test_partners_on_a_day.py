@@ -1,0 +1,129 @@
+"""An organisation's partners on a day, worked out in Python from the build's partners
+table (api/partners_on_a_day.py), are row for row what queries/partners.rq gives when
+evaluated: the same partners, through the same bodies and statements, presumed flags,
+last evidenced days, documents, quotes and statements in the same order, names of the day
+and today's names, rows in the same order (every organisation of the national build, on
+days before, within and after their evidence, with and without evidenced_only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.encoders import jsonable_encoder
+from fastapi.testclient import TestClient
+from pyoxigraph import Literal, NamedNode
+
+from nhskg.api import partners_on_a_day
+from nhskg.api.app import create_app
+from nhskg.api.deps import rows
+from nhskg.api.state import PublishedGraph
+from nhskg.graph.query.store import SelectResult
+from nhskg.graph.settings import Settings
+
+# Before nearly all evidence, within it, and after most of it ends (ties presumed then)
+DAYS = ["2012-01-01", "2015-02-01", "2017-05-15", "2019-09-30", "2022-07-01", "2026-03-31"]
+
+
+@pytest.fixture(scope="module")
+def graph(national: Settings) -> Iterator[PublishedGraph]:
+    published = PublishedGraph(national)
+    yield published
+    published.close()
+
+
+def on_the_day(code: str, day: str, evidenced_only: bool) -> dict[str, str]:
+    return {"organisation": code, "as_of": day} | (
+        {"evidenced_only": "true"} if evidenced_only else {}
+    )
+
+
+@pytest.mark.parametrize("evidenced_only", [False, True])
+def test_partners_on_a_day_are_the_querys_answer_for_every_organisation(
+    graph: PublishedGraph, evidenced_only: bool
+) -> None:
+    table = partners_on_a_day.table_of(graph)
+    assert table is not None and table.exact
+    checked = presumed = named_otherwise = 0
+    for code in sorted(set(graph.index.code_of.values())):
+        for day in DAYS:
+            params = on_the_day(code, day, evidenced_only)
+            expected = graph.service.run("partners", params)
+            assert not expected.published
+            found = partners_on_a_day.answer(graph, params)
+            assert found is not None
+            assert found.variables == expected.variables
+            assert found.rows == expected.rows, params
+            assert found.truncated == expected.truncated
+            for row in expected.dicts():
+                checked += 1
+                presumed += row["presumed"] == Literal(True)
+                named_otherwise += row["name"] != row["currentName"]
+    # the comparison covers ties presumed on the day and partners named otherwise then
+    assert checked > (100 if evidenced_only else 1_000)
+    assert named_otherwise > 0
+    assert presumed > 0 if not evidenced_only else presumed == 0
+
+
+def test_api_partners_on_a_day_are_the_querys_rows(
+    national: Settings, graph: PublishedGraph
+) -> None:
+    with TestClient(create_app(national)) as client:
+        for code, day in [("QHG", "2019-09-30"), ("RXF", "2026-03-31"), ("RFF", "2016-10-09")]:
+            evaluated = graph.service.run("partners", {"organisation": code, "as_of": day})
+            expected = jsonable_encoder(rows(evaluated))
+            assert expected
+            body = client.get(f"/api/organisations/{code}/partners", params={"as_of": day})
+            assert body.status_code == 200, body.text
+            assert body.json()["rows"] == expected
+            named = client.get("/api/queries/partners", params={"organisation": code, "as_of": day})
+            assert named.json()["rows"] == expected
+            assert not named.json()["published"]
+
+
+def test_a_bad_day_or_organisation_is_refused_as_the_query_refuses_it(
+    national: Settings,
+) -> None:
+    with TestClient(create_app(national)) as client:
+        bad_day = client.get(
+            "/api/queries/partners", params={"organisation": "RXF", "as_of": "2019-13-01"}
+        )
+        assert bad_day.status_code == 400
+        unknown = client.get(
+            "/api/queries/partners",
+            params={"organisation": "no such organisation", "as_of": "2019-01-01"},
+        )
+        assert unknown.status_code in (400, 404)
+        extra = client.get(
+            "/api/queries/partners",
+            params={"organisation": "RXF", "as_of": "2019-01-01", "colour": "red"},
+        )
+        assert extra.status_code == 400
+
+
+def test_a_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_query() -> None:
+    variables = [
+        "kind",
+        "s",
+        "node",
+        "value",
+        "extra",
+        "from",
+        "until",
+        "presumedFrom",
+        "presumedUntil",
+    ]
+    month = Literal("2014-04", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
+    row = (
+        Literal("period"),
+        NamedNode("https://w3id.org/nhskg/id/statement/X1"),
+        None,
+        Literal("stated", language="en"),
+        None,
+        month,
+        None,
+        None,
+        None,
+    )
+    table = partners_on_a_day.read_table(SelectResult(variables, [row]))
+    assert not table.exact
