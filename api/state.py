@@ -140,8 +140,8 @@ class PublishedGraph:
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, and read the
         organisations listing's facet index and table, the organisation types a page
-        reads and the partners table, so the first requests on this build wait for none of them; raises what a
-        broken store raises."""
+        reads and the partners table, so the first requests on this build wait for none
+        of them; raises what a broken store raises."""
         # imported here: they read a PublishedGraph, so they import this module
         from nhskg.api import browse, listing, page_evidence
 
