@@ -19,7 +19,8 @@ same order). It is evaluated for each request, never kept.
 Without ``as_of`` the query is answered as before (a published answer, or evaluated).
 Where the table holds something the query would compare in a way this module does not
 copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string),
-or could not be read within the query time limit (a very large graph),
+or is not read (a graph over ``partners_table_max_quads``, or a read past the query
+time limit),
 :func:`answer` returns None and the caller evaluates the query instead.
 """
 
@@ -202,11 +203,15 @@ def read_table(result: SelectResult) -> PartnersTable:
 
 def table_of(graph: PublishedGraph) -> PartnersTable | None:
     """The partners table of this build, read once (``PublishedGraph.derived``); None
-    when it could not be read within the query time limit."""
+    when the graph is larger than ``partners_table_max_quads`` or the table could not be
+    read within the query time limit."""
     return graph.derived("partners-table", _read_table_of)
 
 
 def _read_table_of(graph: PublishedGraph) -> PartnersTable | None:
+    quads = graph.lease.folder.read_manifest().get("quads") if graph.lease else None
+    if isinstance(quads, int) and quads > graph.settings.partners_table_max_quads:
+        return None  # too large to hold (and to read in time): partners.rq each request
     store = graph.service.store
     query = load_query_file(graph.settings.queries_dir / "internal" / "partners-table.rq")
     try:

@@ -127,3 +127,19 @@ def test_a_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_query(
     )
     table = partners_on_a_day.read_table(SelectResult(variables, [row]))
     assert not table.exact
+
+
+def test_a_graph_over_the_tables_size_leaves_the_partners_to_the_query(
+    national: Settings,
+) -> None:
+    """partners_table_max_quads bounds the memory the table takes: over it, no table is
+    read and each request evaluates partners.rq, with the same answer."""
+    small = PublishedGraph(national.model_copy(update={"partners_table_max_quads": 0}))
+    try:
+        params = {"organisation": "RXF", "as_of": "2026-03-31"}
+        assert partners_on_a_day.table_of(small) is None
+        assert partners_on_a_day.answer(small, params) is None
+        assert small.run("partners", params).rows == small.service.run("partners", params).rows
+        assert small.run("partners", params).rows
+    finally:
+        small.close()
