@@ -412,11 +412,11 @@ def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | N
     evaluated instead (no day, or the table cannot give its exact answer)."""
     if not params.get("as_of"):
         return None
-    service = graph.service
-    service.planned_text("partners", params)  # refuses what the query refuses, the same way
     table = table_of(graph)
     if table is None or not table.exact:
         return None
+    service = graph.service
+    service.planned_text("partners", params)  # refuses what the query refuses, the same way
     header = service.query_file("partners").header
     terms = {}
     for name, value in params.items():
