@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from nhskg.api.app import create_app
 from nhskg.graph.publish import current
+from nhskg.graph.query.organisation_answers import FOLDER
 from nhskg.graph.query.page_evidence_answers import NAME
 from nhskg.graph.query.published_answers import ANSWERS_FOLDER, INDEX_FILE
 from nhskg.graph.query.service import QueryService
@@ -34,9 +35,10 @@ def evaluated(national: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
     """The same build, without the page's evidence answers: each page evaluates them."""
     target = tmp_path_factory.mktemp("evaluated") / "build"
     shutil.copytree(national.build, target, symlinks=True)
-    answers = current(target).path / ANSWERS_FOLDER
-    for name in TAKEN_OUT:
-        shutil.rmtree(answers / name)
+    for path in (current(target).path / ANSWERS_FOLDER / FOLDER).iterdir():
+        head, _, body = path.read_bytes().partition(b"\n")
+        where = {k: v for k, v in json.loads(head).items() if k not in TAKEN_OUT}
+        path.write_bytes(json.dumps(where).encode() + b"\n" + body)
     with TestClient(create_app(Settings(build_dir=target))) as client:
         yield client
 

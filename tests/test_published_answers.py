@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, parse_query_results
 
 from nhskg.api.app import create_app
 from nhskg.graph.publish import current
+from nhskg.graph.query import organisation_answers
 from nhskg.graph.query.named_queries import ParameterError, bind, load_query_files
 from nhskg.graph.query.page_evidence_answers import NAME as PAGE_EVIDENCE
 from nhskg.graph.query.published_answers import (
@@ -28,6 +29,7 @@ from nhskg.graph.query.published_answers import (
     write_keyed_answers,
 )
 from nhskg.graph.query.query_worker import TimeLimitedStore
+from nhskg.graph.query.results import records
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.query.store import OxigraphStore, SelectResult, Term
 from nhskg.graph.settings import Settings
@@ -123,6 +125,31 @@ def test_a_query_published_for_every_organisation_is_what_evaluating_it_gives(
     assert rows == entry["rows"]
     if name == "partners":
         assert rows > 400
+
+
+def test_each_organisations_answers_are_one_file_read_as_the_results_format_reads_them(
+    national: Settings, service: QueryService
+) -> None:
+    answers = current(national.build).path / ANSWERS_FOLDER
+    published = {q.name for q in keyed(service.library.values())} | {PAGE_EVIDENCE}
+    assert not any((answers / name).exists() for name in published)  # gathered, then removed
+    files = sorted((answers / organisation_answers.FOLDER).iterdir())
+    assert len(files) == len(service.index.iris())
+    terms = 0
+    for path in files:
+        gathered = organisation_answers.read(path)
+        assert gathered is not None and gathered.names() <= published, path
+        for name in gathered.names():
+            answer, ours = gathered.answer(name), gathered.get(name)
+            assert answer is not None and ours is not None and ours.published
+            from_json = records(ours)  # made from the JSON, without terms
+            parsed = parse_query_results(json.dumps(answer), format=QueryResultsFormat.JSON)
+            assert isinstance(parsed, QuerySolutions)
+            assert ours.variables == [v.value for v in parsed.variables], (path, name)
+            assert ours.rows == [tuple(s) for s in parsed], (path, name)
+            assert from_json == records(SelectResult(ours.variables, ours.rows)), (path, name)
+            terms += sum(t is not None for row in ours.rows for t in row)
+    assert terms > 100_000
 
 
 def test_partners_of_an_organisation_by_any_of_its_names_is_served_from_its_answer(

@@ -40,8 +40,10 @@ from nhskg.graph.publish import (
     reject,
 )
 from nhskg.graph.query.named_queries import QueryFile, bind
+from nhskg.graph.query.organisation_answers import gather
 from nhskg.graph.query.page_evidence_answers import write_page_evidence
 from nhskg.graph.query.published_answers import (
+    ANSWERS_FOLDER,
     Evaluated,
     in_shares,
     keyed,
@@ -199,6 +201,10 @@ def _publish_answers(
         if each:  # the evidence of each organisation's page, read from the answers above
             steps.append(page_evidence)
         done.extend(in_shares(steps, settings.answers_each_budget_s))
+        if each:  # each organisation's answers in one file: its lookup and page read one
+            gather(
+                folder.path / ANSWERS_FOLDER, [e.name for e in done if e.values is not None], values
+            )
         write_index(folder.path, done)
     finally:
         store.close()

@@ -7,21 +7,29 @@ placements, partners, ...), each with the evidence of the statement one of its c
 holds (:data:`PAGE_STATEMENTS`). After publishing those answers, the build reads each
 organisation's statements from them, evaluates statement-evidence.rq for them (as
 :func:`nhskg.graph.query.statement_evidence.evidence_of` does, :data:`BATCH` at a time)
-and writes the rows to ``answers/statement-evidence/DIGEST.srj``, adding a row that
-binds ``?statement`` alone for each statement without evidence: the answer says which
-statements it covers. A page takes a covered statement's evidence from it and evaluates
-the rest (a page on a day, ``as_of``, may show statements the build did not ask about).
+and writes the rows to ``answers/statement-evidence/DIGEST.srj`` (then gathered into
+the organisation's one file with its other answers, :mod:`.organisation_answers`),
+adding a row that binds ``?statement`` alone for each statement without evidence: the
+answer says which statements it covers. A page takes a covered statement's evidence
+from it and evaluates the rest (a page on a day, ``as_of``, may show statements the
+build did not ask about).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pyoxigraph import NamedNode
 
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
-from nhskg.graph.query.published_answers import Evaluated, PublishedAnswers, answer_each
+from nhskg.graph.query.published_answers import (
+    ANSWERS_FOLDER,
+    Evaluated,
+    answer_each,
+    keyed_path,
+    read_answer,
+)
 from nhskg.graph.query.statement_evidence import BATCH, QUERY
 from nhskg.graph.query.store import GraphStore, SelectResult, Term
 
@@ -47,12 +55,12 @@ PAGE_STATEMENTS = (
 )
 
 
-def page_statements(answers: PublishedAnswers, iri: str) -> list[str]:
-    """The statements whose evidence the page of the organisation ``iri`` shows, read
-    from its published answers (those not published are left out), each once."""
+def page_statements(answer_of: Callable[[str], SelectResult | None]) -> list[str]:
+    """The statements whose evidence an organisation's page shows, read from its answers
+    (``answer_of(NAME)``; those not published are left out), each once."""
     found: list[str] = []
     for name, column in PAGE_STATEMENTS:
-        result = answers.get(name, value=iri)
+        result = answer_of(name)
         if result is None or column not in result.variables:
             continue
         at = result.variables.index(column)
@@ -97,11 +105,11 @@ def write_page_evidence(
     evidence written under ``folder``/answers/statement-evidence (after the answers the
     page lists are written there); each batch within ``timeout_s``, none started after
     ``deadline``."""
-    answers = PublishedAnswers(folder)
+    answers = folder / ANSWERS_FOLDER
     text = load_query_file(queries_dir / QUERY).text
 
     def evaluate(iri: str) -> SelectResult | None:
-        statements = page_statements(answers, iri)
+        statements = page_statements(lambda name: read_answer(keyed_path(answers, name, iri)))
         if not statements:
             return None
         return statements_evidence(store, text, statements, timeout_s=timeout_s)

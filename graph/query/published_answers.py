@@ -20,19 +20,21 @@ evaluate, and each query an organisation's lookup runs (organisation, names, pla
 the statements it is party to, ...), so its first lookup reads some fifteen small
 answers instead of evaluating fifteen queries. Each answer goes to
 ``answers/NAME/DIGEST.srj`` (DIGEST from the organisation's IRI, so no file name comes
-from data), and the index gives, under ``NAME/``, how many organisations were answered,
-their rows and the time taken. A call with another parameter too (``as_of``) is
-evaluated, as is one for an organisation whose answer overran the limit.
+from data) and, once all are written, into the organisation's one file
+(:mod:`.organisation_answers`); the index gives, under ``NAME/``, how many
+organisations were answered, their rows and the time taken. A call with another
+parameter too (``as_of``) is evaluated, as is one for an organisation whose answer
+overran the limit.
 
 :class:`PublishedAnswers` reads them back as :class:`~nhskg.graph.query.store.SelectResult`
-(marked ``published``), keeping the most recently read in memory. A listing that ran
+(marked ``published``), keeping the most recently read in memory (an organisation's
+file whole). A listing that ran
 past the build's limit, or failed, has no answer and is evaluated when asked for, as
 any other call is.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -41,10 +43,13 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 
+from nhskg.graph.query import organisation_answers
 from nhskg.graph.query.named_queries import QueryFile
+from nhskg.graph.query.organisation_answers import digest
 from nhskg.graph.query.query_worker import QueryFailed, QueryTimeout
 from nhskg.graph.query.result_formats import json_results
 from nhskg.graph.query.store import GraphStore, QueryOutcome, SelectResult, outcome
@@ -52,7 +57,7 @@ from nhskg.graph.query.store import GraphStore, QueryOutcome, SelectResult, outc
 ANSWERS_FOLDER = "answers"
 INDEX_FILE = "index.json"
 SUFFIX = ".srj"
-KEPT_IN_MEMORY = 16
+KEPT_IN_MEMORY = 64  # listings' answers, and organisations' files, kept decoded
 
 
 def parameterless(library: Iterable[QueryFile]) -> list[QueryFile]:
@@ -68,9 +73,20 @@ def keyed(library: Iterable[QueryFile]) -> list[QueryFile]:
 
 
 def keyed_path(folder: Path, name: str, value: str) -> Path:
-    """Where the answer of ``name`` for the organisation ``value`` (an IRI) is kept."""
-    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
-    return folder / name / f"{digest}{SUFFIX}"
+    """Where the build writes the answer of ``name`` for the organisation ``value`` (an
+    IRI), until :func:`.organisation_answers.gather` puts it in that organisation's file."""
+    return folder / name / f"{digest(value)}{SUFFIX}"
+
+
+def read_answer(path: Path) -> SelectResult | None:
+    """One answer as written to ``path`` (None: no such file)."""
+    if not path.is_file():
+        return None
+    parsed = parse_query_results(path=str(path), format=QueryResultsFormat.JSON)
+    assert isinstance(parsed, QuerySolutions), f"{path} holds no SELECT results"
+    result = outcome(parsed, None)
+    assert isinstance(result, SelectResult)
+    return replace(result, published=True)
 
 
 @dataclass(frozen=True)
@@ -231,11 +247,14 @@ def write_index(folder: Path, done: Iterable[Evaluated]) -> None:
 
 
 class PublishedAnswers:
-    """The answers published with one build (none when its folder has none)."""
+    """The answers published with one build (none when its folder has none): the
+    listings', each in its file, and each organisation's, all in one file
+    (:mod:`.organisation_answers`)."""
 
     def __init__(self, build_folder: Path) -> None:
         self.folder = build_folder / ANSWERS_FOLDER
-        self._kept: OrderedDict[tuple[str, str | None], SelectResult] = OrderedDict()
+        self._kept: OrderedDict[str, SelectResult] = OrderedDict()
+        self._kept_each: OrderedDict[str, organisation_answers.Gathered] = OrderedDict()
         self._lock = threading.Lock()
 
     def names(self) -> set[str]:
@@ -243,44 +262,58 @@ class PublishedAnswers:
         return {p.name.removesuffix(SUFFIX) for p in self.folder.glob(f"*{SUFFIX}")}
 
     def keyed(self) -> set[str]:
-        """The queries answered for every organisation (each organisation's own file)."""
-        if not self.folder.is_dir():
+        """The queries answered for every organisation (as the index says)."""
+        path = self.folder / INDEX_FILE
+        if not path.is_file():
             return set()
-        return {p.name for p in self.folder.iterdir() if p.is_dir()}
+        index = json.loads(path.read_text(encoding="utf-8"))
+        return {key.removesuffix("/") for key in index if key.endswith("/")}
 
     def get(
         self, name: str, *, max_rows: int | None = None, value: str | None = None
     ) -> SelectResult | None:
         """The published answer of ``name`` (for the organisation IRI ``value``, if
         given; at most ``max_rows`` rows), or None."""
-        key = (name, value)
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-        if kept is not None:
-            whole = kept
-        else:
-            path = (
-                self.folder / f"{name}{SUFFIX}"
-                if value is None
-                else keyed_path(self.folder, name, value)
-            )
-            if not path.is_file():
-                return None
-            whole = self._read(path)
-            with self._lock:
-                self._kept[key] = whole
-                while len(self._kept) > KEPT_IN_MEMORY:
-                    self._kept.popitem(last=False)
-        if max_rows is None or len(whole.rows) <= max_rows:
+        whole = self._listing(name) if value is None else self._each(name, value)
+        if whole is None or max_rows is None:
             return whole
-        return replace(whole, rows=whole.rows[:max_rows], truncated=True)
+        if isinstance(whole, organisation_answers.JsonAnswer):
+            count = len(whole.bindings)  # no terms made to count them
+        else:
+            count = len(whole.rows)
+        if count <= max_rows:
+            return whole
+        return SelectResult(whole.variables, whole.rows[:max_rows], truncated=True, published=True)
+
+    def _listing(self, name: str) -> SelectResult | None:
+        with self._lock:
+            kept = self._kept.get(name)
+            if kept is not None:
+                self._kept.move_to_end(name)
+                return kept
+        whole = read_answer(self.folder / f"{name}{SUFFIX}")
+        if whole is not None:
+            with self._lock:
+                self._keep(self._kept, name, whole)
+        return whole
+
+    def _each(self, name: str, value: str) -> SelectResult | None:
+        """``name``'s answer in the file of the organisation ``value``: read once for all
+        its answers (a page reads some seventeen), each decoded when first asked for."""
+        with self._lock:
+            answers = self._kept_each.get(value)
+            if answers is not None:
+                self._kept_each.move_to_end(value)
+        if answers is None:
+            answers = organisation_answers.read(organisation_answers.path_of(self.folder, value))
+            if answers is None:
+                return None
+            with self._lock:
+                self._keep(self._kept_each, value, answers)
+        return answers.get(name)
 
     @staticmethod
-    def _read(path: Path) -> SelectResult:
-        parsed = parse_query_results(path=str(path), format=QueryResultsFormat.JSON)
-        assert isinstance(parsed, QuerySolutions), f"{path} holds no SELECT results"
-        result = outcome(parsed, None)
-        assert isinstance(result, SelectResult)
-        return replace(result, published=True)
+    def _keep(kept: OrderedDict[str, Any], key: str, value: Any) -> None:
+        kept[key] = value
+        while len(kept) > KEPT_IN_MEMORY:
+            kept.popitem(last=False)
