@@ -8,12 +8,14 @@ applied to a :class:`SelectResult`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.namespaces import XSD, compact
+from nhskg.graph.query.organisation_answers import JsonAnswer
 from nhskg.graph.query.result_formats import csv_results, json_boolean, json_results, tsv_results
 from nhskg.graph.query.store import SelectResult, Term
 from nhskg.graph.query.text_table import terminal_width, text_table
@@ -70,30 +72,57 @@ def render(result: SelectResult | bool, fmt: str, *, width: int | None = None) -
     return to_csv(result) if fmt == "csv" else to_tsv(result)
 
 
+def _boolean(text: str) -> bool:
+    return text in ("true", "1")
+
+
+# A literal's value by its datatype's IRI (any other datatype: the literal's text).
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    XSD.date.value: dt.date.fromisoformat,
+    XSD.integer.value: int,
+    XSD.nonNegativeInteger.value: int,
+    XSD.int.value: int,
+    XSD.long.value: int,
+    XSD.decimal.value: Decimal,
+    XSD.double.value: float,
+    XSD.float.value: float,
+    XSD.boolean.value: _boolean,
+}
+
+
 def python_value(term: Term | None) -> Any:
     """A plain Python value: str for IRIs and strings, date, int, Decimal, bool."""
     if term is None:
         return None
-    if isinstance(term, NamedNode | BlankNode):
+    if not isinstance(term, Literal):
         return term.value
-    datatype = term.datatype
+    convert = _CONVERT.get(term.datatype.value)
+    if convert is None:
+        return term.value
     try:
-        if datatype == XSD.date:
-            return dt.date.fromisoformat(term.value)
-        if datatype in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long):
-            return int(term.value)
-        if datatype == XSD.decimal:
-            return Decimal(term.value)
-        if datatype in (XSD.double, XSD.float):
-            return float(term.value)
-        if datatype == XSD.boolean:
-            return term.value in ("true", "1")
+        return convert(term.value)
     except ValueError:
         return term.value
-    return term.value
+
+
+def json_value(binding: dict[str, str]) -> Any:
+    """:func:`python_value` of a term as the SPARQL 1.1 Query Results JSON format gives it."""
+    convert = _CONVERT.get(binding["datatype"]) if "datatype" in binding else None
+    if convert is None:
+        return binding["value"]
+    try:
+        return convert(binding["value"])
+    except ValueError:
+        return binding["value"]
 
 
 def records(result: SelectResult) -> list[dict[str, Any]]:
+    """Each row as a dict of plain Python values by variable (an unbound one: None)."""
+    if isinstance(result, JsonAnswer):  # straight from its JSON, no terms made
+        variables = result.variables
+        return [
+            {v: json_value(b[v]) if v in b else None for v in variables} for b in result.bindings
+        ]
     return [
         {v: python_value(t) for v, t in zip(result.variables, row, strict=True)}
         for row in result.rows
