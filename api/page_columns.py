@@ -3,12 +3,15 @@ so no table shows a query's variable name (the local page of each IRI of ours, s
 link leaves for w3id.org, is :func:`nhskg.graph.mint.local_page`).
 
 :func:`header` turns ``withinName`` into "Within", ``personName`` into "Person", and any
-other camelCase name into words ("targetDate" into "Target date").
+other camelCase name into words ("targetDate" into "Target date"); :func:`headed` gives a
+table's columns with their headers once, and :func:`cell` the text of a cell.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 # Column names whose words would mislead or repeat the table: said plainly here.
 HEADERS = {
@@ -65,3 +68,20 @@ def header(column: str) -> str:
         return HEADERS[column]
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", column).lower()
     return words[:1].upper() + words[1:]
+
+
+def headed(columns: Iterable[str]) -> list[tuple[str, str]]:
+    """Each column with its header (a table's, worked out once, not once a row)."""
+    return [(column, header(column)) for column in columns]
+
+
+def cell(value: Any) -> str:
+    """A table cell's text: a list's (any iterable's but a string's) items joined by
+    "; ", anything else as text (escaped where it is written)."""
+    if isinstance(value, str):
+        return value
+    try:
+        items = iter(value)
+    except TypeError:
+        return str(value)
+    return "; ".join(map(str, items))

@@ -23,7 +23,7 @@ from pyoxigraph import (
 
 from nhskg.api.deps import Graph, published, rows
 from nhskg.api.errors import ApiError
-from nhskg.api.page_columns import header
+from nhskg.api.page_columns import cell, headed, header
 from nhskg.api.page_evidence import (
     MEMBER_KINDS,
     is_body,
@@ -50,6 +50,8 @@ from nhskg.graph.query.store import SelectResult, Term
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.filters["header"] = header
+TEMPLATES.env.filters["headed"] = headed
+TEMPLATES.env.filters["cell"] = cell
 TEMPLATES.env.filters["local"] = local_page
 
 
