@@ -244,7 +244,7 @@ def organisation_page(
     for p in partners:
         p["evidence"] = [e for s in p["statementList"] for e in evidence.get(s, [])]
     quotes = rows(graph.run("evidence", {"organisation": org["code"]}))
-    titles = {str(d["identifier"]): d for d in rows(graph.run("documents"))}
+    titles = graph.derived("documents-by-identifier", _documents_by_identifier)
     return render(
         request,
         "organisation.html",
@@ -252,7 +252,7 @@ def organisation_page(
         partners=[p for p in partners if not is_body(types.get(str(p["partner"]), set()))],
         bodies=[p for p in partners if is_body(types.get(str(p["partner"]), set()))],
         partnership=_partnership_of(graph, org["code"]),
-        datasets={str(d["id"]): str(d["title"]) for d in rows(graph.run("datasets"))},
+        datasets=graph.derived("dataset-titles", _dataset_titles),
         evidence=evidence,
         quotes=[
             q | {"document": titles[str(q["source"])]}
@@ -287,8 +287,20 @@ def _one_relation(relation: str) -> str:
 
 def _partnership_of(graph: PublishedGraph, code: str) -> str | None:
     """The code of the partnership page an organisation is (one with members), if any."""
-    codes = {str(r["code"]) for r in rows(graph.run("partnerships"))}
-    return code if code in codes else None
+    return code if code in graph.derived("partnership-codes", _partnership_codes) else None
+
+
+# Read from the build's listings once a build (PublishedGraph.derived), not on every page.
+def _partnership_codes(graph: PublishedGraph) -> frozenset[str]:
+    return frozenset(str(r["code"]) for r in rows(graph.run("partnerships")))
+
+
+def _documents_by_identifier(graph: PublishedGraph) -> dict[str, dict[str, Any]]:
+    return {str(d["identifier"]): d for d in rows(graph.run("documents"))}
+
+
+def _dataset_titles(graph: PublishedGraph) -> dict[str, str]:
+    return {str(d["id"]): str(d["title"]) for d in rows(graph.run("datasets"))}
 
 
 @router.get("/partnerships", response_class=HTMLResponse)

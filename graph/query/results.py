@@ -127,3 +127,14 @@ def records(result: SelectResult) -> list[dict[str, Any]]:
         {v: python_value(t) for v, t in zip(result.variables, row, strict=True)}
         for row in result.rows
     ]
+
+
+def texts(result: SelectResult) -> list[tuple[str | None, ...]]:
+    """Each row's terms as their text (an IRI, a literal's lexical form; None unbound),
+    for a published answer straight from its JSON, without making terms."""
+    variables = result.variables
+    if isinstance(result, JsonAnswer):
+        return [
+            tuple(b[v]["value"] if v in b else None for v in variables) for b in result.bindings
+        ]
+    return [tuple(t.value if t is not None else None for t in row) for row in result.rows]

@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from nhskg.graph.query.named_queries import bind_statements, load_query_file
-from nhskg.graph.query.store import GraphStore, SelectResult, Term
+from nhskg.graph.query.results import texts
+from nhskg.graph.query.store import GraphStore, SelectResult
 
 BATCH = 500
 QUERY = Path("internal") / "statement-evidence.rq"
@@ -59,28 +60,27 @@ def evidence_of(
     wanted = list(dict.fromkeys(s for s in statements if s))
     found: dict[str, list[dict[str, Any]]] = {s: [] for s in wanted}
     covered: set[str] = set()
-    for row in published.rows if published is not None else ():
+    for row in texts(published) if published is not None else ():
         assert row[0] is not None
-        covered.add(row[0].value)
-        if row[0].value in found and row[1] is not None:
+        covered.add(row[0])
+        if row[0] in found and row[1] is not None:
             _add(found, row)
     asked = [s for s in wanted if s not in covered]
     text = _query_text(queries_dir)
     for at in range(0, len(asked), BATCH):
         result = store.query(bind_statements(text, asked[at : at + BATCH]))
         assert isinstance(result, SelectResult), "statement-evidence must be a SELECT query"
-        for row in result.rows:
+        for row in texts(result):
             _add(found, row)
     for pieces in found.values():
         pieces.sort(key=lambda p: (ORDER[p["kind"]], p["source"], p["start"] or 0, p["quote"]))
     return found
 
 
-def _add(found: dict[str, list[dict[str, Any]]], row: tuple[Term | None, ...]) -> None:
-    """One row of statement-evidence.rq added to its statement's pieces (once)."""
-    statement, kind, words, source, title, day, start, _end = (
-        term.value if term is not None else None for term in row
-    )
+def _add(found: dict[str, list[dict[str, Any]]], row: tuple[str | None, ...]) -> None:
+    """One row of statement-evidence.rq (its terms' text) added to its statement's
+    pieces (once)."""
+    statement, kind, words, source, title, day, start, _end = row
     assert statement is not None and kind is not None and words is not None
     offset = int(start) if start is not None else None
     piece = {
