@@ -18,7 +18,6 @@ copy (a period date that is not a plain ``xsd:date``, a name that is not a plain
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,13 +27,11 @@ from pyoxigraph import Literal, NamedNode
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import load_query_file, to_term
-from nhskg.graph.query.results import python_value
+from nhskg.graph.query.results import plain_date, python_value
 from nhskg.graph.query.store import SelectResult
 
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
-PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -77,14 +74,10 @@ class ListingTable:
 
 def _date(term: Any, table: ListingTable) -> str | None:
     """A compared date's lexical form; one the module cannot compare as the engine does
-    marks the table inexact."""
+    (not a plain, real ``xsd:date``) marks the table inexact."""
     if term is None:
         return None
-    if not (
-        isinstance(term, Literal)
-        and term.datatype.value == XSD_DATE
-        and PLAIN_DATE.fullmatch(term.value)
-    ):
+    if plain_date(term) is None:
         table.exact = False
     return str(term.value)
 
@@ -92,14 +85,13 @@ def _date(term: Any, table: ListingTable) -> str | None:
 def _day(term: Any, table: ListingTable) -> date | None:
     """A compared date as a day; one that is not a plain, real ``xsd:date`` marks the
     table inexact (its rows are then never worked out here)."""
-    text = _date(term, table)
-    if text is None:
+    if term is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = plain_date(term)
+    if day is None:
         table.exact = False
         return date.min
+    return day
 
 
 def _string(term: Any, table: ListingTable) -> str:

@@ -26,7 +26,6 @@ time limit),
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from pyoxigraph import Literal, NamedNode
 from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import load_query_file, to_term
 from nhskg.graph.query.query_worker import QueryTimeout
+from nhskg.graph.query.results import plain_date
 from nhskg.graph.query.store import SelectResult
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ STRINGS = (XSD + "string", LANG_STRING)
 ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
 NHSKG = "https://w3id.org/nhskg/def#"
 NOT_MINE = frozenset(NHSKG + r for r in ("placed", "within", "organisation"))  # my role, never
-PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 VARIABLES = [
     "code",
     "name",
@@ -117,18 +116,11 @@ class PartnersTable:
         inexact (its rows are then never worked out here)."""
         if term is None:
             return None
-        if not (
-            isinstance(term, Literal)
-            and term.datatype.value == XSD + "date"
-            and PLAIN_DATE.fullmatch(term.value)
-        ):
+        day = plain_date(term)
+        if day is None:
             self.exact = False
             return date.min
-        try:
-            return date.fromisoformat(term.value)
-        except ValueError:
-            self.exact = False
-            return date.min
+        return day
 
     def string(self, term: Any) -> Literal:
         """A name, basis or label compared or sorted on: a string, else inexact."""

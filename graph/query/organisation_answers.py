@@ -51,7 +51,7 @@ def path_of(answers: Path, value: str) -> Path:
 def gather(answers: Path, names: Iterable[str], values: Sequence[str]) -> int:
     """For each organisation IRI of ``values``, its answers to the queries ``names``
     (``answers``/NAME/DIGEST.srj) written as one file,
-    ``answers``/each/DIGEST.json, and the per-query folders removed; how many files were
+    ``answers``/each/DIGEST.srjs, and the per-query folders removed; how many files were
     written (an organisation with no answer has none)."""
     names = [n for n in names if (answers / n).is_dir()]
     target = answers / FOLDER

@@ -8,6 +8,7 @@ applied to a :class:`SelectResult`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -88,6 +89,24 @@ _CONVERT: dict[str, Callable[[str], Any]] = {
     XSD.float.value: float,
     XSD.boolean.value: _boolean,
 }
+
+
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def plain_date(term: Any) -> dt.date | None:
+    """The day of ``term`` if it is an ``xsd:date`` literal of a real day written
+    YYYY-MM-DD (one that compares in Python as the engine compares it); else None."""
+    if not (
+        isinstance(term, Literal)
+        and term.datatype.value == XSD.date.value
+        and PLAIN_DATE.fullmatch(term.value)
+    ):
+        return None
+    try:
+        return dt.date.fromisoformat(term.value)
+    except ValueError:
+        return None
 
 
 def python_value(term: Term | None) -> Any:
