@@ -4,11 +4,17 @@
 day: the other members of each body it belongs to (some bodies have hundreds of
 membership statements, most presumed to hold on any day), the bodies it is a member of,
 its members, and the other parties to each statement it is a party to, with each tie's
-evidence. The facts it reads do not change within a build, so they are read once a build
-(``queries/internal/partners-table.rq``, :func:`table_of`) and each request's rows are
-worked out here, as the query works them out: its day filter (the held-on-a-day rule of
-:class:`~nhskg.graph.network.fetch.HeldTime`, as the network views and the listing use
-it), a fellow member's tie held while both memberships are, ``presumed`` and
+evidence. The engine reads the dates of every one of those statements before its day
+filter keeps a few. Here the organisation's statements, their parties and their dates
+come from the build's tie table (:mod:`nhskg.graph.query.tie_table`, a few SQLite
+lookups), what the store says of the organisations they name from one query
+(``queries/internal/partners-nodes.rq``), and then, for the ties that hold on the day
+only, their evidence and the names of the statements they go through
+(``queries/internal/partners-evidence.rq``, ``partners-nodes.rq``).
+
+The rows are worked out as the query works them out: its day filter (the held-on-a-day
+rule of :class:`~nhskg.graph.network.fetch.HeldTime`, as the network views and the
+listing use it), a fellow member's tie held while both memberships are, ``presumed`` and
 ``lastEvidenced``, the grouping with its documents, quotes and statements concatenated in
 the query's order, the names of the day and today's names, and its ORDER BY. This module
 restates ``partners.rq``: a change to one is a change to the other, and
@@ -17,11 +23,10 @@ national graph on many days, with and without ``evidenced_only``, the same rows 
 same order). It is evaluated for each request, never kept.
 
 Without ``as_of`` the query is answered as before (a published answer, or evaluated).
-Where the table holds something the query would compare in a way this module does not
-copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string),
-or is not read (a graph over ``partners_table_max_quads``, or a read past the query
-time limit),
-:func:`answer` returns None and the caller evaluates the query instead.
+Where the facts hold something the query would compare in a way this module does not
+copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string), or
+there is no tie table (a remote store, a build from before it), :func:`answer` returns
+None and the caller evaluates the query instead.
 """
 
 from __future__ import annotations
@@ -35,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.network.fetch import HeldTime
-from nhskg.graph.query.named_queries import load_query_file, to_term
-from nhskg.graph.query.query_worker import QueryTimeout
+from nhskg.graph.query.named_queries import bind_statements, load_query_file, to_term
 from nhskg.graph.query.results import plain_date
 from nhskg.graph.query.store import SelectResult
+from nhskg.graph.query.tie_table import TIE_TABLE_FILE, TieTable
 
 if TYPE_CHECKING:
     from nhskg.api.state import PublishedGraph
@@ -134,84 +139,129 @@ class PartnersTable:
             self.exact = False
         return term
 
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Index rows of the tie table's facts (:meth:`TieTable.facts`) or of the
+        partners queries (kind, statement, node, value, extra, from, until,
+        presumedFrom, presumedUntil), ``kind`` a string or a string literal."""
+        for kind, s, node, value, extra, start, until, presumed_from, presumed_until in rows:
+            k = kind if isinstance(kind, str) else kind.value
+            if k == "period":
+                assert s is not None
+                period = TiePeriod(
+                    self.string(value),
+                    self.day(start) or date.min,
+                    self.day(until),
+                    until,
+                    self.day(presumed_from),
+                    self.day(presumed_until),
+                )
+                if (
+                    period.presumed_from is not None
+                    and period.end is not None
+                    and period.presumed_until is not None
+                    and period.presumed_until < period.end
+                ):
+                    self.exact = False  # the query would hold it to its end; HeldTime would not
+                self.periods[s.value].append(period)
+            elif k == "member":
+                assert s is not None and node is not None and value is not None
+                self.by_member[node.value].append((s.value, value.value))
+                self.by_body[value.value].append((s.value, node.value))
+            elif k == "party":
+                assert s is not None and node is not None and value is not None
+                self.by_party[node.value].append((s.value, value.value))
+                self.parties[s.value].append((value.value, node.value))
+            elif k == "roleLabel":
+                assert node is not None
+                self.role_labels[node.value].append(self.string(value).value)
+            elif k == "evidence":
+                assert s is not None
+                self.evidence[s.value].append((self.plain(value), self.plain(extra)))
+            elif k == "organisation":
+                assert node is not None
+                self.organisations.add(node.value)
+            elif k == "label":
+                assert node is not None
+                self.labels[node.value].append(self.string(value))
+            elif k == "typeLabel":
+                assert node is not None and isinstance(value, Literal)
+                self.type_labels[node.value].append(value)
+            elif k == "ods":
+                assert node is not None and isinstance(value, Literal)
+                self.ods[node.value].append(value)
+            elif k == "namePeriod":
+                assert node is not None
+                self.names[node.value].append(
+                    (self.string(value), self.day(start), self.day(until))
+                )
 
-def read_table(result: SelectResult) -> PartnersTable:
-    """The table from the rows of ``partners-table.rq``."""
+
+def read_table(rows: Iterable[tuple[Any, ...]]) -> PartnersTable:
+    """A table of these rows (:meth:`PartnersTable.add`)."""
     table = PartnersTable()
-    for kind, s, node, value, extra, start, until, presumed_from, presumed_until in result.rows:
-        assert isinstance(kind, Literal)
-        k = kind.value
-        if k == "period":
-            assert s is not None
-            period = TiePeriod(
-                table.string(value),
-                table.day(start) or date.min,
-                table.day(until),
-                until,  # type: ignore[arg-type]
-                table.day(presumed_from),
-                table.day(presumed_until),
-            )
-            if (
-                period.presumed_from is not None
-                and period.end is not None
-                and period.presumed_until is not None
-                and period.presumed_until < period.end
-            ):
-                table.exact = False  # the query would hold it to its end; HeldTime would not
-            table.periods[s.value].append(period)
-        elif k == "member":
-            assert s is not None and node is not None and value is not None
-            table.by_member[node.value].append((s.value, value.value))
-            table.by_body[value.value].append((s.value, node.value))
-        elif k == "party":
-            assert s is not None and node is not None and value is not None
-            table.by_party[node.value].append((s.value, value.value))
-            table.parties[s.value].append((value.value, node.value))
-        elif k == "roleLabel":
-            assert node is not None
-            table.role_labels[node.value].append(table.string(value).value)
-        elif k == "evidence":
-            assert s is not None
-            table.evidence[s.value].append((table.plain(value), table.plain(extra)))
-        elif k == "organisation":
-            assert node is not None
-            table.organisations.add(node.value)
-        elif k == "label":
-            assert node is not None
-            table.labels[node.value].append(table.string(value))
-        elif k == "typeLabel":
-            assert node is not None and isinstance(value, Literal)
-            table.type_labels[node.value].append(value)
-        elif k == "ods":
-            assert node is not None and isinstance(value, Literal)
-            table.ods[node.value].append(value)
-        elif k == "namePeriod":
-            assert node is not None
-            table.names[node.value].append(
-                (table.string(value), table.day(start), table.day(until))
-            )
+    table.add(rows)
     return table
 
 
-def table_of(graph: PublishedGraph) -> PartnersTable | None:
-    """The partners table of this build, read once (``PublishedGraph.derived``); None
-    when the graph is larger than ``partners_table_max_quads`` or the table could not be
-    read within the query time limit."""
-    return graph.derived("partners-table", _read_table_of)
+def tie_table(graph: PublishedGraph) -> TieTable | None:
+    """The build's tie table (:mod:`nhskg.graph.query.tie_table`), opened once a build;
+    None for a store with no build folder (NHSKG_STORE_URL) or a build without one, whose
+    requests evaluate partners.rq."""
+    return graph.derived("tie-table", _open_tie_table)
 
 
-def _read_table_of(graph: PublishedGraph) -> PartnersTable | None:
-    quads = graph.lease.folder.read_manifest().get("quads") if graph.lease else None
-    if isinstance(quads, int) and quads > graph.settings.partners_table_max_quads:
-        return None  # too large to hold (and to read in time): partners.rq each request
-    store = graph.service.store
-    query = load_query_file(graph.settings.queries_dir / "internal" / "partners-table.rq")
-    try:
-        result = store.query(store.plan(query.text), planned=True)
-    except QueryTimeout:
-        return None  # too large to read in time: each request evaluates partners.rq
+def _open_tie_table(graph: PublishedGraph) -> TieTable | None:
+    if graph.lease is None:
+        return None
+    path = graph.lease.folder.path / TIE_TABLE_FILE
+    return TieTable(path) if path.is_file() else None
+
+
+def warm(graph: PublishedGraph) -> None:
+    """Open the tie table and plan the queries a request reads."""
+    if tie_table(graph) is not None:
+        for name in ("partners-nodes", "partners-evidence"):
+            _planned(graph, name)
+
+
+def _planned(graph: PublishedGraph, name: str) -> str:
+    """An internal partners query (queries/internal/NAME.rq) as the store runs it,
+    planned once a build."""
+
+    def plan(g: PublishedGraph) -> str:
+        query = load_query_file(g.settings.queries_dir / "internal" / f"{name}.rq")
+        return g.service.store.plan(query.text)
+
+    return graph.derived(f"planned-{name}", plan)
+
+
+def _read(graph: PublishedGraph, name: str, iris: Iterable[str], variable: str) -> list[Any]:
+    """The rows of an internal partners query for these IRIs (none asked: none)."""
+    asked = sorted(set(iris))
+    if not asked:
+        return []
+    text = bind_statements(_planned(graph, name), asked, variable=variable)
+    result = graph.service.store.query(text, planned=True)
     assert isinstance(result, SelectResult)
-    return read_table(result)
+    return result.rows
+
+
+def table_for(
+    graph: PublishedGraph, ties: TieTable, org: str, day: date, evidenced_only: bool
+) -> PartnersTable:
+    """What partners.rq reads for ``org`` on ``day``: its facts from the tie table, what
+    the store says of the organisations they name, then the evidence of the statements of
+    the ties that hold on the day and the names of the statements they go through."""
+    table = read_table(ties.facts(org))
+    nodes = {org, *table.by_body, *table.by_member}
+    nodes.update(node for parties in table.parties.values() for _, node in parties)
+    table.add(_read(graph, "partners-nodes", nodes, "node"))
+    held = _ties(table, org, day, evidenced_only)
+    statements = {statement for group in held.values() for _, _, statement in group.rows}
+    through = {key[1] for key in held} - nodes
+    table.add(_read(graph, "partners-evidence", statements, "s"))
+    table.add(_read(graph, "partners-nodes", through, "node"))
+    return table
 
 
 @dataclass
@@ -400,12 +450,12 @@ def rows_on(
 
 def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | None:
     """partners.rq's answer for these parameters (checked as binding them checks them),
-    worked out from the table, when they ask for a day; None when the query must be
-    evaluated instead (no day, or the table cannot give its exact answer)."""
+    worked out from the tie table, when they ask for a day; None when the query must be
+    evaluated instead (no day, no tie table, or the facts cannot give its exact answer)."""
     if not params.get("as_of"):
         return None
-    table = table_of(graph)
-    if table is None or not table.exact:
+    ties = tie_table(graph)
+    if ties is None or not ties.exact:
         return None
     service = graph.service
     service.planned_text("partners", params)  # refuses what the query refuses, the same way
@@ -420,6 +470,10 @@ def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | N
     flag = terms.get("evidenced_only")
     assert isinstance(org, NamedNode) and isinstance(as_of, Literal)
     evidenced_only = flag is not None and flag.value == "true"
-    found = rows_on(table, org.value, date.fromisoformat(as_of.value), evidenced_only)
+    day = date.fromisoformat(as_of.value)
+    table = table_for(graph, ties, org.value, day, evidenced_only)
+    if not table.exact:
+        return None
+    found = rows_on(table, org.value, day, evidenced_only)
     cap = service.settings.max_rows
     return SelectResult(list(VARIABLES), found[:cap], truncated=len(found) > cap)

@@ -140,8 +140,9 @@ class PublishedGraph:
     def warm(self) -> None:
         """Start a worker of each pool and build the organisation index, and read the
         organisations listing's facet index and table, the organisation types a page
-        reads and the partners table, so the first requests on this build wait for none
-        of them; raises what a broken store raises."""
+        reads, and open the tie table and plan the queries partners on a day read, so
+        the first requests on this build wait for none of them; raises what a broken
+        store raises."""
         # imported here: they read a PublishedGraph, so they import this module
         from nhskg.api import browse, listing, page_evidence
 
@@ -150,7 +151,7 @@ class PublishedGraph:
         browse.facets_of(self)
         listing.table_of(self)
         page_evidence.organisation_types(self)
-        partners_on_a_day.table_of(self)
+        partners_on_a_day.warm(self)
 
     def close(self) -> None:
         """Stop the workers, then let the build folder go."""

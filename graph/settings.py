@@ -141,14 +141,6 @@ class Settings(BaseSettings):
         "of the graph in memory (about 430 bytes a quad, held only while it answers); a "
         "larger one is answered from the store on disk.",
     )
-    partners_table_max_quads: int = Field(
-        default=1_000_000,
-        ge=0,
-        description="Largest graph whose partners table the server reads as it starts, to "
-        "work out partners on a day in Python (about 100 bytes of memory a quad: 11.5 MiB "
-        "on the national graph); on a larger one, or when the table is not read within "
-        "the query time limit, partners.rq is evaluated for each such request.",
-    )
     query_workers: int = Field(
         default=2, ge=1, description="Worker processes that run the product's queries."
     )

@@ -1,5 +1,5 @@
-"""An organisation's partners on a day, worked out in Python from the build's partners
-table (api/partners_on_a_day.py), are row for row what queries/partners.rq gives when
+"""An organisation's partners on a day, worked out in Python from the build's tie table
+and the store (api/partners_on_a_day.py), are row for row what queries/partners.rq gives when
 evaluated: the same partners, through the same bodies and statements, presumed flags,
 last evidenced days, documents, quotes and statements in the same order, names of the day
 and today's names, rows in the same order (every organisation of the national build, on
@@ -8,18 +8,28 @@ days before, within and after their evidence, with and without evidenced_only)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.encoders import jsonable_encoder
 from fastapi.testclient import TestClient
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from nhskg.api import partners_on_a_day
 from nhskg.api.app import create_app
 from nhskg.api.deps import rows
 from nhskg.api.state import PublishedGraph
-from nhskg.graph.query.store import SelectResult
+from nhskg.graph.building.build import build
+from nhskg.graph.query import tie_table
 from nhskg.graph.settings import Settings
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NHSKG = "https://w3id.org/nhskg/def#"
+ORG = "http://www.w3.org/ns/org#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+ORG_IRI = "https://w3id.org/nhskg/id/org/"
 
 # Before nearly all evidence, within it, and after most of it ends (ties presumed then)
 DAYS = ["2012-01-01", "2015-02-01", "2017-05-15", "2019-09-30", "2022-07-01", "2026-03-31"]
@@ -42,8 +52,8 @@ def on_the_day(code: str, day: str, evidenced_only: bool) -> dict[str, str]:
 def test_partners_on_a_day_are_the_querys_answer_for_every_organisation(
     graph: PublishedGraph, evidenced_only: bool
 ) -> None:
-    table = partners_on_a_day.table_of(graph)
-    assert table is not None and table.exact
+    ties = partners_on_a_day.tie_table(graph)
+    assert ties is not None and ties.exact
     checked = presumed = named_otherwise = 0
     for code in sorted(set(graph.index.code_of.values())):
         for day in DAYS:
@@ -101,45 +111,65 @@ def test_a_bad_day_or_organisation_is_refused_as_the_query_refuses_it(
         assert extra.status_code == 400
 
 
-def test_a_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_query() -> None:
-    variables = [
-        "kind",
-        "s",
-        "node",
-        "value",
-        "extra",
-        "from",
-        "until",
-        "presumedFrom",
-        "presumedUntil",
-    ]
-    month = Literal("2014-04", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
+def test_a_tie_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_query(
+    tmp_path: Path,
+) -> None:
+    """A statement known from a month (an xsd:gYearMonth, which the engine compares with a
+    day in its own way) marks the whole table inexact, saying which date; each request
+    then evaluates partners.rq."""
+    store = Store(str(tmp_path / "store"))
+    statement = NamedNode("https://w3id.org/nhskg/id/statement/X1")
+    basis = NamedNode("https://w3id.org/nhskg/id/concept/basis/stated")
+    month = Literal("2014-04", datatype=NamedNode(XSD + "gYearMonth"))
+    store.extend(
+        [
+            Quad(statement, NamedNode(NHSKG + "knownFrom"), month),
+            Quad(statement, NamedNode(NHSKG + "basis"), basis),
+            Quad(basis, NamedNode(SKOS + "prefLabel"), Literal("stated", language="en")),
+            Quad(statement, RDF_TYPE, NamedNode(ORG + "Membership")),
+            Quad(statement, NamedNode(ORG + "member"), NamedNode(ORG_IRI + "A")),
+            Quad(statement, NamedNode(ORG + "organization"), NamedNode(ORG_IRI + "B")),
+        ]
+    )
+    store.flush()
+    del store
+    written = tie_table.write(tmp_path / "store", tmp_path / "ties.sqlite", QUERIES)
+    assert written["memberships"] == 1 and written["periods"] == 1
+    assert "2014-04" in str(written["inexact"])
+    table = tie_table.TieTable(tmp_path / "ties.sqlite")
+    assert not table.exact
+    facts = {row[0]: row for row in table.facts(ORG_IRI + "A")}
+    assert facts["member"][3] == NamedNode(ORG_IRI + "B")
+
+
+def test_a_fact_the_query_compares_otherwise_leaves_the_partners_to_the_query() -> None:
+    month = Literal("2014-04", datatype=NamedNode(XSD + "gYearMonth"))
     row = (
-        Literal("period"),
-        NamedNode("https://w3id.org/nhskg/id/statement/X1"),
+        "namePeriod",
         None,
-        Literal("stated", language="en"),
+        NamedNode(ORG_IRI + "A"),
+        Literal("A"),
         None,
         month,
         None,
         None,
         None,
     )
-    table = partners_on_a_day.read_table(SelectResult(variables, [row]))
-    assert not table.exact
+    assert not partners_on_a_day.read_table([row]).exact
 
 
-def test_a_graph_over_the_tables_size_leaves_the_partners_to_the_query(
-    national: Settings,
-) -> None:
-    """partners_table_max_quads bounds the memory the table takes: over it, no table is
-    read and each request evaluates partners.rq, with the same answer."""
-    small = PublishedGraph(national.model_copy(update={"partners_table_max_quads": 0}))
+def test_a_build_without_a_tie_table_leaves_the_partners_to_the_query(mini: Settings) -> None:
+    """A build from before the tie table (or one whose table is gone) is still served:
+    each request evaluates partners.rq, with the same answer."""
+    outcome = build(mini)
+    assert outcome.published
+    (outcome.folder / tie_table.TIE_TABLE_FILE).unlink()
+    graph = PublishedGraph(mini)
     try:
-        params = {"organisation": "RXF", "as_of": "2026-03-31"}
-        assert partners_on_a_day.table_of(small) is None
-        assert partners_on_a_day.answer(small, params) is None
-        assert small.run("partners", params).rows == small.service.run("partners", params).rows
-        assert small.run("partners", params).rows
+        code = sorted(set(graph.index.code_of.values()))[0]
+        params = {"organisation": code, "as_of": "2019-09-30"}
+        assert partners_on_a_day.tie_table(graph) is None
+        assert partners_on_a_day.answer(graph, params) is None
+        assert graph.run("partners", params).rows == graph.service.run("partners", params).rows
     finally:
-        small.close()
+        graph.close()

@@ -56,12 +56,13 @@ def test_a_value_derived_once_a_build_is_computed_once_by_callers_at_once(
     served.close()
 
 
-def test_a_started_server_has_read_the_listings_facets_and_table(national: Settings) -> None:
+def test_a_started_server_has_read_the_listings_facets_and_tables(national: Settings) -> None:
     """The first filtered /api/organisations (or partners on a day) does not read them (at
     10M quads, seconds)."""
     app = create_app(national)
     served = app.state.graph._current.graph
-    read = {"organisation-listing-table", "organisation-facets", "partners-table"}
+    read = {"organisation-listing-table", "organisation-facets", "tie-table"}
+    read |= {"planned-partners-nodes", "planned-partners-evidence"}
     assert not read & set(served._derived)
     with TestClient(app) as client:
         assert read <= set(served._derived)

@@ -7,8 +7,9 @@ the same input always gives the same file) and, as each batch is written, into a
 process that bulk-loads a new Oxigraph store beside the published one
 (:mod:`nhskg.graph.building.streaming_load`). The store is then validated
 (:mod:`nhskg.graph.validation.layered_validation`); a graph that conforms has its parameterless
-named queries answered into the build's folder (:mod:`nhskg.graph.query.published_answers`),
-and only then is it published, answers and store together.
+named queries answered into the build's folder (:mod:`nhskg.graph.query.published_answers`)
+and its tie table written there (:mod:`nhskg.graph.query.tie_table`), and only then is it
+published, answers, table and store together.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
@@ -39,6 +42,7 @@ from nhskg.graph.publish import (
     publish,
     reject,
 )
+from nhskg.graph.query import tie_table
 from nhskg.graph.query.named_queries import QueryFile, bind
 from nhskg.graph.query.organisation_answers import gather
 from nhskg.graph.query.page_evidence_answers import write_page_evidence
@@ -55,6 +59,7 @@ from nhskg.graph.query.published_answers import (
 from nhskg.graph.query.query_worker import TimeLimitedStore
 from nhskg.graph.query.service import QueryService
 from nhskg.graph.query.store import OxigraphStore
+from nhskg.graph.query.tie_table import TIE_TABLE_FILE
 from nhskg.graph.settings import Settings
 from nhskg.graph.validation.batches import DumpSummary
 from nhskg.graph.validation.layered_validation import Validation, remember_validated, validate_build
@@ -227,6 +232,13 @@ def _publish_answers(
     return took
 
 
+def _write_tie_table(folder: BuildFolder, queries_dir: Path) -> tuple[float, dict[str, int | str]]:
+    """The build's tie table (:mod:`nhskg.graph.query.tie_table`) and the seconds taken."""
+    t = time.perf_counter()
+    written = tie_table.write(folder.store, folder.path / TIE_TABLE_FILE, queries_dir)
+    return time.perf_counter() - t, written
+
+
 def _bound_to(query: QueryFile, param: str | None, orgtypes: set[str], iri: str) -> str:
     """``query`` with its organisation parameter ``param`` bound to ``iri``."""
     assert param is not None
@@ -263,7 +275,18 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
     timings.update(validation.seconds)
     report = validation.report
     if report.conforms and not settings.store_url:
-        timings["answers"] = _publish_answers(settings, folder, summary.quads, progress)
+        # the tie table is read from the store in a process of its own, on the core the
+        # answers' worker leaves (at 10 million quads about half a minute)
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            ties = pool.submit(_write_tie_table, folder, settings.queries_dir)
+            timings["answers"] = _publish_answers(settings, folder, summary.quads, progress)
+            timings["ties"], written = ties.result()
+        inexact = f", inexact: {written['inexact']}" if written["inexact"] else ""
+        progress(
+            f"  {'ties':<10} {written['memberships']:,} memberships, {written['parties']:,} "
+            f"parties, {written['periods']:,} periods in {TIE_TABLE_FILE} "
+            f"({timings['ties']:.1f} s{inexact})"
+        )
     data = settings.data
     publish_candidates(data / "curated", data / "sources", folder.path, progress)
     _write_manifest(folder, summary, validation, timings, time.perf_counter() - started)
