@@ -14,7 +14,9 @@ keeps a few dozen. The tie table holds those facts indexed by organisation, so t
 - ``period``: each statement's ``nhskg:knownFrom``, ``nhskg:knownUntil``,
   ``nhskg:presumedFrom``, ``nhskg:presumedUntil`` and the ``skos:prefLabel`` of its
   ``nhskg:basis``, one row each combination (as a SPARQL join of them gives);
-- ``role_label``: each role's labels.
+- ``role_label``: each role's labels;
+- ``name_period``: each ``nhskg:NamePeriod``'s organisation, name, first and last day
+  (the names of the day partners.rq gives).
 
 The rest a tie shows (names, codes, evidence) is read from the store for the few
 statements and organisations of the day's ties. The table is read from the published
@@ -45,6 +47,8 @@ LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 NHSKG = "https://w3id.org/nhskg/def#"
 ORG = "http://www.w3.org/ns/org#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NAME_PERIOD = NamedNode("https://w3id.org/nhskg/def#NamePeriod")
+SCHEMA_ORG = "https://schema.org/"
 PREF_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 DATES = ("knownFrom", "knownUntil", "presumedFrom", "presumedUntil")
 SCHEMA = """
@@ -56,6 +60,8 @@ CREATE TABLE party (statement INTEGER NOT NULL, role INTEGER NOT NULL, node INTE
 CREATE TABLE period (statement INTEGER NOT NULL, basis TEXT NOT NULL, basis_lang TEXT NOT NULL,
                      start TEXT NOT NULL, until TEXT, presumed_from TEXT, presumed_until TEXT);
 CREATE TABLE role_label (role INTEGER NOT NULL, label TEXT NOT NULL);
+CREATE TABLE name_period (node INTEGER NOT NULL, name TEXT NOT NULL, name_lang TEXT NOT NULL,
+                          start TEXT, until TEXT);
 """
 INDEXES = """
 CREATE INDEX membership_member ON membership (member);
@@ -63,6 +69,7 @@ CREATE INDEX membership_body ON membership (body);
 CREATE INDEX party_node ON party (node);
 CREATE INDEX party_statement ON party (statement);
 CREATE INDEX period_statement ON period (statement);
+CREATE INDEX name_period_node ON name_period (node);
 """
 
 
@@ -160,6 +167,21 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
                     *(None if d is None else w.day(d, "a date") for d in (until, p_from, p_until)),
                 )
             )
+    name_rows = []
+    for s in {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, NAME_PERIOD, None)}:
+        for node, name, start, until in itertools.product(
+            _objects_of(store, s, NamedNode(NHSKG + "organisation")),
+            _objects_of(store, s, NamedNode(NHSKG + "name")),
+            _objects_of(store, s, NamedNode(SCHEMA_ORG + "startDate")) or [None],
+            _objects_of(store, s, NamedNode(SCHEMA_ORG + "endDate")) or [None],
+        ):
+            name_rows.append(
+                (
+                    w.id(node),
+                    *w.text(name, "name"),
+                    *(None if d is None else w.day(d, "a name's date") for d in (start, until)),
+                )
+            )
     del store  # closed before the file is written
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -170,6 +192,7 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
         db.executemany("INSERT INTO party VALUES (?, ?, ?)", party_rows)
         db.executemany("INSERT INTO period VALUES (?, ?, ?, ?, ?, ?, ?)", period_rows)
         db.executemany("INSERT INTO role_label VALUES (?, ?)", role_labels)
+        db.executemany("INSERT INTO name_period VALUES (?, ?, ?, ?, ?)", name_rows)
         db.executescript(INDEXES)
         db.execute("INSERT INTO meta VALUES ('inexact', ?)", (w.inexact or "",))
     db.close()
@@ -178,12 +201,20 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
         "memberships": len(membership_rows),
         "parties": len(party_rows),
         "periods": len(period_rows),
+        "name periods": len(name_rows),
         "inexact": w.inexact or "",
     }
 
 
 def _objects_of(store: Store, subject: Any, predicate: NamedNode) -> set[Any]:
     return {q.object for q in store.quads_for_pattern(subject, predicate, None, None)}
+
+
+NONE5 = (None, None, None, None, None)
+
+
+def _text(text: str, language: str) -> Literal:
+    return Literal(text, language=language) if language else Literal(text)
 
 
 def _date(text: str | None) -> Literal | None:
@@ -217,76 +248,76 @@ class TieTable:
     def facts(self, org: str) -> Iterator[tuple[Any, ...]]:
         """The rows partners.rq follows from ``org`` (an IRI): its memberships, those of
         each body it is a member of, and its members'; every party of each statement it
-        is a party to; the periods of all these statements; every role's labels."""
+        is a party to; the periods of all these statements; the name periods of the
+        organisations they name; every role's labels."""
+        yield from self._role_rows()
+        # CROSS JOIN keeps SQLite's join order as written (the table has no statistics):
+        # the organisation's few rows first, each then looked up by index
         db = self._connect()
         try:
             row = db.execute("SELECT id FROM node WHERE iri = ?", (org,)).fetchone()
-            yield from self._role_rows()
             if row is None:
                 return
             (me,) = row
-            db.execute("CREATE TEMP TABLE asked (statement INTEGER PRIMARY KEY)")
             memberships = db.execute(
-                "SELECT m.statement, s.iri, n.iri, b.iri FROM membership m"
-                " JOIN node s ON s.id = m.statement JOIN node n ON n.id = m.member"
-                " JOIN node b ON b.id = m.body"
+                "SELECT m.statement, m.member, m.body, s.iri, n.iri, b.iri FROM membership m"
+                " CROSS JOIN node s ON s.id = m.statement CROSS JOIN node n ON n.id = m.member"
+                " CROSS JOIN node b ON b.id = m.body"
                 " WHERE m.member = ?1 OR m.body = ?1"
                 " OR m.body IN (SELECT body FROM membership WHERE member = ?1)",
                 (me,),
             ).fetchall()
             parties = db.execute(
-                "SELECT p.statement, s.iri, r.iri, n.iri FROM party p"
-                " JOIN node s ON s.id = p.statement JOIN node r ON r.id = p.role"
-                " JOIN node n ON n.id = p.node"
+                "SELECT p.statement, p.node, s.iri, r.iri, n.iri FROM party p"
+                " CROSS JOIN node s ON s.id = p.statement CROSS JOIN node r ON r.id = p.role"
+                " CROSS JOIN node n ON n.id = p.node"
                 " WHERE p.statement IN (SELECT statement FROM party WHERE node = ?1)",
                 (me,),
             ).fetchall()
-            db.executemany(
-                "INSERT OR IGNORE INTO asked VALUES (?)",
-                ((r[0],) for r in itertools.chain(memberships, parties)),
-            )
+            # the statements (whose periods are read) and what they name (whose names)
+            asked = {me}
+            asked.update(i for r in memberships for i in r[:3])
+            asked.update(i for r in parties for i in r[:2])
+            db.execute("CREATE TEMP TABLE asked (id INTEGER PRIMARY KEY)")
+            db.executemany("INSERT INTO asked VALUES (?)", ((i,) for i in asked))
             periods = db.execute(
                 "SELECT s.iri, p.basis, p.basis_lang, p.start, p.until, p.presumed_from,"
-                " p.presumed_until FROM asked a JOIN period p ON p.statement = a.statement"
-                " JOIN node s ON s.id = a.statement"
+                " p.presumed_until FROM asked a CROSS JOIN period p ON p.statement = a.id"
+                " CROSS JOIN node s ON s.id = a.id"
+            ).fetchall()
+            names = db.execute(
+                "SELECT n.iri, p.name, p.name_lang, p.start, p.until FROM asked a"
+                " CROSS JOIN name_period p ON p.node = a.id CROSS JOIN node n ON n.id = a.id"
             ).fetchall()
         finally:
             db.close()
-        for _, s, member, body in memberships:
-            yield (
-                "member",
-                NamedNode(s),
-                NamedNode(member),
-                NamedNode(body),
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
-        for _, s, role, node in parties:
-            yield (
-                "party",
-                NamedNode(s),
-                NamedNode(node),
-                NamedNode(role),
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
+        for *_, s, member, body in memberships:
+            yield ("member", NamedNode(s), NamedNode(member), NamedNode(body), *NONE5)
+        for *_, s, role, node in parties:
+            yield ("party", NamedNode(s), NamedNode(node), NamedNode(role), *NONE5)
         for s, basis, lang, start, until, p_from, p_until in periods:
             yield (
                 "period",
                 NamedNode(s),
                 None,
-                Literal(basis, language=lang) if lang else Literal(basis),
+                _text(basis, lang),
                 None,
                 _date(start),
                 _date(until),
                 _date(p_from),
                 _date(p_until),
+            )
+        for node, name, lang, start, until in names:
+            yield (
+                "namePeriod",
+                None,
+                NamedNode(node),
+                _text(name, lang),
+                None,
+                _date(start),
+                _date(until),
+                None,
+                None,
             )
 
     def _role_rows(self) -> Iterable[tuple[Any, ...]]:
