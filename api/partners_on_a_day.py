@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode
@@ -43,12 +44,13 @@ from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import bind_statements, load_query_file, to_term
 from nhskg.graph.query.results import plain_date
 from nhskg.graph.query.store import SelectResult
-from nhskg.graph.query.tie_table import TIE_TABLE_FILE, TieTable
+from nhskg.graph.query.tie_table import TIE_TABLE_FILE, Facts, TieTable
 
 if TYPE_CHECKING:
     from nhskg.api.state import PublishedGraph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_DATE = NamedNode(XSD + "date")
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 STRINGS = (XSD + "string", LANG_STRING)
 ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
@@ -195,6 +197,56 @@ class PartnersTable:
                     (self.string(value), self.day(start), self.day(until))
                 )
 
+    def add_facts(self, facts: Facts) -> None:
+        """Index one organisation's facts from the tie table (whose terms the build has
+        checked: plain dates, string names and labels)."""
+        for s, member, body in facts.memberships:
+            self.by_member[member].append((s, body))
+            self.by_body[body].append((s, member))
+        for s, role, node in facts.parties:
+            self.by_party[node].append((s, role))
+            self.parties[s].append((role, node))
+        for role, label in facts.role_labels:
+            self.role_labels[role].append(label)
+        for s, basis, language, start, until, presumed_from, presumed_until in facts.periods:
+            end, until_term = _day(until) if until else (None, None)
+            period = TiePeriod(
+                _text(basis, language),
+                _day(start)[0],
+                end,
+                until_term,
+                _day(presumed_from)[0] if presumed_from else None,
+                _day(presumed_until)[0] if presumed_until else None,
+            )
+            if (
+                end is not None
+                and period.presumed_from is not None
+                and period.presumed_until is not None
+                and period.presumed_until < end
+            ):
+                self.exact = False  # the query would hold it to its end; HeldTime would not
+            self.periods[s].append(period)
+        for node, name, language, first, last in facts.names:
+            self.names[node].append(
+                (
+                    _text(name, language),
+                    _day(first)[0] if first else None,
+                    _day(last)[0] if last else None,
+                )
+            )
+
+
+@lru_cache(maxsize=1 << 16)
+def _day(text: str) -> tuple[date, Literal]:
+    """A day of the tie table (checked plain by the build) and its xsd:date literal."""
+    return date.fromisoformat(text), Literal(text, datatype=XSD_DATE)
+
+
+@lru_cache(maxsize=1 << 12)
+def _text(text: str, language: str) -> Literal:
+    """A name or basis of the tie table, with its language tag if it has one."""
+    return Literal(text, language=language) if language else Literal(text)
+
 
 def read_table(rows: Iterable[tuple[Any, ...]]) -> PartnersTable:
     """A table of these rows (:meth:`PartnersTable.add`)."""
@@ -252,7 +304,8 @@ def table_for(
     """What partners.rq reads for ``org`` on ``day``: its facts from the tie table, what
     the store says of the organisations they name, then the evidence of the statements of
     the ties that hold on the day and the names of the statements they go through."""
-    table = read_table(ties.facts(org))
+    table = PartnersTable()
+    table.add_facts(ties.facts(org, day))
     nodes = {org, *table.by_body, *table.by_member}
     nodes.update(node for parties in table.parties.values() for _, node in parties)
     table.add(_read(graph, "partners-nodes", nodes, "node"))

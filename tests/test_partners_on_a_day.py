@@ -8,6 +8,7 @@ days before, within and after their evidence, with and without evidenced_only)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -138,8 +139,8 @@ def test_a_tie_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_qu
     assert "2014-04" in str(written["inexact"])
     table = tie_table.TieTable(tmp_path / "ties.sqlite")
     assert not table.exact
-    facts = {row[0]: row for row in table.facts(ORG_IRI + "A")}
-    assert facts["member"][3] == NamedNode(ORG_IRI + "B")
+    facts = table.facts(ORG_IRI + "A", date(2015, 1, 1))
+    assert facts.memberships == [(statement.value, ORG_IRI + "A", ORG_IRI + "B")]
 
 
 def test_a_fact_the_query_compares_otherwise_leaves_the_partners_to_the_query() -> None:

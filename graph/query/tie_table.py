@@ -31,7 +31,9 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +57,19 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE node (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE membership (statement INTEGER NOT NULL, member INTEGER NOT NULL,
-                         body INTEGER NOT NULL);
-CREATE TABLE party (statement INTEGER NOT NULL, role INTEGER NOT NULL, node INTEGER NOT NULL);
+                         body INTEGER NOT NULL, first TEXT, last TEXT);
+CREATE TABLE party (statement INTEGER NOT NULL, role INTEGER NOT NULL, node INTEGER NOT NULL,
+                    first TEXT, last TEXT);
 CREATE TABLE period (statement INTEGER NOT NULL, basis TEXT NOT NULL, basis_lang TEXT NOT NULL,
                      start TEXT NOT NULL, until TEXT, presumed_from TEXT, presumed_until TEXT);
 CREATE TABLE role_label (role INTEGER NOT NULL, label TEXT NOT NULL);
 CREATE TABLE name_period (node INTEGER NOT NULL, name TEXT NOT NULL, name_lang TEXT NOT NULL,
                           start TEXT, until TEXT);
 """
+# A statement that may hold on :day (the day's test in Python decides): ``first`` and
+# ``last`` are the first and last day any of its periods is taken to hold, presumed
+# part included (last NULL: one is open; first NULL: it has no period and never holds)
+MAY_HOLD = "{t}.first <= :day AND ({t}.last IS NULL OR :day <= {t}.last)"
 INDEXES = """
 CREATE INDEX membership_member ON membership (member);
 CREATE INDEX membership_body ON membership (body);
@@ -167,6 +174,9 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
                     *(None if d is None else w.day(d, "a date") for d in (until, p_from, p_until)),
                 )
             )
+    spans = _spans(period_rows)
+    membership_rows = [(*r, *spans.get(r[0], (None, None))) for r in membership_rows]
+    party_rows = [(*r, *spans.get(r[0], (None, None))) for r in party_rows]
     name_rows = []
     for s in {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, NAME_PERIOD, None)}:
         for node, name, start, until in itertools.product(
@@ -188,8 +198,8 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
     with sqlite3.connect(partial) as db:
         db.executescript(SCHEMA)
         db.executemany("INSERT INTO node VALUES (?, ?)", ((i, iri) for iri, i in w.ids.items()))
-        db.executemany("INSERT INTO membership VALUES (?, ?, ?)", membership_rows)
-        db.executemany("INSERT INTO party VALUES (?, ?, ?)", party_rows)
+        db.executemany("INSERT INTO membership VALUES (?, ?, ?, ?, ?)", membership_rows)
+        db.executemany("INSERT INTO party VALUES (?, ?, ?, ?, ?)", party_rows)
         db.executemany("INSERT INTO period VALUES (?, ?, ?, ?, ?, ?, ?)", period_rows)
         db.executemany("INSERT INTO role_label VALUES (?, ?)", role_labels)
         db.executemany("INSERT INTO name_period VALUES (?, ?, ?, ?, ?)", name_rows)
@@ -206,19 +216,40 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
     }
 
 
+def _spans(periods: Iterable[tuple[Any, ...]]) -> dict[int, tuple[str, str | None]]:
+    """Each statement's first day and last day held (None: open), over its periods, as
+    :class:`~nhskg.graph.network.fetch.HeldTime` takes them: its evidence's end, or
+    after it the end of its presumed part."""
+    spans: dict[int, tuple[str, str | None]] = {}
+    for statement, _, _, start, until, presumed_from, presumed_until in periods:
+        last = None if until is None else presumed_until if presumed_from is not None else until
+        if statement in spans:
+            first, before = spans[statement]
+            start = min(first, start)
+            last = None if before is None or last is None else max(before, last)
+        spans[statement] = (start, last)
+    return spans
+
+
 def _objects_of(store: Store, subject: Any, predicate: NamedNode) -> set[Any]:
     return {q.object for q in store.quads_for_pattern(subject, predicate, None, None)}
 
 
-NONE5 = (None, None, None, None, None)
+@dataclass(frozen=True)
+class Facts:
+    """One organisation's rows of the tie table, IRIs and dates as written (ISO days,
+    None where a date is not given): ``memberships`` (statement, member, body),
+    ``parties`` (statement, role, party), ``periods`` (statement, basis, its language
+    or "", knownFrom, knownUntil, presumedFrom, presumedUntil), ``names`` (organisation,
+    name, its language or "", first day, last day) and ``role_labels`` (role, label)."""
 
-
-def _text(text: str, language: str) -> Literal:
-    return Literal(text, language=language) if language else Literal(text)
-
-
-def _date(text: str | None) -> Literal | None:
-    return None if text is None else Literal(text, datatype=XSD_DATE)
+    memberships: list[tuple[str, str, str]] = field(default_factory=list)
+    parties: list[tuple[str, str, str]] = field(default_factory=list)
+    periods: list[tuple[str, str, str, str, str | None, str | None, str | None]] = field(
+        default_factory=list
+    )
+    names: list[tuple[str, str, str, str | None, str | None]] = field(default_factory=list)
+    role_labels: list[tuple[str, str]] = field(default_factory=list)
 
 
 class TieTable:
@@ -231,12 +262,9 @@ class TieTable:
             self.inexact: str = db.execute(
                 "SELECT value FROM meta WHERE key = 'inexact'"
             ).fetchone()[0]
-            self.role_rows = [
-                ("roleLabel", None, NamedNode(iri), Literal(label))
-                for iri, label in db.execute(
-                    "SELECT iri, label FROM role_label JOIN node ON node.id = role_label.role"
-                )
-            ]
+            self.role_labels: list[tuple[str, str]] = db.execute(
+                "SELECT iri, label FROM role_label JOIN node ON node.id = role_label.role"
+            ).fetchall()
 
     @property
     def exact(self) -> bool:
@@ -245,41 +273,45 @@ class TieTable:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
 
-    def facts(self, org: str) -> Iterator[tuple[Any, ...]]:
-        """The rows partners.rq follows from ``org`` (an IRI): its memberships, those of
-        each body it is a member of, and its members'; every party of each statement it
-        is a party to; the periods of all these statements; the name periods of the
-        organisations they name; every role's labels."""
-        yield from self._role_rows()
+    def facts(self, org: str, day: date) -> Facts:
+        """The rows partners.rq follows from ``org`` (an IRI) that may hold on ``day``:
+        its memberships, those of each body it is a member of, and its members'; every
+        party of each statement it is a party to; the periods of these statements; the
+        name periods of what they name; every role's labels. A statement none of whose
+        periods can hold on the day (begun after it, or ended before it with nothing
+        presumed after) is left out: the day's test in Python would leave out its ties."""
         # CROSS JOIN keeps SQLite's join order as written (the table has no statistics):
         # the organisation's few rows first, each then looked up by index
         db = self._connect()
+        asked = {"day": day.isoformat()}
         try:
             row = db.execute("SELECT id FROM node WHERE iri = ?", (org,)).fetchone()
             if row is None:
-                return
-            (me,) = row
+                return Facts(role_labels=self.role_labels)
+            asked["me"] = row[0]
             memberships = db.execute(
                 "SELECT m.statement, m.member, m.body, s.iri, n.iri, b.iri FROM membership m"
                 " CROSS JOIN node s ON s.id = m.statement CROSS JOIN node n ON n.id = m.member"
                 " CROSS JOIN node b ON b.id = m.body"
-                " WHERE m.member = ?1 OR m.body = ?1"
-                " OR m.body IN (SELECT body FROM membership WHERE member = ?1)",
-                (me,),
+                " WHERE (m.member = :me OR m.body = :me"
+                " OR m.body IN (SELECT body FROM membership WHERE member = :me))"
+                f" AND {MAY_HOLD.format(t='m')}",
+                asked,
             ).fetchall()
             parties = db.execute(
                 "SELECT p.statement, p.node, s.iri, r.iri, n.iri FROM party p"
                 " CROSS JOIN node s ON s.id = p.statement CROSS JOIN node r ON r.id = p.role"
                 " CROSS JOIN node n ON n.id = p.node"
-                " WHERE p.statement IN (SELECT statement FROM party WHERE node = ?1)",
-                (me,),
+                " WHERE p.statement IN (SELECT q.statement FROM party q WHERE q.node = :me"
+                f" AND {MAY_HOLD.format(t='q')})",
+                asked,
             ).fetchall()
             # the statements (whose periods are read) and what they name (whose names)
-            asked = {me}
-            asked.update(i for r in memberships for i in r[:3])
-            asked.update(i for r in parties for i in r[:2])
+            ids = {asked["me"]}
+            ids.update(i for r in memberships for i in r[:3])
+            ids.update(i for r in parties for i in r[:2])
             db.execute("CREATE TEMP TABLE asked (id INTEGER PRIMARY KEY)")
-            db.executemany("INSERT INTO asked VALUES (?)", ((i,) for i in asked))
+            db.executemany("INSERT INTO asked VALUES (?)", ((i,) for i in ids))
             periods = db.execute(
                 "SELECT s.iri, p.basis, p.basis_lang, p.start, p.until, p.presumed_from,"
                 " p.presumed_until FROM asked a CROSS JOIN period p ON p.statement = a.id"
@@ -291,35 +323,10 @@ class TieTable:
             ).fetchall()
         finally:
             db.close()
-        for *_, s, member, body in memberships:
-            yield ("member", NamedNode(s), NamedNode(member), NamedNode(body), *NONE5)
-        for *_, s, role, node in parties:
-            yield ("party", NamedNode(s), NamedNode(node), NamedNode(role), *NONE5)
-        for s, basis, lang, start, until, p_from, p_until in periods:
-            yield (
-                "period",
-                NamedNode(s),
-                None,
-                _text(basis, lang),
-                None,
-                _date(start),
-                _date(until),
-                _date(p_from),
-                _date(p_until),
-            )
-        for node, name, lang, start, until in names:
-            yield (
-                "namePeriod",
-                None,
-                NamedNode(node),
-                _text(name, lang),
-                None,
-                _date(start),
-                _date(until),
-                None,
-                None,
-            )
-
-    def _role_rows(self) -> Iterable[tuple[Any, ...]]:
-        for kind, s, node, value in self.role_rows:
-            yield (kind, s, node, value, None, None, None, None, None)
+        return Facts(
+            [r[3:] for r in memberships],
+            [(s, role, node) for _, _, s, role, node in parties],
+            periods,
+            names,
+            self.role_labels,
+        )
