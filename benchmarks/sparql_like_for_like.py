@@ -27,6 +27,9 @@ preloading it too (scale_api.py's `anchors`). Measured:
 - `partners_as_of`: on that second server, `GET /api/queries/partners` with an
   organisation and an `as_of` day, each pair once (distinct days spread over the
   graph's years), at 1 and at 16 clients: evaluated, never a published or cached answer;
+- `page_as_of`: on one more fresh server, `GET /organisations/{code}?as_of=...` for the
+  same (organisation, day) pairs as `partners_as_of`, each once, half at 1 client and
+  half at 16: the page on a day, whose partners, names and evidence are those of the day;
 - `listings`: on a third fresh server, the filtered listings, each request once:
   `GET /api/organisations` with no type or one of the six types with the most
   organisations, an `as_of` day of its own and, in turn, no other
@@ -38,7 +41,8 @@ preloading it too (scale_api.py's `anchors`). Measured:
 evenly over the index instead of all of them (at 10M a cold lookup evaluates the
 per-organisation queries the build's budget left out, seconds each for some).
 
-``--only`` picks some of `sparql`, `lookup_cold`, `page_cold`, `partners`, `listings` (for example
+``--only`` picks some of `sparql`, `lookup_cold`, `page_cold`, `partners`, `page_as_of`,
+`listings` (for example
 ``--only partners,listings --build-dir /tmp/nhskg-10m/build --data-dir
 /tmp/nhskg-10m/data`` on a large build made beforehand).
 
@@ -100,11 +104,13 @@ LEAVES_OUT = {
     "the server builds at start; later requests for the same page (the response cache)",
     "partners_as_of": "partners without as_of (a published answer); requests repeating "
     "a pair (cached)",
+    "page_as_of": "the page without as_of (page_cold); requests repeating a pair (the "
+    "response cache); the index the server builds at start",
     "listings": "the listings without a filter (published answers); text search (q); "
     "the /organisations HTML page; the first request of the server (it reads the "
     "listing table and the facet index; timed on its own as listings_first_ms)",
 }
-SECTIONS = ("sparql", "lookup_cold", "page_cold", "partners", "listings")
+SECTIONS = ("sparql", "lookup_cold", "page_cold", "partners", "page_as_of", "listings")
 # The filters the organisations listing's requests take in turn (beside type and as_of).
 LISTING_FILTERS = ("", "region", "partnership", "open_from", "evidenced_only")
 LISTING_TYPES = 6  # the organisation types listed, beside no type at all
@@ -236,10 +242,9 @@ def measure_cold_and_partners(
     part only if asked for)."""
     command = [venv_command("nhskg"), "serve", "--port", str(port)]
     lookups = [f"/api/organisations/{urllib.parse.quote(c)}" for c in codes]
-    # Organisation k on day k (cycling through the codes): every pair different.
-    pairs = [(codes[k % len(codes)], day) for k, day in enumerate(days)]
     partners = [
-        f"/api/queries/partners?organisation={urllib.parse.quote(c)}&as_of={d}" for c, d in pairs
+        f"/api/queries/partners?organisation={urllib.parse.quote(c)}&as_of={d}"
+        for c, d in day_pairs(codes, days)
     ]
     half = len(partners) // 2
     out: dict[str, Any] = {"organisations": len(codes), "partners_requests": len(partners)}
@@ -261,6 +266,29 @@ def measure_cold_and_partners(
         out["partners_as_of_16_clients"] = _say(
             "partners as_of, 16 clients", each_once(port, partners[half:], 16, strict=False)
         )
+    return out
+
+
+def day_pairs(codes: Sequence[str], days: Sequence[str]) -> list[tuple[str, str]]:
+    """Organisation k on day k (cycling through the codes): every pair different."""
+    return [(codes[k % len(codes)], day) for k, day in enumerate(days)]
+
+
+def measure_pages_on_a_day(
+    env: Mapping[str, str], port: int, codes: Sequence[str], days: Sequence[str]
+) -> dict[str, Any]:
+    """After a fresh start, the page of each (organisation, day) pair of the partners
+    requests once: the first half at 1 client, the second at 16."""
+    command = [venv_command("nhskg"), "serve", "--port", str(port)]
+    pages = [f"/organisations/{urllib.parse.quote(c)}?as_of={d}" for c, d in day_pairs(codes, days)]
+    half = len(pages) // 2
+    out: dict[str, Any] = {"page_as_of_requests": len(pages)}
+    with serving(command, f"http://127.0.0.1:{port}/api", env=env):
+        for clients, part in ((1, pages[:half]), (16, pages[half:])):
+            out[f"page_as_of_{clients}_client{'s' if clients > 1 else ''}"] = _say(
+                f"page as_of, {clients} client{'s' if clients > 1 else ''}",
+                each_once(port, part, clients, accept="text/html", strict=False),
+            )
     return out
 
 
@@ -431,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
         report |= measure_listings(env, cold_port, sorted(service.orgtypes), days)
     if "page_cold" in only:
         report |= measure_pages_cold(env, cold_port, cold_codes)
+    if "page_as_of" in only:
+        report |= measure_pages_on_a_day(env, cold_port, cold_codes, days)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     report["seconds"] = round(time.monotonic() - started, 1)
     write(args.out, report)

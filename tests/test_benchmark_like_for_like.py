@@ -12,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from sparql_like_for_like import (
+    day_pairs,
     distinct_texts,
     listing_paths,
     ratio_spread,
@@ -86,3 +87,11 @@ def test_listing_paths_are_each_new_and_take_every_filter_in_turn() -> None:
         assert any(part in p for p in paths), part
     assert any("evidenced_only=true" in p for p in paths)
     assert any("type=" not in p for p in paths)
+
+
+def test_day_pairs_are_each_different_and_cycle_through_the_codes() -> None:
+    days = spread_days(7)
+    pairs = day_pairs(["A", "B", "C"], days)
+    assert len(set(pairs)) == 7
+    assert [c for c, _ in pairs] == ["A", "B", "C", "A", "B", "C", "A"]
+    assert [d for _, d in pairs] == days
