@@ -42,7 +42,6 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import bind_statements, load_query_file, to_term
-from nhskg.graph.query.results import plain_date
 from nhskg.graph.query.store import SelectResult
 from nhskg.graph.query.tie_table import TIE_TABLE_FILE, Facts, TieTable
 
@@ -118,17 +117,6 @@ class PartnersTable:
     )
     exact: bool = True
 
-    def day(self, term: Any) -> date | None:
-        """A compared date; one that is not a plain, real ``xsd:date`` marks the table
-        inexact (its rows are then never worked out here)."""
-        if term is None:
-            return None
-        day = plain_date(term)
-        if day is None:
-            self.exact = False
-            return date.min
-        return day
-
     def string(self, term: Any) -> Literal:
         """A name, basis or label compared or sorted on: a string, else inexact."""
         if not (isinstance(term, Literal) and term.datatype.value in STRINGS):
@@ -142,41 +130,11 @@ class PartnersTable:
         return term
 
     def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Index rows of the tie table's facts (:meth:`TieTable.facts`) or of the
-        partners queries (kind, statement, node, value, extra, from, until,
-        presumedFrom, presumedUntil), ``kind`` a string or a string literal."""
-        for kind, s, node, value, extra, start, until, presumed_from, presumed_until in rows:
-            k = kind if isinstance(kind, str) else kind.value
-            if k == "period":
-                assert s is not None
-                period = TiePeriod(
-                    self.string(value),
-                    self.day(start) or date.min,
-                    self.day(until),
-                    until,
-                    self.day(presumed_from),
-                    self.day(presumed_until),
-                )
-                if (
-                    period.presumed_from is not None
-                    and period.end is not None
-                    and period.presumed_until is not None
-                    and period.presumed_until < period.end
-                ):
-                    self.exact = False  # the query would hold it to its end; HeldTime would not
-                self.periods[s.value].append(period)
-            elif k == "member":
-                assert s is not None and node is not None and value is not None
-                self.by_member[node.value].append((s.value, value.value))
-                self.by_body[value.value].append((s.value, node.value))
-            elif k == "party":
-                assert s is not None and node is not None and value is not None
-                self.by_party[node.value].append((s.value, value.value))
-                self.parties[s.value].append((value.value, node.value))
-            elif k == "roleLabel":
-                assert node is not None
-                self.role_labels[node.value].append(self.string(value).value)
-            elif k == "evidence":
+        """Index rows of the store's partners queries (partners-nodes.rq,
+        partners-evidence.rq: kind, statement, node, value, extra)."""
+        for kind, s, node, value, extra in rows:
+            k = kind.value
+            if k == "evidence":
                 assert s is not None
                 self.evidence[s.value].append((self.plain(value), self.plain(extra)))
             elif k == "organisation":
@@ -191,11 +149,6 @@ class PartnersTable:
             elif k == "ods":
                 assert node is not None and isinstance(value, Literal)
                 self.ods[node.value].append(value)
-            elif k == "namePeriod":
-                assert node is not None
-                self.names[node.value].append(
-                    (self.string(value), self.day(start), self.day(until))
-                )
 
     def add_facts(self, facts: Facts) -> None:
         """Index one organisation's facts from the tie table (whose terms the build has

@@ -143,20 +143,13 @@ def test_a_tie_table_with_a_date_it_cannot_compare_leaves_the_partners_to_the_qu
     assert facts.memberships == [(statement.value, ORG_IRI + "A", ORG_IRI + "B")]
 
 
-def test_a_fact_the_query_compares_otherwise_leaves_the_partners_to_the_query() -> None:
-    month = Literal("2014-04", datatype=NamedNode(XSD + "gYearMonth"))
-    row = (
-        "namePeriod",
-        None,
-        NamedNode(ORG_IRI + "A"),
-        Literal("A"),
-        None,
-        month,
-        None,
-        None,
-        None,
-    )
-    assert not partners_on_a_day.read_table([row]).exact
+def test_a_label_the_query_sorts_otherwise_leaves_the_partners_to_the_query() -> None:
+    """A partner labelled with a number (which the engine sorts apart from strings)
+    marks the request's table inexact: partners.rq is evaluated instead."""
+    row = (Literal("label"), None, NamedNode(ORG_IRI + "A"), Literal(3), None)
+    assert partners_on_a_day.read_table([row]).exact is False
+    named = (Literal("label"), None, NamedNode(ORG_IRI + "A"), Literal("A"), None)
+    assert partners_on_a_day.read_table([named]).exact is True
 
 
 def test_a_build_without_a_tie_table_leaves_the_partners_to_the_query(mini: Settings) -> None:

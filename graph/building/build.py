@@ -284,7 +284,8 @@ def build(settings: Settings, progress: Progress = _quiet) -> BuildOutcome:
         inexact = f", inexact: {written['inexact']}" if written["inexact"] else ""
         progress(
             f"  {'ties':<10} {written['memberships']:,} memberships, {written['parties']:,} "
-            f"parties, {written['periods']:,} periods in {TIE_TABLE_FILE} "
+            f"parties, {written['periods']:,} periods, {written['name periods']:,} name "
+            f"periods in {TIE_TABLE_FILE} "
             f"({timings['ties']:.1f} s{inexact})"
         )
     data = settings.data

@@ -32,6 +32,7 @@ import itertools
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -195,7 +196,7 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
     del store  # closed before the file is written
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
-    with sqlite3.connect(partial) as db:
+    with closing(sqlite3.connect(partial)) as db, db:
         db.executescript(SCHEMA)
         db.executemany("INSERT INTO node VALUES (?, ?)", ((i, iri) for iri, i in w.ids.items()))
         db.executemany("INSERT INTO membership VALUES (?, ?, ?, ?, ?)", membership_rows)
@@ -205,7 +206,6 @@ def write(store_path: Path, out: Path, queries_dir: Path) -> dict[str, int | str
         db.executemany("INSERT INTO name_period VALUES (?, ?, ?, ?, ?)", name_rows)
         db.executescript(INDEXES)
         db.execute("INSERT INTO meta VALUES ('inexact', ?)", (w.inexact or "",))
-    db.close()
     partial.replace(out)
     return {
         "memberships": len(membership_rows),
@@ -258,7 +258,7 @@ class TieTable:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
-        with self._connect() as db:
+        with closing(self._connect()) as db:
             self.inexact: str = db.execute(
                 "SELECT value FROM meta WHERE key = 'inexact'"
             ).fetchone()[0]
