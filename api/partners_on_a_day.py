@@ -22,8 +22,10 @@ restates ``partners.rq``: a change to one is a change to the other, and
 national graph on many days, with and without ``evidenced_only``, the same rows in the
 same order). It is evaluated for each request, never kept.
 
-Without ``as_of`` the query is answered as before (a published answer, or evaluated).
-Where the facts hold something the query would compare in a way this module does not
+Without ``as_of`` the build's published answer is read where there is one; for an
+organisation the build's budget left out (at 10M, most of them) the rows are worked out
+here too, over all time: every tie, none presumed, each named as on its first day
+(``MIN(?tieFrom)``). Where the facts hold something the query would compare in a way this module does not
 copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string), or
 there is no tie table (a remote store, a build from before it), :func:`answer` returns
 None and the caller evaluates the query instead.
@@ -252,7 +254,7 @@ def _read(graph: PublishedGraph, name: str, iris: Iterable[str], variable: str) 
 
 
 def table_for(
-    graph: PublishedGraph, ties: TieTable, org: str, day: date, evidenced_only: bool
+    graph: PublishedGraph, ties: TieTable, org: str, day: date | None, evidenced_only: bool
 ) -> PartnersTable:
     """What partners.rq reads for ``org`` on ``day``: its facts from the tie table, what
     the store says of the organisations they name, then the evidence of the statements of
@@ -275,6 +277,7 @@ class _Group:
     """One row of the query's inner GROUP BY: its (source, quote, statement) rows."""
 
     rows: set[tuple[Literal | None, Literal | None, str]] = field(default_factory=set)
+    first: date | None = None  # MIN(?tieFrom): the day its names are of, without as_of
 
 
 def _term_key(term: Any) -> tuple[Any, ...]:
@@ -299,10 +302,11 @@ def _on_day(names: Iterable[tuple[Literal, date | None, date | None]], day: date
 
 
 def _ties(
-    table: PartnersTable, org: str, day: date, evidenced_only: bool
+    table: PartnersTable, org: str, day: date | None, evidenced_only: bool
 ) -> dict[tuple[Any, ...], _Group]:
     """The inner SELECT of partners.rq: each (partner, via, relation, basis, presumed,
-    lastEvidenced) with its rows of evidence."""
+    lastEvidenced) with its rows of evidence; without a day, every tie, none presumed
+    (``evidenced_only`` then changes nothing, as in the query)."""
     groups: dict[tuple[Any, ...], _Group] = defaultdict(_Group)
     presumed_ok = not evidenced_only
 
@@ -318,10 +322,13 @@ def _ties(
         last1: TiePeriod | None,
         period: TiePeriod,
     ) -> None:
-        if not period.holds_on(day, presumed=presumed_ok):
+        if day is None:
+            presumed2 = False
+        elif not period.holds_on(day, presumed=presumed_ok):
             return
+        else:
+            presumed2 = period.presumed_on(day)
         # presumed if either membership of fellow members is; last evidenced: the earlier
-        presumed2 = period.presumed_on(day)
         last = period if presumed2 else None
         if last1 is not None and (last is None or last1.end < last.end):  # type: ignore[operator]
             last = last1
@@ -333,7 +340,10 @@ def _ties(
             last1 is not None or presumed2,
             last.until if last is not None else None,
         )
-        rows = groups[key].rows
+        group = groups[key]
+        if group.first is None or period.start < group.first:
+            group.first = period.start
+        rows = group.rows
         evidence = table.evidence.get(statement)
         if evidence:
             rows.update((source, quote, statement) for source, quote in evidence)
@@ -345,7 +355,9 @@ def _ties(
     mine: dict[tuple[str, Literal, Literal | None], TiePeriod | None] = {}
     for statement, body in table.by_member.get(org, ()):
         for period in table.periods.get(statement, ()):
-            if period.holds_on(day, presumed=presumed_ok):
+            if day is None:
+                mine[(body, period.basis, None)] = None
+            elif period.holds_on(day, presumed=presumed_ok):
                 presumed1 = period.presumed_on(day)
                 last1 = period.until if presumed1 else None
                 mine[(body, period.basis, last1)] = period if presumed1 else None
@@ -398,10 +410,11 @@ def _concat(values: Iterable[Any], separator: str) -> Literal:
 
 
 def rows_on(
-    table: PartnersTable, org: str, day: date, evidenced_only: bool
+    table: PartnersTable, org: str, day: date | None, evidenced_only: bool
 ) -> list[tuple[Any, ...]]:
     """partners.rq's rows (its SELECT's terms, in its order) for an organisation (its
-    IRI) on a day, with or without ``evidenced_only``."""
+    IRI) on a day (None: over all time, each tie named as on its first day), with or
+    without ``evidenced_only``."""
     found: list[tuple[Any, ...]] = []
     for (partner, via, relation, basis, presumed, last), group in _ties(
         table, org, day, evidenced_only
@@ -412,9 +425,11 @@ def rows_on(
         statements = _concat((r[2] for r in ordered), ", ")
         strafter = partner.removeprefix(ORG_PREFIX) if partner.startswith(ORG_PREFIX) else ""
         codes = [Literal(o.value) for o in table.ods.get(partner, ())] or [Literal(strafter)]
-        day_names = _on_day(table.names.get(partner, ()), day)
+        on = day if day is not None else group.first
+        assert on is not None  # a group has a row, and each row a period
+        day_names = _on_day(table.names.get(partner, ()), on)
         via_labels: list[Literal | None] = list(table.labels.get(via, ())) or [None]
-        via_day_names: list[Literal | None] = list(_on_day(table.names.get(via, ()), day)) or [None]
+        via_day_names: list[Literal | None] = list(_on_day(table.names.get(via, ()), on)) or [None]
         through = NamedNode(via)
         for current in table.labels[partner]:
             for code in codes:
@@ -456,10 +471,10 @@ def rows_on(
 
 def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | None:
     """partners.rq's answer for these parameters (checked as binding them checks them),
-    worked out from the tie table, when they ask for a day; None when the query must be
-    evaluated instead (no day, no tie table, or the facts cannot give its exact answer)."""
-    if not params.get("as_of"):
-        return None
+    worked out from the tie table, on the day asked or, without ``as_of``, over all time;
+    None when the query must be evaluated instead (no tie table, or facts that cannot
+    give its exact answer). An answer the build published is read first
+    (``PublishedGraph.run``): this is for the rest."""
     ties = tie_table(graph)
     if ties is None or not ties.exact:
         return None
@@ -472,11 +487,11 @@ def answer(graph: PublishedGraph, params: Mapping[str, str]) -> SelectResult | N
         assert param is not None  # planned_text refused any other
         terms[name] = to_term(param, value, service.index.resolve, service.orgtypes)
     org = terms["organisation"]
-    as_of = terms["as_of"]
+    as_of = terms.get("as_of")
     flag = terms.get("evidenced_only")
-    assert isinstance(org, NamedNode) and isinstance(as_of, Literal)
+    assert isinstance(org, NamedNode) and isinstance(as_of, Literal | None)
     evidenced_only = flag is not None and flag.value == "true"
-    day = date.fromisoformat(as_of.value)
+    day = date.fromisoformat(as_of.value) if as_of is not None else None
     table = table_for(graph, ties, org.value, day, evidenced_only)
     if not table.exact:
         return None

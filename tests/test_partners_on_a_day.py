@@ -22,6 +22,7 @@ from nhskg.api.deps import rows
 from nhskg.api.state import PublishedGraph
 from nhskg.graph.building.build import build
 from nhskg.graph.query import tie_table
+from nhskg.graph.query.store import SelectResult
 from nhskg.graph.settings import Settings
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -74,6 +75,32 @@ def test_partners_on_a_day_are_the_querys_answer_for_every_organisation(
     assert checked > (100 if evidenced_only else 1_000)
     assert named_otherwise > 0
     assert presumed > 0 if not evidenced_only else presumed == 0
+
+
+@pytest.mark.parametrize("evidenced_only", [False, True])
+def test_partners_over_all_time_are_the_evaluated_querys_answer_for_every_organisation(
+    graph: PublishedGraph, evidenced_only: bool
+) -> None:
+    """Without as_of (a page, or an organisation the build's budget left out at 10M):
+    every tie over all time, each partner and body named as on the tie's first day."""
+    named_otherwise = 0
+    for code in sorted(set(graph.index.code_of.values())):
+        params = {"organisation": code} | ({"evidenced_only": "true"} if evidenced_only else {})
+        text = graph.service.planned_text("partners", params)
+        expected = graph.service.store.query(text, planned=True)
+        assert isinstance(expected, SelectResult)
+        found = partners_on_a_day.answer(graph, params)
+        assert found is not None
+        assert found.variables == expected.variables
+        assert found.rows == expected.rows, params
+        named_otherwise += sum(r["name"] != r["currentName"] for r in expected.dicts())
+    assert named_otherwise > 0
+
+
+def test_a_published_answer_is_read_before_one_is_worked_out(graph: PublishedGraph) -> None:
+    params = {"organisation": "RXF"}
+    assert graph.run("partners", params).published
+    assert not graph.run("partners", params | {"as_of": "2019-09-30"}).published
 
 
 def test_api_partners_on_a_day_are_the_querys_rows(

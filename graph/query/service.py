@@ -128,20 +128,20 @@ class QueryService:
         """Run a named query with string parameters (validated and bound as typed terms);
         with none, or only the organisation its header publishes it for, its published
         answer if the build has one."""
-        if self.answers is not None:
-            published = self._published(name, params or {}, max_rows)
-            if published is not None:
-                return published
+        published = self.published(name, params or {}, max_rows=max_rows)
+        if published is not None:
+            return published
         text = self.planned_text(name, params or {})
         result = self.store.query(text, max_rows=self._cap(max_rows), planned=True)
         assert isinstance(result, SelectResult), f"named query {name} must be a SELECT query"
         return result
 
-    def _published(
-        self, name: str, params: Mapping[str, str], max_rows: int | None
+    def published(
+        self, name: str, params: Mapping[str, str], *, max_rows: int | None = None
     ) -> SelectResult | None:
-        """The published answer for this call, if there is one."""
-        assert self.answers is not None
+        """The answer the build published for this call, if there is one."""
+        if self.answers is None:
+            return None
         query = self.query_file(name)  # an unknown name is refused the same way either way
         given = {k: v for k, v in params.items() if v is not None}
         if not given:

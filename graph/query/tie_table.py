@@ -273,8 +273,9 @@ class TieTable:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
 
-    def facts(self, org: str, day: date) -> Facts:
-        """The rows partners.rq follows from ``org`` (an IRI) that may hold on ``day``:
+    def facts(self, org: str, day: date | None) -> Facts:
+        """The rows partners.rq follows from ``org`` (an IRI) that may hold on ``day``
+        (None: on any day):
         its memberships, those of each body it is a member of, and its members'; every
         party of each statement it is a party to; the periods of these statements; the
         name periods of what they name; every role's labels. A statement none of whose
@@ -283,7 +284,9 @@ class TieTable:
         # CROSS JOIN keeps SQLite's join order as written (the table has no statistics):
         # the organisation's few rows first, each then looked up by index
         db = self._connect()
-        asked = {"day": day.isoformat()}
+        asked: dict[str, Any] = {"day": day.isoformat() if day else None}
+        m_holds = f" AND {MAY_HOLD.format(t='m')}" if day else ""
+        q_holds = f" AND {MAY_HOLD.format(t='q')}" if day else ""
         try:
             row = db.execute("SELECT id FROM node WHERE iri = ?", (org,)).fetchone()
             if row is None:
@@ -294,8 +297,7 @@ class TieTable:
                 " CROSS JOIN node s ON s.id = m.statement CROSS JOIN node n ON n.id = m.member"
                 " CROSS JOIN node b ON b.id = m.body"
                 " WHERE (m.member = :me OR m.body = :me"
-                " OR m.body IN (SELECT body FROM membership WHERE member = :me))"
-                f" AND {MAY_HOLD.format(t='m')}",
+                " OR m.body IN (SELECT body FROM membership WHERE member = :me))" + m_holds,
                 asked,
             ).fetchall()
             parties = db.execute(
@@ -303,7 +305,8 @@ class TieTable:
                 " CROSS JOIN node s ON s.id = p.statement CROSS JOIN node r ON r.id = p.role"
                 " CROSS JOIN node n ON n.id = p.node"
                 " WHERE p.statement IN (SELECT q.statement FROM party q WHERE q.node = :me"
-                f" AND {MAY_HOLD.format(t='q')})",
+                + q_holds
+                + ")",
                 asked,
             ).fetchall()
             # the statements (whose periods are read) and what they name (whose names)
