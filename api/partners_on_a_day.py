@@ -25,10 +25,10 @@ same order). It is evaluated for each request, never kept.
 Without ``as_of`` the build's published answer is read where there is one; for an
 organisation the build's budget left out (at 10M, most of them) the rows are worked out
 here too, over all time: every tie, none presumed, each named as on its first day
-(``MIN(?tieFrom)``). Where the facts hold something the query would compare in a way this module does not
-copy (a date that is not a plain ``xsd:date``, a name or basis that is not a string), or
-there is no tie table (a remote store, a build from before it), :func:`answer` returns
-None and the caller evaluates the query instead.
+(``MIN(?tieFrom)``). Where the facts hold something the query would compare in a way
+this module does not copy (a date that is not a plain ``xsd:date``, a name or basis that
+is not a string), or there is no tie table (a remote store, a build from before it),
+:func:`answer` returns None and the caller evaluates the query instead.
 """
 
 from __future__ import annotations
