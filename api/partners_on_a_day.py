@@ -44,6 +44,7 @@ from pyoxigraph import Literal, NamedNode
 
 from nhskg.graph.network.fetch import HeldTime
 from nhskg.graph.query.named_queries import bind_statements, load_query_file, to_term
+from nhskg.graph.query.results import is_string
 from nhskg.graph.query.store import SelectResult
 from nhskg.graph.query.tie_table import TIE_TABLE_FILE, Facts, TieTable
 
@@ -52,8 +53,6 @@ if TYPE_CHECKING:
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_DATE = NamedNode(XSD + "date")
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-STRINGS = (XSD + "string", LANG_STRING)
 ORG_PREFIX = "https://w3id.org/nhskg/id/org/"
 NHSKG = "https://w3id.org/nhskg/def#"
 NOT_MINE = frozenset(NHSKG + r for r in ("placed", "within", "organisation"))  # my role, never
@@ -121,7 +120,7 @@ class PartnersTable:
 
     def string(self, term: Any) -> Literal:
         """A name, basis or label compared or sorted on: a string, else inexact."""
-        if not (isinstance(term, Literal) and term.datatype.value in STRINGS):
+        if not is_string(term):
             self.exact = False
         return term
 

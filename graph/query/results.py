@@ -15,7 +15,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from nhskg.graph.namespaces import XSD, compact
+from nhskg.graph.namespaces import RDF, XSD, compact
 from nhskg.graph.query.organisation_answers import JsonAnswer
 from nhskg.graph.query.result_formats import csv_results, json_boolean, json_results, tsv_results
 from nhskg.graph.query.store import SelectResult, Term
@@ -107,6 +107,15 @@ def plain_date(term: Any) -> dt.date | None:
         return dt.date.fromisoformat(term.value)
     except ValueError:
         return None
+
+
+def is_string(term: Any) -> bool:
+    """Whether ``term`` is a string literal, plain or language-tagged (one that sorts and
+    compares in Python as the engine compares it)."""
+    return isinstance(term, Literal) and term.datatype.value in (
+        XSD.string.value,
+        RDF.langString.value,
+    )
 
 
 def python_value(term: Term | None) -> Any:

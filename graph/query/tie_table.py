@@ -38,15 +38,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
+from pyoxigraph import NamedNode, QuerySolutions, Store
 
 from nhskg.graph.query.named_queries import load_query_file
-from nhskg.graph.query.results import plain_date
+from nhskg.graph.query.results import is_string, plain_date
 
 TIE_TABLE_FILE = "ties.sqlite"
-XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 NHSKG = "https://w3id.org/nhskg/def#"
 ORG = "http://www.w3.org/ns/org#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -101,7 +98,7 @@ class _Writer:
         return str(term.value)
 
     def text(self, term: Any, what: str) -> tuple[str, str]:
-        if not (isinstance(term, Literal) and term.datatype.value in (XSD_STRING, LANG_STRING)):
+        if not is_string(term):
             self.inexact = self.inexact or f"{what} {term} is not a string"
             return ("", "")
         return (term.value, term.language or "")
@@ -253,7 +250,7 @@ class Facts:
 
 
 class TieTable:
-    """A build's tie table, opened read-only (one connection per thread)."""
+    """A build's tie table, opened read-only (a connection of its own for each read)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
