@@ -202,13 +202,6 @@ def _text(text: str, language: str) -> Literal:
     return Literal(text, language=language) if language else Literal(text)
 
 
-def read_table(rows: Iterable[tuple[Any, ...]]) -> PartnersTable:
-    """A table of these rows (:meth:`PartnersTable.add`)."""
-    table = PartnersTable()
-    table.add(rows)
-    return table
-
-
 def tie_table(graph: PublishedGraph) -> TieTable | None:
     """The build's tie table (:mod:`nhskg.graph.query.tie_table`), opened once a build;
     None for a store with no build folder (NHSKG_STORE_URL) or a build without one, whose

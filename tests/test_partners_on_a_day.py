@@ -174,9 +174,13 @@ def test_a_label_the_query_sorts_otherwise_leaves_the_partners_to_the_query() ->
     """A partner labelled with a number (which the engine sorts apart from strings)
     marks the request's table inexact: partners.rq is evaluated instead."""
     row = (Literal("label"), None, NamedNode(ORG_IRI + "A"), Literal(3), None)
-    assert partners_on_a_day.read_table([row]).exact is False
+    table = partners_on_a_day.PartnersTable()
+    table.add([row])
+    assert table.exact is False
     named = (Literal("label"), None, NamedNode(ORG_IRI + "A"), Literal("A"), None)
-    assert partners_on_a_day.read_table([named]).exact is True
+    table = partners_on_a_day.PartnersTable()
+    table.add([named])
+    assert table.exact is True
 
 
 def test_a_build_without_a_tie_table_leaves_the_partners_to_the_query(mini: Settings) -> None:
