@@ -269,6 +269,11 @@ def measure_cold_and_partners(
     return out
 
 
+def _clients(count: int, space: str = " ") -> str:
+    """ "1 client", "16 clients" (with ``space`` between: "16_clients" in a key)."""
+    return f"{count}{space}client{'s' if count > 1 else ''}"
+
+
 def day_pairs(codes: Sequence[str], days: Sequence[str]) -> list[tuple[str, str]]:
     """Organisation k on day k (cycling through the codes): every pair different."""
     return [(codes[k % len(codes)], day) for k, day in enumerate(days)]
@@ -285,8 +290,8 @@ def measure_pages_on_a_day(
     out: dict[str, Any] = {"page_as_of_requests": len(pages)}
     with serving(command, f"http://127.0.0.1:{port}/api", env=env):
         for clients, part in ((1, pages[:half]), (16, pages[half:])):
-            out[f"page_as_of_{clients}_client{'s' if clients > 1 else ''}"] = _say(
-                f"page as_of, {clients} client{'s' if clients > 1 else ''}",
+            out[f"page_as_of_{_clients(clients, '_')}"] = _say(
+                f"page as_of, {_clients(clients)}",
                 each_once(port, part, clients, accept="text/html", strict=False),
             )
     return out
@@ -300,8 +305,8 @@ def measure_pages_cold(env: Mapping[str, str], port: int, codes: Sequence[str]) 
     out: dict[str, Any] = {}
     for clients in CLIENT_COUNTS:
         with serving(command, f"http://127.0.0.1:{port}/api", env=env):
-            out[f"page_cold_{clients}_client{'s' if clients > 1 else ''}"] = _say(
-                f"page, cold, {clients} client{'s' if clients > 1 else ''}",
+            out[f"page_cold_{_clients(clients, '_')}"] = _say(
+                f"page, cold, {_clients(clients)}",
                 each_once(port, pages, clients, accept="text/html", strict=False),
             )
     return out
